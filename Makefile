@@ -1,0 +1,43 @@
+# Two commands do everything on a fresh machine:
+#   make run   — set up .venv and build the Staat van VTH from the bundled sample data
+#   make test  — set up .venv and run the test suite
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+RAW    ?= data/raw
+OUT    ?= publicatie
+export DAGSTER_HOME := $(CURDIR)/.dagster_home
+
+.PHONY: install run test lint dev sample-data check-publication clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null || (echo "Python 3.11 is nodig ($(PYTHON) niet gevonden)"; exit 1)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the pinned dependencies
+
+run: install ## Build the publication of every year under data/raw
+	$(BIN)/vth build --raw-dir $(RAW) --out $(OUT)
+
+test: install ## Run the test suite
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+dev: install ## The Dagster UI on http://localhost:3000
+	$(BIN)/dagster dev -w workspace.yaml
+
+sample-data: install ## Regenerate the committed sample deliveries
+	$(BIN)/vth sample-data --out $(RAW) --years 2021 2022 2023 2024 --scale 0.05
+
+check-publication: ## Check the built years against the output contract
+	for y in $(OUT)/20*/; do $(BIN)/python ../shared/tools/check_publication.py $$y || exit 1; done
+
+clean:
+	rm -rf $(OUT) data/warehouse

@@ -1,0 +1,74 @@
+"""Shared fixtures: real DuckDB files and real Dagster runs, in temporary folders."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+from dagster import DagsterInstance
+from dagster_duckdb import DuckDBResource
+
+from vth_pipeline.definitions import STAGES, make_definitions
+from vth_pipeline.resources import VthSettings
+
+ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault("DAGSTER_HOME", "")  # the tests use ephemeral instances
+
+
+@dataclass
+class Built:
+    raw: Path
+    out: Path
+    warehouse: Path
+
+    def sql(self, query: str, params=None) -> list[tuple]:
+        with duckdb.connect(str(self.warehouse), read_only=True) as conn:
+            return conn.execute(query, params or []).fetchall()
+
+
+def build(tmp: Path, raw: Path, years: Iterable[int], stages=STAGES, **settings) -> Built:
+    """Materialise the real asset graph in-process for `years`, stage by stage."""
+    built = Built(raw, tmp / "out", tmp / "vth.duckdb")
+    defs = make_definitions(
+        VthSettings(
+            raw_dir=str(raw),
+            out_dir=str(built.out),
+            archive_dir=str(tmp / "archief"),
+            reference_dir=str(ROOT / "data" / "reference"),
+            assets_dir=str(ROOT / "assets"),
+            **settings,
+        ),
+        DuckDBResource(database=str(built.warehouse)),
+    )
+    instance = DagsterInstance.ephemeral()
+    assert defs.resolve_job_def("referentiedata").execute_in_process(instance=instance).success
+    for year in years:
+        for stage in stages:
+            result = defs.resolve_job_def(f"stap_{stage}").execute_in_process(
+                instance=instance, partition_key=str(year)
+            )
+            assert result.success, (year, stage)
+    return built
+
+
+def write(path: Path, content: str | bytes, encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, str):
+        content = content.encode(encoding)
+    path.write_bytes(content)
+    return path
+
+
+CONTROLES_HEADER = (
+    "controle_id,bevoegd_gezag,inrichting_id,datum,soort_controle,aanleiding,taakveld,"
+    "resultaat,lhs_gevolg,lhs_gedrag,interventie,seveso,uren"
+)
+
+
+@pytest.fixture
+def raw(tmp_path: Path) -> Path:
+    return tmp_path / "raw"

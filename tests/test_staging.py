@@ -1,0 +1,117 @@
+"""Each rule of the contract quarantines exactly the rows that break it (real Dagster runs)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import CONTROLES_HEADER, build, write
+
+GOOD = "C{n},GM0518,I{n},2023-03-05,fysiek,programma,lucht,geen_overtreding,,,,nee,1.5"
+OVERTREDING = "C{n},GM0518,I{n},05-03-2023,Fysiek,PROGRAMMA,lucht,overtreding,b,2,waarschuwing,ja,2"
+
+# (row, rule that must be found on it)
+CASES = [
+    ("C{n},GM0518,I{n},31-02-2023,fysiek,programma,lucht,geen_overtreding,,,,,", "datum.type"),
+    (
+        "C{n},GM0518,I{n},2022-12-31,fysiek,programma,lucht,geen_overtreding,,,,,",
+        "datum.datum_in_jaar",
+    ),
+    (
+        "C{n},GM0518,I{n},2023-03-05,raar,programma,lucht,geen_overtreding,,,,,",
+        "soort_controle.type",
+    ),
+    (
+        ",GM0518,I{n},2023-03-05,fysiek,programma,lucht,geen_overtreding,,,,,",
+        "controle_id.verplicht",
+    ),
+    (
+        "C{n},GM0518,I{n},2023-03-05,fysiek,programma,lucht,geen_overtreding,A,,,,",
+        "lhs_gevolg.leeg_tenzij",
+    ),
+    (
+        "C{n},GM0518,I{n},2023-03-05,fysiek,programma,lucht,overtreding,,1,geen,,",
+        "lhs_gevolg.verplicht_bij",
+    ),
+    (
+        "C{n},GM0457,I{n},2023-03-05,fysiek,programma,lucht,geen_overtreding,,,,,",
+        "bevoegd_gezag.geldig_op_datum",
+    ),
+    (
+        "C{n},GM9999,I{n},2023-03-05,fysiek,programma,lucht,geen_overtreding,,,,,",
+        "bevoegd_gezag.type",
+    ),
+    (
+        "C{n},GM0518,I{n},2023-03-05,fysiek,programma,lucht,geen_overtreding,,,,,1000",
+        "uren.maximum",
+    ),
+    ("C{n},GM0518,I{n},2023-03-05,fysiek,programma,lucht,geen_overtreding,,,,,-1", "uren.minimum"),
+    ('C{n},GM0518,I{n},2023-03-05,fysiek,programma,lucht,geen_overtreding,,,,,"3,5"', "uren.type"),
+    (
+        "C{n},GM0518,I{n},2023-03-05,fysiek,programma,lucht,geen_overtreding,,,,misschien,",
+        "seveso.type",
+    ),
+    (
+        "C{n},GM0518,I{n},2023-03-05,fysiek,programma,lucht,geen_overtreding,,,,,,te,veel",
+        "rij.te_veel_velden",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def staged(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("staging")
+    raw = tmp / "raw"
+    rows = [GOOD.format(n=1), OVERTREDING.format(n=2)]
+    rows += [row.format(n=10 + i) for i, (row, _) in enumerate(CASES)]
+    rows += [GOOD.format(n=99), GOOD.format(n=99)]  # duplicate id: both rows
+    write(raw / "2023" / "ODH" / "controles.csv", CONTROLES_HEADER + "\n" + "\n".join(rows) + "\n")
+    return build(tmp, raw, [2023], stages=("leveringen", "raw", "stg"))
+
+
+def test_good_rows_are_accepted_typed(staged):
+    rows = staged.sql(
+        "SELECT controle_id, datum::VARCHAR, soort_controle, aanleiding, lhs_gevolg, seveso, "
+        "uren::VARCHAR FROM stg.controles ORDER BY controle_id"
+    )
+    assert rows == [
+        ("C1", "2023-03-05", "fysiek", "programma", None, False, "1.500000"),
+        ("C2", "2023-03-05", "fysiek", "programma", "B", True, "2.000000"),
+    ]
+
+
+@pytest.mark.parametrize(("index", "rule"), [(i, r) for i, (_, r) in enumerate(CASES)])
+def test_each_rule_quarantines_its_row(staged, index, rule):
+    found = staged.sql(
+        "SELECT regel, bron_rij FROM stg.quarantaine WHERE bron_rij = ?", [index + 4]
+    )
+    assert f"controles.{rule}" in {r[0] for r in found}, found
+
+
+def test_duplicate_ids_quarantine_every_row(staged):
+    found = staged.sql(
+        "SELECT bron_rij FROM stg.quarantaine WHERE regel = 'controles.controle_id.uniek'"
+    )
+    assert sorted(r[0] for r in found) == [len(CASES) + 4, len(CASES) + 5]
+
+
+def test_unreadable_date_is_one_finding(staged):
+    # 31-02-2023 is not also 'outside the year' or 'gemeente not valid on that date'
+    assert staged.sql("SELECT regel FROM stg.quarantaine WHERE bron_rij = 4") == [
+        ("controles.datum.type",)
+    ]
+
+
+def test_rows_read_equal_accepted_plus_quarantined(staged):
+    read = staged.sql("SELECT count(*) FROM raw.controles")[0][0]
+    accepted = staged.sql("SELECT count(*) FROM stg.controles")[0][0]
+    quarantined = staged.sql("SELECT count(DISTINCT bron_rij) FROM stg.quarantaine")[0][0]
+    assert read == accepted + quarantined == 2 + len(CASES) + 2
+
+
+def test_messages_name_file_row_column_value(staged):
+    row = staged.sql(
+        "SELECT bron_bestand, bron_rij, kolom, waarde, melding FROM stg.quarantaine "
+        "WHERE regel = 'controles.soort_controle.type'"
+    )[0]
+    assert row[:4] == ("2023/ODH/controles.csv", 6, "soort_controle", "raar")
+    assert "administratief, fysiek" in row[4]

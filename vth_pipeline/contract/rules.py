@@ -1,0 +1,383 @@
+"""The rules of the contract as SQL, each declared once with its Dutch message.
+
+A rule is a condition over one staged row that, when true, quarantines the row. Rules are
+derived from the column declarations (required, type, code list, range, condition) or are one
+of the few named rules below. `staging_sql` turns them into one DuckDB query per file kind; the
+same `Rule` objects feed `vth check`, the data-quality annex and `docs/aanlevering.md`.
+
+Inside a rule's SQL, `<col>` is the trimmed text of a column (NULL when empty) and
+`<col>__v` its typed value (NULL when it could not be read), `jaar` the reporting year and
+`decimaalkomma` whether the file may use a decimal comma.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from vth_pipeline.contract.columns import FILE_KINDS, Column, FileKind
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    kolom: str | None
+    violated: str  # SQL boolean; NULL counts as not violated
+    melding: str  # Dutch: what is wrong and what is allowed
+
+
+# Readable notations, shared by messages and docs.
+NOTATIONS: dict[str, str] = {
+    "date": "JJJJ-MM-DD of DD-MM-JJJJ (voorloopnullen mogen ontbreken)",
+    "boolean": "ja/nee, j/n, true/false of 1/0",
+    "integer": "een geheel getal (3, 3.0 of 3,0), zonder scheiding van duizendtallen",
+    "decimal": "een getal met hoogstens één decimaalteken: '.' of, in bestanden met ';' als "
+    "scheidingsteken, ','; zonder scheiding van duizendtallen",
+    "number": "een getal met hoogstens één decimaalteken: '.' of, in bestanden met ';' als "
+    "scheidingsteken, ','; zonder scheiding van duizendtallen",
+}
+
+_NUM_DOT = r"-?[0-9]{1,12}(\.[0-9]{1,6})?"
+_NUM_COMMA = r"-?[0-9]{1,12}(,[0-9]{1,6})?"
+_DATE = r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}"
+_TRUE = "('ja', 'j', 'true', '1')"
+_FALSE = "('nee', 'n', 'false', '0')"
+
+# Registers a code column can refer to: SQL giving the canonical code for text `{c}`, or NULL.
+_GM = "(SELECT min(g.gm_code) FROM ref.gemeenten g WHERE g.gm_code = upper({c}))"
+_PV = "(SELECT min(p.provincie_code) FROM ref.provincies p WHERE p.provincie_code = upper({c}))"
+
+DOMAINS: dict[str, tuple[str, str]] = {
+    "bevoegd_gezag": (
+        f"coalesce({_GM}, {_PV})",
+        "een GM-code uit gemeenten.csv of een PV-code uit provincies.csv",
+    ),
+    "bevoegd_gezag_jaar": (
+        f"coalesce({_GM}, {_PV})",
+        "een GM-code uit gemeenten.csv of een PV-code uit provincies.csv",
+    ),
+    "gebied": (
+        f"coalesce({_GM}, {_PV}, CASE WHEN upper({{c}}) = 'NL' THEN 'NL' END)",
+        "een GM-code uit gemeenten.csv, een PV-code uit provincies.csv of NL",
+    ),
+    "gemeente": (_GM, "een GM-code uit gemeenten.csv"),
+    "veiligheidsregio": (
+        "(SELECT min(v.vr_code) FROM ref.veiligheidsregios v WHERE v.vr_code = upper({c}))",
+        "een VR-code uit veiligheidsregios.csv",
+    ),
+    "seveso_omgevingsdienst": (
+        "(SELECT min(p.partner_code) FROM ref.partners p WHERE upper(p.partner_code) = upper({c})"
+        " AND p.seveso_omgevingsdienst = 'ja')",
+        "de partnercode van een Seveso-omgevingsdienst (partners.csv)",
+    ),
+    "indicator_kengetal": (
+        "(SELECT min(i.indicator) FROM ref.indicatoren i WHERE i.indicator = lower({c}) "
+        "AND i.soort = 'kengetal')",
+        "een indicator uit indicatoren.csv met soort = kengetal",
+    ),
+    "indicator_uitkomst": (
+        "(SELECT min(i.indicator) FROM ref.indicatoren i WHERE i.indicator = lower({c}) "
+        "AND i.soort = 'uitkomst')",
+        "een indicator uit indicatoren.csv met soort = uitkomst",
+    ),
+}
+
+CODELIST_SQL = (
+    "(SELECT min(l.code) FROM ref.codelijsten l WHERE l.lijst = '{lijst}' "
+    "AND lower(l.code) = lower({c}))"
+)
+
+# A GM code must be valid on at least one day of the reporting year.
+_GM_VALID_IN_YEAR = (
+    "{v} LIKE 'GM%' AND NOT EXISTS (SELECT 1 FROM ref.gemeenten g WHERE g.gm_code = {v} "
+    "AND coalesce(g.geldig_van, DATE '1900-01-01') <= make_date(w.jaar, 12, 31) "
+    "AND coalesce(g.geldig_tot, DATE '9999-12-31') >= make_date(w.jaar, 1, 1))"
+)
+
+# Named rules, referenced from FileKind.extra_rules.
+NAMED_RULES: dict[str, Rule] = {
+    "datum_in_jaar": Rule(
+        "datum_in_jaar",
+        "datum",
+        "year(datum__v) <> jaar",
+        "datum ligt buiten het verslagjaar van de map; toegestaan: een datum in het verslagjaar "
+        "(de rij wordt niet naar een ander jaar verplaatst)",
+    ),
+    "bevoegd_gezag_geldig_op_datum": Rule(
+        "geldig_op_datum",
+        "bevoegd_gezag",
+        "bevoegd_gezag__v LIKE 'GM%' AND datum__v IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+        "ref.gemeenten g WHERE g.gm_code = bevoegd_gezag__v AND coalesce(g.geldig_van, "
+        "DATE '1900-01-01') <= datum__v AND coalesce(g.geldig_tot, DATE '9999-12-31') >= datum__v)",
+        "de gemeente bestaat niet (meer) op de datum van de controle; toegestaan: een GM-code "
+        "die geldig is op `datum` (na een herindeling de code van de nieuwe gemeente)",
+    ),
+    "indicator_voor_partner": Rule(
+        "voor_partner",
+        "indicator",
+        "indicator__v IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ref.indicatoren i, ref.partners p "
+        "WHERE i.indicator = indicator__v AND p.partner_code = w.partner_code "
+        "AND i.geleverd_door IN (p.soort, 'alle'))",
+        "deze indicator wordt niet door dit soort partner geleverd; toegestaan: de kengetallen "
+        "van indicatoren.csv waarvan `geleverd_door` het soort van de partner is",
+    ),
+    "waarde_eenheid": Rule(
+        "eenheid",
+        "waarde",
+        "indicator__v IS NOT NULL AND waarde__v IS NOT NULL AND EXISTS (SELECT 1 FROM "
+        "ref.indicatoren i WHERE i.indicator = indicator__v AND ((i.eenheid = 'aantal' AND "
+        "waarde__v <> trunc(waarde__v)) OR (i.eenheid = 'ja_nee' AND waarde__v NOT IN (0, 1))))",
+        "de waarde past niet bij de eenheid van de indicator; toegestaan: een geheel getal bij "
+        "eenheid `aantal`, 0 of 1 bij eenheid `ja_nee`",
+    ),
+    "actief_tot_na_vanaf": Rule(
+        "na_actief_vanaf",
+        "actief_tot",
+        "actief_tot__v < actief_vanaf__v",
+        "`actief_tot` ligt vóór `actief_vanaf`; toegestaan: leeg, of een datum op of na "
+        "`actief_vanaf`",
+    ),
+    "inrichting_landelijk_uniek": Rule(
+        "landelijk_uniek",
+        "inrichting_id",
+        "__landelijk_dubbel",
+        "dit `inrichting_id` staat ook in het register van een andere provincie; toegestaan: "
+        "elk kenmerk in het register van één provincie (beide rijen gaan in quarantaine)",
+    ),
+    "inrichting_in_register": Rule(
+        "in_register",
+        "inrichting_id",
+        "inrichting_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM stg.seveso_inrichtingen r "
+        "WHERE r.jaar = w.jaar AND r.inrichting_id = w.inrichting_id)",
+        "de inrichting staat niet in de geaccepteerde registers van de provincies voor dit jaar; "
+        "toegestaan: een `inrichting_id` uit het Seveso-register van het jaar",
+    ),
+}
+
+ROW_RULE_TOO_MANY_FIELDS = Rule(
+    "te_veel_velden",
+    None,
+    "__te_veel_velden IS NOT NULL",
+    "de rij heeft meer velden dan de kopregel; toegestaan: evenveel velden als kolommen in de "
+    "kopregel (controleer scheidingstekens en aanhalingstekens)",
+)
+
+
+def _parse_sql(col: Column) -> str:
+    """Typed value of a column from its trimmed text; NULL when it cannot be read."""
+    c = col.name
+    if col.type == "text":
+        return c
+    if col.type == "date":
+        return (
+            f"CASE WHEN regexp_full_match({c}, '{_DATE}') "
+            f"THEN try_strptime({c}, ['%Y-%m-%d', '%d-%m-%Y'])::DATE END"
+        )
+    if col.type == "boolean":
+        return (
+            f"CASE WHEN lower({c}) IN {_TRUE} THEN true WHEN lower({c}) IN {_FALSE} THEN false END"
+        )
+    if col.type in ("decimal", "number", "integer"):
+        dec = (
+            f"CASE WHEN regexp_full_match({c}, '{_NUM_DOT}') THEN {c}::DECIMAL(18, 6) "
+            f"WHEN decimaalkomma AND regexp_full_match({c}, '{_NUM_COMMA}') "
+            f"THEN replace({c}, ',', '.')::DECIMAL(18, 6) END"
+        )
+        if col.type == "integer":
+            return f"CASE WHEN ({dec}) = trunc({dec}) THEN ({dec})::BIGINT END"
+        return dec
+    if col.type == "code":
+        assert col.domain is not None, col.name
+        if col.domain in DOMAINS:
+            return DOMAINS[col.domain][0].format(c=f"n.{c}")
+        return CODELIST_SQL.format(lijst=col.domain, c=f"n.{c}")
+    raise ValueError(f"unknown type {col.type}")
+
+
+def allowed_text(col: Column, codes: Mapping[str, Sequence[str]]) -> str:
+    """What a column may hold, in Dutch, for messages and docs."""
+    if col.type == "code":
+        if col.domain in DOMAINS:
+            return DOMAINS[col.domain][1]
+        return ", ".join(codes.get(col.domain or "", ())) or f"de codes van lijst {col.domain}"
+    if col.type == "text":
+        return "tekst"
+    return NOTATIONS[col.type]
+
+
+def column_rules(kind: FileKind, codes: Mapping[str, Sequence[str]]) -> list[Rule]:
+    """The rules that follow from the column declarations alone."""
+    rules: list[Rule] = []
+    for col in kind.columns:
+        c = col.name
+        if col.required == "ja":
+            rules.append(Rule("verplicht", c, f"{c} IS NULL", "verplichte waarde ontbreekt"))
+        elif col.required == "voorwaardelijk":
+            rules.append(
+                Rule(
+                    "verplicht_bij",
+                    c,
+                    f"{c} IS NULL AND ({col.when})",
+                    f"waarde ontbreekt; verplicht wanneer {col.when_text}",
+                )
+            )
+            rules.append(
+                Rule(
+                    "leeg_tenzij",
+                    c,
+                    f"{c} IS NOT NULL AND NOT ({col.when}) AND ({_when_known(col)})",
+                    f"moet leeg zijn; alleen ingevuld wanneer {col.when_text}",
+                )
+            )
+        if col.type != "text":
+            what = "onbekende code" if col.type == "code" else "onleesbare waarde"
+            if col.type == "integer":
+                what = "geen geldig geheel getal"
+            rules.append(
+                Rule(
+                    "type",
+                    c,
+                    f"{c} IS NOT NULL AND {c}__v IS NULL",
+                    f"{what}; toegestaan: {allowed_text(col, codes)}",
+                )
+            )
+        if col.minimum is not None:
+            rules.append(
+                Rule(
+                    "minimum",
+                    c,
+                    f"{c}__v < {col.minimum:g}",
+                    f"waarde is kleiner dan {col.minimum:g}; toegestaan: {col.minimum:g} of meer",
+                )
+            )
+        if col.maximum_exclusive is not None:
+            rules.append(
+                Rule(
+                    "maximum",
+                    c,
+                    f"{c}__v >= {col.maximum_exclusive:g}",
+                    f"waarde is te groot; toegestaan: kleiner dan {col.maximum_exclusive:g}",
+                )
+            )
+        if col.domain in ("bevoegd_gezag_jaar", "gebied", "gemeente"):
+            rules.append(
+                Rule(
+                    "geldig_in_jaar",
+                    c,
+                    _GM_VALID_IN_YEAR.format(v=f"{c}__v"),
+                    "de gemeente bestaat op geen enkele dag van het verslagjaar; toegestaan: een "
+                    "GM-code die in het verslagjaar geldig is",
+                )
+            )
+    return rules
+
+
+def _when_known(col: Column) -> str:
+    """The inputs of a condition must be readable before 'must be empty' can be judged."""
+    return " AND ".join(f"{n} IS NOT NULL" for n in _condition_inputs(col)) or "true"
+
+
+def _condition_inputs(col: Column) -> list[str]:
+    import re
+
+    return sorted(set(re.findall(r"\b(\w+__v)\b", col.when or "")))
+
+
+def unique_rule(kind: FileKind) -> Rule:
+    return Rule(
+        "uniek",
+        ",".join(kind.unique_key),
+        "__dubbel",
+        f"dubbele sleutel; {kind.unique_text}: alle rijen met deze waarde gaan in quarantaine",
+    )
+
+
+def rules_for(kind: FileKind, codes: Mapping[str, Sequence[str]]) -> list[Rule]:
+    """Every rule of a kind, with ids qualified as `<soort>.<kolom>.<check>`."""
+    rules = [ROW_RULE_TOO_MANY_FIELDS, *column_rules(kind, codes), unique_rule(kind)]
+    rules += [NAMED_RULES[r] for r in kind.extra_rules]
+    return [
+        Rule(f"{kind.name}.{r.kolom or 'rij'}.{r.id}", r.kolom, r.violated, r.melding)
+        for r in rules
+    ]
+
+
+def _sql_string(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _unique_key_expr(kind: FileKind, col: str) -> str:
+    c = kind.column(col)
+    return f"coalesce({col}__v::VARCHAR, lower({col}))" if c.type == "code" else col
+
+
+def staging_sql(kind: FileKind, codes: Mapping[str, Sequence[str]]) -> str:
+    """One query over `raw.<soort>` for year `$jaar`: typed columns plus a list of findings."""
+    trim = r"nullif(regexp_replace({c}, '^[\s\x{{00A0}}]+|[\s\x{{00A0}}]+$', '', 'g'), '')"
+    norm = ",\n  ".join(f"{trim.format(c=c)} AS {c}" for c in kind.column_names)
+    typed = ",\n  ".join(f"{_parse_sql(col)} AS {col.name}__v" for col in kind.columns)
+    key = [k for k in kind.unique_key]
+    req_key = [k for k in key if kind.column(k).required == "ja"]
+    key_exprs = ", ".join(_unique_key_expr(kind, k) for k in key)
+    partition = key_exprs if kind.name == "seveso_inrichtingen" else f"partner_code, {key_exprs}"
+    guard = " AND ".join(f"{k} IS NOT NULL" for k in req_key) or "true"
+    rules = rules_for(kind, codes)
+    findings = ",\n    ".join(
+        f"CASE WHEN coalesce(({r.violated}), false) THEN {{'regel': {_sql_string(r.id)}, "
+        f"'kolom': {_sql_string(r.kolom) if r.kolom else 'NULL'}, "
+        f"'waarde': {_value_expr(r)}, 'melding': {_sql_string(r.melding)}}} END"
+        for r in rules
+    )
+    landelijk = (
+        f", CASE WHEN {guard} THEN count(DISTINCT partner_code) OVER (PARTITION BY {key_exprs}) "
+        "> 1 ELSE false END AS __landelijk_dubbel"
+        if "inrichting_landelijk_uniek" in kind.extra_rules
+        else ""
+    )
+    dubbel_partition = partition
+    return f"""
+WITH n AS (
+  SELECT jaar, partner_code, bron_bestand, bron_sha256, bron_rij, decimaalkomma,
+  te_veel_velden AS __te_veel_velden,
+  {norm}
+  FROM raw.{kind.name} WHERE jaar = $jaar
+), p AS (
+  SELECT *,
+  {typed}
+  FROM n
+), w AS (
+  SELECT *,
+  CASE WHEN {guard} THEN count(*) OVER (PARTITION BY {dubbel_partition}) > 1 ELSE false END
+    AS __dubbel{landelijk}
+  FROM p
+)
+SELECT *, list_filter([
+    {findings}
+  ], x -> x IS NOT NULL) AS bevindingen
+FROM w
+"""
+
+
+def _value_expr(rule: Rule) -> str:
+    if rule.id.endswith(".te_veel_velden"):
+        return "__te_veel_velden"
+    if rule.kolom is None:
+        return "NULL"
+    cols = rule.kolom.split(",")
+    if len(cols) == 1:
+        return cols[0]
+    return " || ' / ' || ".join(f"coalesce({c}, '')" for c in cols)
+
+
+def stg_select(kind: FileKind) -> str:
+    """The typed, accepted columns of a staged row, named as in the contract."""
+    cols = []
+    for col in kind.columns:
+        v = f"{col.name}__v"
+        if col.type == "boolean" and col.required == "nee":
+            v = f"coalesce({v}, false)"
+        cols.append(f"{v} AS {col.name}")
+    return ", ".join(cols)
+
+
+ALL_KINDS = tuple(FILE_KINDS.values())

@@ -1,0 +1,54 @@
+"""Reference data (code lists and registers) as unpartitioned source assets of their own.
+
+The data version of each is the sha256 of its file, so a changed code list shows as new data
+and everything downstream as stale.
+"""
+
+from dagster import AssetExecutionContext, AssetsDefinition, DataVersion, MaterializeResult, asset
+from dagster_duckdb import DuckDBResource
+
+from vth_pipeline.ingest.discovery import sha256_of
+from vth_pipeline.resources import VthSettings
+from vth_pipeline.warehouse import session
+
+# Typed columns per reference file; other columns are text.
+REFERENCE_TABLES: dict[str, dict[str, str]] = {
+    "partners": {},
+    "provincies": {},
+    "veiligheidsregios": {},
+    "gemeenten": {"geldig_van": "DATE", "geldig_tot": "DATE"},
+    "codelijsten": {},
+    "indicatoren": {},
+    "brzo_jaarcijfers_gepubliceerd": {"jaar": "INTEGER"},
+}
+
+
+def _reference_asset(name: str, types: dict[str, str]) -> AssetsDefinition:
+    @asset(
+        name=f"ref_{name}",
+        group_name="reference",
+        description=f"`data/reference/{name}.csv` in schema `ref`.",
+        kinds={"duckdb"},
+    )
+    def _ref(
+        context: AssetExecutionContext, duckdb: DuckDBResource, vth: VthSettings
+    ) -> MaterializeResult:
+        path = vth.reference / f"{name}.csv"
+        casts = ", ".join(f"nullif({c}, '')::{t} AS {c}" for c, t in types.items())
+        replace = f"REPLACE ({casts})" if casts else ""
+        with session(duckdb) as conn:
+            conn.execute(
+                f"CREATE OR REPLACE TABLE ref.{name} AS SELECT * {replace} FROM "
+                "read_csv(?, header = true, all_varchar = true, encoding = 'utf-8')",
+                [str(path)],
+            )
+            n = conn.execute(f"SELECT count(*) FROM ref.{name}").fetchone()[0]
+        return MaterializeResult(
+            metadata={"rows": n, "path": str(path)}, data_version=DataVersion(sha256_of(path))
+        )
+
+    return _ref
+
+
+reference_assets = [_reference_asset(n, t) for n, t in REFERENCE_TABLES.items()]
+REF_KEYS = [a.key for a in reference_assets]

@@ -1,0 +1,193 @@
+"""Which delivery files exist for a reporting year, and which one is in effect per triple.
+
+The layout is `<raw>/<jaar>/<partner_code>/<soort>[_<YYYY-MM-DD>].<csv|xlsx>`. Files are never
+changed; each is identified by its sha256. Per (jaar, partner, soort) the latest delivery date
+wins (an undated file is older than any dated one); a byte-identical copy of an earlier file
+changes nothing; two distinct latest files with the same date are a conflict and neither is
+used. Everything that is not used says why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from vth_pipeline.contract.columns import FILE_KINDS, FIRST_YEAR, kinds_for
+
+FILE_NAME = re.compile(
+    r"^(?P<soort>[a-z_]+?)(?:_(?P<datum>\d{4}-\d{2}-\d{2}))?\.(?P<ext>csv|xlsx)$", re.IGNORECASE
+)
+
+STATUS_IN_EFFECT = "in_gebruik"
+SCHEMA = {
+    "jaar": pl.Int32,
+    "pad": pl.String,
+    "partner_code": pl.String,
+    "soort": pl.String,
+    "leverdatum": pl.Date,
+    "formaat": pl.String,
+    "bytes": pl.Int64,
+    "sha256": pl.String,
+    "status": pl.String,
+    "reden": pl.String,
+}
+
+
+@dataclass(frozen=True)
+class Partner:
+    code: str
+    soort: str
+    seveso_omgevingsdienst: bool
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def year_folders(raw_dir: Path) -> tuple[list[int], list[tuple[str, str]]]:
+    """Reporting years found under the raw folder, and folders that are not read (with why)."""
+    years, ignored = [], []
+    if not raw_dir.is_dir():
+        return [], [(str(raw_dir), "map met leveringen bestaat niet")]
+    for p in sorted(raw_dir.iterdir()):
+        if p.name.startswith("."):
+            continue
+        if not (p.is_dir() and re.fullmatch(r"\d{4}", p.name)):
+            ignored.append((p.name, "geen map van een verslagjaar (verwacht: <jaar>/)"))
+        elif int(p.name) < FIRST_YEAR:
+            ignored.append((p.name, f"verslagjaar vóór {FIRST_YEAR} wordt niet gelezen"))
+        else:
+            years.append(int(p.name))
+    return years, ignored
+
+
+def discover(raw_dir: Path, year: int, partners: dict[str, Partner]) -> pl.DataFrame:
+    """One row per file under `<raw>/<year>/`, with its status and reason."""
+    base = raw_dir / str(year)
+    rows: list[dict] = []
+    if base.is_dir():
+        for path in sorted(p for p in base.rglob("*") if p.is_file()):
+            rows.append(_classify(raw_dir, base, path, year, partners))
+    frame = pl.DataFrame(rows, schema=SCHEMA)
+    return _resolve_supersession(frame)
+
+
+def _classify(raw_dir: Path, base: Path, path: Path, year: int, partners: dict[str, Partner]):
+    rel = path.relative_to(base).parts
+    row = {
+        "jaar": year,
+        "pad": path.relative_to(raw_dir).as_posix(),
+        "partner_code": None,
+        "soort": None,
+        "leverdatum": None,
+        "formaat": path.suffix.lower().lstrip(".") or None,
+        "bytes": path.stat().st_size,
+        "sha256": sha256_of(path),
+        "status": STATUS_IN_EFFECT,
+        "reden": None,
+    }
+    if len(rel) != 2:
+        return row | {
+            "status": "genegeerd",
+            "reden": "bestand staat niet in een partnermap "
+            "(verwacht: <jaar>/<partner_code>/<soort>.<csv|xlsx>)",
+        }
+    folder, name = rel
+    row["partner_code"] = folder
+    partner = partners.get(folder)
+    if partner is None:
+        return row | {
+            "status": "genegeerd",
+            "reden": f"onbekende partnermap '{folder}' (niet in partners.csv)",
+        }
+    m = FILE_NAME.match(name)
+    soort = m.group("soort").lower() if m else None
+    if m is None or soort not in FILE_KINDS:
+        return row | {
+            "status": "genegeerd",
+            "reden": f"bestandsnaam '{name}' is geen soort levering; toegestaan: "
+            + ", ".join(f"{k}[_JJJJ-MM-DD].csv|xlsx" for k in FILE_KINDS),
+        }
+    row["soort"] = soort
+    if m.group("datum"):
+        try:
+            row["leverdatum"] = dt.date.fromisoformat(m.group("datum"))
+        except ValueError:
+            return row | {
+                "status": "genegeerd",
+                "reden": f"ongeldige leverdatum in bestandsnaam '{name}'",
+            }
+    required, optional = kinds_for(partner.soort, partner.seveso_omgevingsdienst)
+    if soort not in required | optional:
+        return row | {"status": "afgewezen", "reden": f"een {partner.soort} levert geen '{soort}'"}
+    return row
+
+
+def _resolve_supersession(frame: pl.DataFrame) -> pl.DataFrame:
+    """Decide, per (jaar, partner, soort), which candidate file is in effect."""
+    cand = frame.filter(pl.col("status") == STATUS_IN_EFFECT)
+    if cand.height == 0:
+        return frame.sort("pad")
+    order = pl.col("leverdatum").fill_null(dt.date(1, 1, 1))
+    cand = cand.with_columns(__order=order).sort(["partner_code", "soort", "__order", "pad"])
+    triple = ["partner_code", "soort"]
+    # A later byte-identical copy of an earlier file of the same triple changes nothing.
+    cand = cand.with_columns(
+        __first_pad=pl.col("pad").first().over([*triple, "sha256"], order_by=["__order", "pad"]),
+    )
+    identical = cand.filter(pl.col("pad") != pl.col("__first_pad"))
+    distinct = cand.filter(pl.col("pad") == pl.col("__first_pad"))
+    latest = distinct.with_columns(
+        __max=pl.col("__order").max().over(triple),
+        __n_latest=(pl.col("__order") == pl.col("__order").max()).sum().over(triple),
+    )
+    status = (
+        pl.when(pl.col("__order") < pl.col("__max"))
+        .then(pl.lit("vervangen"))
+        .when(pl.col("__n_latest") > 1)
+        .then(pl.lit("conflict"))
+        .otherwise(pl.lit(STATUS_IN_EFFECT))
+    )
+    reason = (
+        pl.when(pl.col("__order") < pl.col("__max"))
+        .then(pl.lit("vervangen door een latere levering"))
+        .when(pl.col("__n_latest") > 1)
+        .then(
+            pl.lit(
+                "twee of meer bestanden met dezelfde (of geen) leverdatum voor deze "
+                "levering; geen van beide wordt gebruikt"
+            )
+        )
+        .otherwise(None)
+    )
+    resolved = latest.with_columns(status=status, reden=reason)
+    identical = identical.with_columns(
+        status=pl.lit("identiek"),
+        reden=pl.concat_str(pl.lit("inhoud is identiek aan "), pl.col("__first_pad")),
+    )
+    decided = pl.concat(
+        [resolved.select(SCHEMA.keys()), identical.select(SCHEMA.keys())], how="vertical"
+    )
+    rest = frame.filter(pl.col("status") != STATUS_IN_EFFECT)
+    return pl.concat([decided, rest], how="vertical").sort("pad")
+
+
+def archive(raw_dir: Path, archive_dir: Path, frame: pl.DataFrame) -> None:
+    """Keep a content-addressed copy of every file received, so no delivery is ever lost."""
+    for pad, sha, fmt in frame.select("pad", "sha256", "formaat").iter_rows():
+        target = archive_dir / sha[:2] / f"{sha}.{fmt or 'bin'}"
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(".tmp")
+            shutil.copyfile(raw_dir / pad, tmp)
+            tmp.replace(target)

@@ -1,0 +1,202 @@
+"""Read one delivery file into text columns, or reject it with a reason a partner can act on.
+
+Every cell is kept as text (typing is the staging layer's job), with the row number as the
+partner sees it: in CSV the header is row 1 and a record with a quoted newline is one row (as
+Excel shows it); in XLSX the sheet's own row number. Wholly empty rows are not rows.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from vth_pipeline.contract.columns import FileKind
+
+EXTRA_FIELDS = 64  # room for rows with more fields than the header, so they can be reported
+_XLSX_DATETIME = r"^(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}:\d{2}(\.\d+)?$"
+
+
+@dataclass
+class ReadResult:
+    """What came out of one file: a frame of text cells, or a rejection."""
+
+    frame: pl.DataFrame | None = None
+    rejected: str | None = None
+    encoding: str | None = None
+    separator: str | None = None
+    sheet: str | None = None
+    extra_columns: list[str] = field(default_factory=list)
+
+    @property
+    def decimal_comma(self) -> bool:
+        return self.separator == ";"
+
+
+class Rejection(Exception):
+    """A whole file cannot be used; the message is Dutch and meant for the partner."""
+
+
+def read_delivery(path: Path, kind: FileKind, max_bytes: int) -> ReadResult:
+    """Read a CSV or XLSX delivery of `kind`; never raises for bad input."""
+    result = ReadResult()
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise Rejection(
+                f"bestand is te groot ({size:,} bytes; de grens is {max_bytes:,} bytes)".replace(
+                    ",", "."
+                )
+            )
+        if size == 0:
+            raise Rejection("bestand is leeg")
+        if path.suffix.lower() == ".xlsx":
+            grid = _read_xlsx(path, kind, result)
+        else:
+            grid = _read_csv(path.read_bytes(), result)
+        result.frame = _to_columns(grid, kind, result)
+    except Rejection as e:
+        result.rejected = str(e)
+        result.frame = None
+    return result
+
+
+def _decode(data: bytes, result: ReadResult) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        result.encoding = "utf-8-sig"
+        data = data[3:]
+    if b"\x00" in data or data.startswith((b"PK\x03\x04", b"%PDF")):
+        raise Rejection("bestand is geen CSV-tekstbestand (het lijkt een ander soort bestand)")
+    try:
+        text = data.decode("utf-8")
+        result.encoding = result.encoding or "utf-8"
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+            result.encoding = "windows-1252"
+        except UnicodeDecodeError as e:
+            raise Rejection(
+                f"tekencodering niet herkend (byte {e.start + 1}); "
+                "toegestaan: UTF-8 of Windows-1252"
+            ) from e
+    if not text.strip():
+        raise Rejection("bestand is leeg")
+    return text
+
+
+def _detect_separator(text: str) -> str:
+    """The separator that splits the header line most; `,` when neither occurs."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    unquoted = re.sub(r'"[^"]*"', "", first)
+    return ";" if unquoted.count(";") > unquoted.count(",") else ","
+
+
+def _read_csv(data: bytes, result: ReadResult) -> pl.DataFrame:
+    text = _decode(data, result)
+    sep = _detect_separator(text)
+    result.separator = sep
+    first = next(line for line in text.splitlines() if line.strip())
+    width = len(first.split(sep)) + EXTRA_FIELDS
+    try:
+        grid = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            separator=sep,
+            has_header=False,
+            infer_schema=False,
+            schema={f"column_{i + 1}": pl.String for i in range(width)},
+            missing_columns="insert",
+            truncate_ragged_lines=True,
+            quote_char='"',
+            row_index_name="__rij",
+            row_index_offset=1,
+        )
+    except Exception as e:  # polars raises several kinds for malformed CSV
+        reason = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise Rejection(f"CSV kan niet gelezen worden ({reason})") from e
+    return grid
+
+
+def _read_xlsx(path: Path, kind: FileKind, result: ReadResult) -> pl.DataFrame:
+    import fastexcel
+
+    try:
+        book = fastexcel.read_excel(str(path))
+        names = book.sheet_names
+        if not names:
+            raise Rejection("werkmap bevat geen bladen")
+        sheet = next((n for n in names if n.strip().lower() == kind.name), names[0])
+        result.sheet = sheet
+        grid = book.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string").to_polars()
+    except Rejection:
+        raise
+    except Exception as e:
+        reason = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise Rejection(f"bestand kan niet als XLSX-werkmap gelezen worden ({reason})") from e
+    grid = grid.rename({c: f"column_{i + 1}" for i, c in enumerate(grid.columns)})
+    # Excel-typed dates arrive as 'YYYY-MM-DD 00:00:00': keep the date.
+    grid = grid.with_columns(pl.all().str.replace(_XLSX_DATETIME, "$1"))
+    return grid.with_row_index("__rij", offset=1)
+
+
+def _header_name(value: str | None, position: int) -> str:
+    name = (value or "").replace("\ufeff", "").replace("\xa0", " ").strip().lower()
+    return name or f"kolom_{position}"
+
+
+def _to_columns(grid: pl.DataFrame, kind: FileKind, result: ReadResult) -> pl.DataFrame:
+    cells = [c for c in grid.columns if c != "__rij"]
+    nonempty = pl.any_horizontal(pl.col(c).str.strip_chars().str.len_chars() > 0 for c in cells)
+    rows = grid.filter(nonempty.fill_null(False))
+    if rows.height == 0:
+        raise Rejection("bestand is leeg")
+    header_row = rows.row(0, named=True)
+    last = max((i for i, c in enumerate(cells) if header_row[c] not in (None, "")), default=-1)
+    if last < 0:
+        raise Rejection("bestand is leeg")
+    names = [_header_name(header_row[c], i + 1) for i, c in enumerate(cells[: last + 1])]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise Rejection(f"kolom komt meer dan eens voor in de kopregel: {', '.join(dupes)}")
+    missing = [c for c in kind.required_columns if c not in names]
+    if missing:
+        raise Rejection(
+            "verplichte kolom(men) ontbreken: "
+            + ", ".join(missing)
+            + f"; gevonden kolommen: {', '.join(names)}"
+        )
+    data = rows.slice(1)
+    if data.height == 0:
+        raise Rejection("bestand bevat een kopregel maar geen gegevensrijen")
+    header_cells = cells[: last + 1]
+    surplus = cells[last + 1 :]
+    mapping = dict(zip(header_cells, names, strict=True))
+    result.extra_columns = [n for n in names if n not in kind.column_names]
+    out = [pl.col("__rij").cast(pl.Int64).alias("bron_rij")]
+    for col in kind.column_names:
+        src = next((c for c, n in mapping.items() if n == col), None)
+        out.append(pl.col(src).alias(col) if src else pl.lit(None, pl.String).alias(col))
+    extras = [c for c, n in mapping.items() if n not in kind.column_names]
+    if extras:
+        out.append(
+            pl.struct([pl.col(c).alias(mapping[c]) for c in extras])
+            .struct.json_encode()
+            .alias("extra_kolommen")
+        )
+    else:
+        out.append(pl.lit(None, pl.String).alias("extra_kolommen"))
+    if surplus:
+        sep = result.separator or ";"
+        filled = [pl.col(c).fill_null("") for c in surplus]
+        any_surplus = pl.any_horizontal(pl.col(c).str.strip_chars() != "" for c in surplus)
+        out.append(
+            pl.when(any_surplus.fill_null(False))
+            .then(pl.concat_str(filled, separator=sep).str.strip_chars_end(sep))
+            .otherwise(None)
+            .alias("te_veel_velden")
+        )
+    else:
+        out.append(pl.lit(None, pl.String).alias("te_veel_velden"))
+    return data.select(out)

@@ -1,0 +1,50 @@
+"""The closing summary of `vth build`, read from the warehouse the run has just written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from vth_pipeline.warehouse import connect
+
+
+def build_summary(database: str, years: list[int], out: Path, seconds: float) -> str:
+    if not years:
+        return "Geen verslagjaar gebouwd."
+    marks = ", ".join("?" for _ in years)
+    with connect(database, read_only=True) as conn:
+        files = conn.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE resultaat = 'afgewezen') FROM meta.inlezing "
+            f"WHERE jaar IN ({marks})",
+            years,
+        ).fetchone()
+        other = conn.execute(
+            f"SELECT status, count(*) FROM meta.leveringen WHERE jaar IN ({marks}) AND status NOT "
+            "IN ('in_gebruik') GROUP BY status ORDER BY status",
+            years,
+        ).fetchall()
+        problems = conn.execute(
+            f"SELECT l.pad, coalesce(i.reden, l.reden), coalesce(i.resultaat, l.status) "
+            f"FROM meta.leveringen l LEFT JOIN meta.inlezing i USING (jaar, pad) "
+            f"WHERE l.jaar IN ({marks}) AND (l.status NOT IN ('in_gebruik', 'vervangen', "
+            "'identiek') OR i.resultaat = 'afgewezen') ORDER BY l.pad",
+            years,
+        ).fetchall()
+        rows = conn.execute(
+            f"SELECT sum(rijen), sum(geaccepteerd), sum(quarantaine) FROM staat.datakwaliteit "
+            f"WHERE jaar IN ({marks})",
+            years,
+        ).fetchone()
+    lines = [
+        "",
+        f"Klaar in {seconds:.0f} s. Gebouwd: {', '.join(map(str, years))}.",
+        f"Bestanden gelezen: {files[0]} (waarvan afgewezen: {files[1]}); overige bestanden: "
+        + (", ".join(f"{n} {s}" for s, n in other) or "geen"),
+        f"Rijen gelezen: {rows[0] or 0}, geaccepteerd: {rows[1] or 0}, "
+        f"in quarantaine: {rows[2] or 0}.",
+        f"Publicatie: {out.resolve() / 'index.html'}",
+    ]
+    if problems:
+        lines.insert(2, "Niet gebruikte bestanden:")
+        for i, (pad, reden, status) in enumerate(problems):
+            lines.insert(3 + i, f"  {pad}: {status}: {reden}")
+    return "\n".join(lines)

@@ -1,0 +1,102 @@
+"""The DuckDB warehouse: one file, a schema per layer, and the few SQL helpers every layer uses.
+
+Each partitioned table carries `jaar`; a materialisation replaces exactly its year, so
+rebuilding a year is idempotent and other years are untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import duckdb
+
+SCHEMAS = ("meta", "ref", "raw", "stg", "int", "staat")
+
+# Rounding of rekenregels.md: half-to-even on the exact quotient. Values are scaled to integers
+# (6 decimals, the precision of staged numbers) so the division is exact integer arithmetic.
+MACROS = (
+    "CREATE OR REPLACE TEMP MACRO div_he(n, d) AS (n // d + CASE WHEN 2 * (n % d) > d "
+    "OR (2 * (n % d) = d AND (n // d) % 2 = 1) THEN 1 ELSE 0 END)",
+    "CREATE OR REPLACE TEMP MACRO scaled(x) AS ((x::DECIMAL(38, 6) * 1000000)::HUGEINT)",
+    "CREATE OR REPLACE TEMP MACRO pct(part, whole) AS (CASE WHEN whole IS NULL OR part IS NULL "
+    "OR whole = 0 THEN NULL ELSE (CASE WHEN (part < 0) <> (whole < 0) THEN -1 ELSE 1 END "
+    "* div_he(abs(scaled(part)) * 1000, abs(scaled(whole))) * 0.1)::DECIMAL(18, 1) END)",
+    "CREATE OR REPLACE TEMP MACRO ratio2(num, den) AS (CASE WHEN den IS NULL OR num IS NULL "
+    "OR den = 0 THEN NULL ELSE (div_he(scaled(num) * 100, scaled(den)) * 0.01)"
+    "::DECIMAL(18, 2) END)",
+)
+
+
+def prepare(conn: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Schemas and macros that every query of the pipeline may rely on."""
+    for schema in SCHEMAS:
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    for macro in MACROS:
+        conn.execute(macro)
+    return conn
+
+
+@contextlib.contextmanager
+def connect(database: str, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    conn = duckdb.connect(database, read_only=read_only)
+    try:
+        yield conn if read_only else prepare(conn)
+    finally:
+        conn.close()
+
+
+def table_exists(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
+    schema, name = table.split(".")
+    return bool(
+        conn.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
+            "AND table_name = ?",
+            [schema, name],
+        ).fetchone()[0]
+    )
+
+
+def replace_partition(
+    conn: duckdb.DuckDBPyConnection,
+    table: str,
+    select_sql: str,
+    year: int,
+    params: Mapping[str, Any] | None = None,
+    where: str = "",
+) -> int:
+    """Replace the rows of `year` (and `where`) in `table` by `select_sql`; returns rows written.
+
+    The table is created from the query on first use. A derived table whose columns no longer
+    match the query (after a code change) is recreated: every table here can be rebuilt from
+    the raw files, and the other years then need a rebuild, which the caller is told about.
+    """
+    params = dict(params or {}) | {"jaar": year}
+    used = {k: v for k, v in params.items() if f"${k}" in select_sql}
+    conn.execute("BEGIN")
+    try:
+        conn.execute(f"CREATE TEMP TABLE __new AS {select_sql}", used)
+        new_cols = [r[0] for r in conn.execute("DESCRIBE __new").fetchall()]
+        if table_exists(conn, table):
+            old_cols = [r[0] for r in conn.execute(f"DESCRIBE {table}").fetchall()]
+            if old_cols != new_cols:
+                conn.execute(f"DROP TABLE {table}")
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM __new WHERE false")
+        delete = f"DELETE FROM {table} WHERE jaar = $jaar {where}"
+        conn.execute(delete, {k: v for k, v in params.items() if f"${k}" in delete})
+        conn.execute(f"INSERT INTO {table} SELECT * FROM __new")
+        n = conn.execute("SELECT count(*) FROM __new").fetchone()[0]
+        conn.execute("DROP TABLE __new")
+        conn.execute("COMMIT")
+    except Exception:
+        conn.execute("ROLLBACK")
+        raise
+    return int(n)
+
+
+@contextlib.contextmanager
+def session(resource) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A prepared connection from the Dagster DuckDB resource."""
+    with resource.get_connection() as conn:
+        yield prepare(conn)
