@@ -9,12 +9,15 @@ from vth_pipeline.defs.leveringen import meta_leveringen
 from vth_pipeline.defs.publicatie import publicatie_assets, publicatie_overzicht
 from vth_pipeline.defs.raw import raw_assets
 from vth_pipeline.defs.reference import reference_assets
+from vth_pipeline.defs.seveso import seveso_assets
 from vth_pipeline.defs.staat import staat_assets
 from vth_pipeline.defs.stg import stg_assets
 from vth_pipeline.partitions import yearly
 from vth_pipeline.resources import VthSettings, settings_from_env, warehouse_from_env
 
-YEARLY_ASSETS = [meta_leveringen, *raw_assets, *stg_assets, *staat_assets, *publicatie_assets]
+YEARLY_ASSETS = [
+    meta_leveringen, *raw_assets, *stg_assets, *staat_assets, *seveso_assets, *publicatie_assets
+]
 ALL_ASSETS = [*reference_assets, *YEARLY_ASSETS, publicatie_overzicht]
 
 # The stages of one reporting year, in the order the data flows (asset groups).

@@ -16,6 +16,7 @@ from dagster import (
 )
 from dagster_duckdb import DuckDBResource
 
+from vth_pipeline.defs.seveso import seveso_assets
 from vth_pipeline.defs.staat import staat_assets
 from vth_pipeline.partitions import year_of, yearly
 from vth_pipeline.publish.charts import (
@@ -30,7 +31,9 @@ from vth_pipeline.publish.tables import PUBLISHED_TABLES, read_table, write_tabl
 from vth_pipeline.resources import VthSettings
 from vth_pipeline.warehouse import session
 
-STAAT_KEYS = [k for a in staat_assets for k in a.keys if k.path[0].startswith("staat_")]
+STAAT_KEYS = [
+    k for a in (*staat_assets, *seveso_assets) for k in a.keys if k.path[0].startswith("staat_")
+]
 
 
 def _frame(conn, sql: str, params: dict | None = None) -> pl.DataFrame:

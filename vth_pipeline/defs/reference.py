@@ -36,9 +36,11 @@ def _reference_asset(name: str, types: dict[str, str]) -> AssetsDefinition:
         path = vth.reference / f"{name}.csv"
         casts = ", ".join(f"nullif({c}, '')::{t} AS {c}" for c, t in types.items())
         replace = f"REPLACE ({casts})" if casts else ""
+        # The order of a file is meaningful (code lists are in ascending order of weight).
         with session(duckdb) as conn:
             conn.execute(
-                f"CREATE OR REPLACE TABLE ref.{name} AS SELECT * {replace} FROM "
+                f"CREATE OR REPLACE TABLE ref.{name} AS SELECT * {replace}, "
+                "row_number() OVER () AS volgorde FROM "
                 "read_csv(?, header = true, all_varchar = true, encoding = 'utf-8')",
                 [str(path)],
             )

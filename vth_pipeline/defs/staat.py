@@ -222,12 +222,29 @@ def _national_figure(i: int, figuur: str, expr: str, scope: str, needs: tuple[st
     )
 
 
-LANDELIJK = (
-    "WITH figures AS ("
-    + " UNION ALL ".join(_national_figure(i, *f) for i, f in enumerate(NATIONAL_FIGURES))
-    + ") SELECT $jaar::INTEGER AS jaar, volgorde, figuur, waarde, geleverd, verwacht FROM figures "
-    "ORDER BY volgorde"
-)
+def landelijk_sql(seveso_figures: list[str]) -> str:
+    """National figures of the first table, then the Seveso figures of scope NL (`seveso_`).
+
+    The completeness of a Seveso figure is that of the deliveries it needs, from the
+    data-quality table: the register for `inrichtingen_actief`, the inspections otherwise.
+    """
+    first = [_national_figure(i, *f) for i, f in enumerate(NATIONAL_FIGURES)]
+    def source(figure: str) -> str:
+        return "seveso_inrichtingen" if figure == "inrichtingen_actief" else "seveso_inspecties"
+
+    seveso = [
+        f"SELECT {100 + i} AS volgorde, 'seveso_{f}' AS figuur, s.{f}::VARCHAR AS waarde, "
+        "d.geleverd, d.verwacht FROM (SELECT * FROM staat.seveso WHERE jaar = $jaar "
+        "AND scope = 'NL') s, (SELECT count(*) FILTER (WHERE geleverd = 'ja') AS geleverd, "
+        "count(*) AS verwacht FROM staat.datakwaliteit WHERE jaar = $jaar AND verplicht = 'ja' "
+        f"AND soort = '{source(f)}') d"
+        for i, f in enumerate(seveso_figures)
+    ]
+    return (
+        "WITH figures AS (" + " UNION ALL ".join(first + seveso) + ") SELECT $jaar::INTEGER AS "
+        "jaar, volgorde, figuur, waarde, geleverd, verwacht FROM figures ORDER BY volgorde"
+    )
+
 
 PROVINCIE_KENGETALLEN = (
     "handhavingsoverleg_bijeenkomsten",
@@ -447,7 +464,7 @@ def _national_rows(sql: str, keys: str) -> str:
     )
 
 
-def _sql_asset(
+def sql_asset(
     name: str, sql: str, deps: list, description: str, group: str = "staat", **asset_kwargs
 ) -> AssetsDefinition:
     schema, table = name.split("_", 1)
@@ -469,63 +486,77 @@ def _sql_asset(
     return _table
 
 
-int_kengetallen = _sql_asset(
+int_kengetallen = sql_asset(
     "int_kengetallen",
     INT_KENGETALLEN,
     ["stg_kengetallen"],
     "Kengetallen per partner and indicator, per-bevoegd-gezag rows summed when needed.",
     group="int",
 )
-staat_omgevingsdiensten = _sql_asset(
+staat_omgevingsdiensten = sql_asset(
     "staat_omgevingsdiensten",
     OMGEVINGSDIENSTEN,
     ["stg_controles", "int_kengetallen", *REF_KEYS],
     "One row per omgevingsdienst that delivered controles, every figure of rekenregels.md.",
 )
-staat_landelijk = _sql_asset(
-    "staat_landelijk",
-    LANDELIJK,
-    ["staat_omgevingsdiensten", "int_kengetallen"],
-    "National figures with their completeness (geleverd / verwacht).",
+
+
+@asset(
+    group_name="staat",
+    partitions_def=yearly,
+    deps=["staat_omgevingsdiensten", "int_kengetallen", "staat_seveso", "staat_datakwaliteit"],
+    kinds={"duckdb"},
+    description="National figures (Seveso ones prefixed seveso_) with their completeness.",
 )
-staat_provincies = _sql_asset(
+def staat_landelijk(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
+    with session(duckdb) as conn:
+        seveso = [
+            r[0]
+            for r in conn.execute("DESCRIBE staat.seveso").fetchall()
+            if r[0] not in ("jaar", "scope", "volgorde")
+        ]
+        n = replace_partition(conn, "staat.landelijk", landelijk_sql(seveso), year_of(context))
+    return MaterializeResult(metadata={"rows": n})
+
+
+staat_provincies = sql_asset(
     "staat_provincies",
     PROVINCIES,
     ["stg_controles", "int_kengetallen", *REF_KEYS],
     "Controles by the provincie of the bevoegd gezag, and the provincies' own kengetallen.",
 )
-staat_interventies = _sql_asset(
+staat_interventies = sql_asset(
     "staat_interventies",
     _national_rows(INTERVENTIES, "interventie"),
     ["stg_controles"],
     "Interventions after a violation, per omgevingsdienst and nationally (NL).",
 )
-staat_lhso = _sql_asset(
+staat_lhso = sql_asset(
     "staat_lhso",
     _national_rows(LHSO, "lhs_gevolg, lhs_gedrag"),
     ["stg_controles"],
     "Violations per cell of the LHSO matrix, per omgevingsdienst and nationally (NL).",
 )
 
-staat_uitkomsten = _sql_asset(
+staat_uitkomsten = sql_asset(
     "staat_uitkomsten",
     UITKOMSTEN,
     [AssetDep("stg_uitkomsten", partition_mapping=previous_year), *REF_KEYS],
     "Outcome indicators with the previous year's value and the change.",
 )
-staat_datakwaliteit = _sql_asset(
+staat_datakwaliteit = sql_asset(
     "staat_datakwaliteit",
     DATAKWALITEIT,
     ["meta_leveringen", *(f"stg_{k}" for k in FILE_KINDS), *REF_KEYS],
     "Per partner and kind: required, delivered, rows read, accepted and quarantined.",
 )
-staat_quarantaine_regels = _sql_asset(
+staat_quarantaine_regels = sql_asset(
     "staat_quarantaine_regels",
     QUARANTAINE_REGELS,
     [f"stg_{k}" for k in FILE_KINDS],
     "Quarantined rows per file and rule, with the first row and the message.",
 )
-staat_leveringen = _sql_asset(
+staat_leveringen = sql_asset(
     "staat_leveringen",
     LEVERINGEN,
     ["meta_leveringen"],

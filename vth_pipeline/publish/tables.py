@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from vth_pipeline.defs.seveso import HANDHAVING_COLUMNS, SEVESO_FIGURES
 from vth_pipeline.defs.staat import CONTROLE_FIGURES, KENGETAL_FIGURES, PROVINCIE_KENGETALLEN
 
 
@@ -64,6 +65,35 @@ PUBLISHED_TABLES: tuple[PublishedTable, ...] = (
         ("partner_code", "lhs_gevolg", "lhs_gedrag", "aantal"),
         "partner_code = 'NL', partner_code, lhs_gevolg, lhs_gedrag",
         "LHSO-matrix",
+    ),
+    PublishedTable(
+        "seveso.csv",
+        "staat.seveso",
+        ("scope", *SEVESO_FIGURES, HANDHAVING_COLUMNS),
+        "volgorde, scope",
+        "Seveso",
+    ),
+    PublishedTable(
+        "seveso_integratie.csv",
+        "staat.seveso_integratie",
+        ("reden", "inspecties"),
+        "reden",
+        "Seveso-integratie",
+    ),
+    PublishedTable(
+        "seveso_conflicten.csv",
+        "staat.seveso_conflicten",
+        (
+            "gezamenlijke_inspectie_id",
+            "partner_code",
+            "inspectie_id",
+            "inrichting_id",
+            "datum",
+            "bron_bestand",
+            "bron_rij",
+        ),
+        "gezamenlijke_inspectie_id, partner_code, inspectie_id",
+        "Seveso-conflicten",
     ),
     PublishedTable(
         "uitkomsten.csv",
