@@ -8,6 +8,7 @@ STAMP  := $(VENV)/.installed
 RAW    ?= data/raw
 OUT    ?= publicatie
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
+export BROWSER_PATH ?= /usr/bin/chromium
 
 .PHONY: install run test lint dev sample-data check-publication clean
 
@@ -16,6 +17,7 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	bash scripts/install-browser.sh
 	touch $(STAMP)
 
 install: $(STAMP) ## Create .venv and install the pinned dependencies

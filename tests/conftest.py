@@ -9,11 +9,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dagster import DagsterInstance
 from dagster_duckdb import DuckDBResource
 
-from vth_pipeline.definitions import STAGES, make_definitions
+from vth_pipeline.definitions import STAGES
 from vth_pipeline.resources import VthSettings
+from vth_pipeline.runner import Runner
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("DAGSTER_HOME", "")  # the tests use ephemeral instances
@@ -33,7 +33,7 @@ class Built:
 def build(tmp: Path, raw: Path, years: Iterable[int], stages=STAGES, **settings) -> Built:
     """Materialise the real asset graph in-process for `years`, stage by stage."""
     built = Built(raw, tmp / "out", tmp / "vth.duckdb")
-    defs = make_definitions(
+    runner = Runner(
         VthSettings(
             raw_dir=str(raw),
             out_dir=str(built.out),
@@ -44,14 +44,8 @@ def build(tmp: Path, raw: Path, years: Iterable[int], stages=STAGES, **settings)
         ),
         DuckDBResource(database=str(built.warehouse)),
     )
-    instance = DagsterInstance.ephemeral()
-    assert defs.resolve_job_def("referentiedata").execute_in_process(instance=instance).success
-    for year in years:
-        for stage in stages:
-            result = defs.resolve_job_def(f"stap_{stage}").execute_in_process(
-                instance=instance, partition_key=str(year)
-            )
-            assert result.success, (year, stage)
+    for result in runner.build(years, stages):
+        assert result.success, (result.job, result.year, result.error)
     return built
 
 

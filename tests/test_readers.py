@@ -65,7 +65,6 @@ def test_too_many_fields_is_kept_for_quarantine(tmp_path):
         (b"  \n\n", "leeg"),
         (b"%PDF-1.4\x00\x01binary", "geen CSV"),
         (b"controle_id,datum\nC1,2023-01-01\n", "verplichte kolom(men) ontbreken"),
-        (CONTROLES_HEADER.encode() + b"\n", "geen gegevensrijen"),
         (b"\x81\x8d\x8f\x90\x9d\n", "tekencodering"),
         ((CONTROLES_HEADER + ",controle_id\n" + ROW + ",x\n").encode(), "meer dan eens"),
         (b'a,b\n"unterminated,1\n', "CSV kan niet gelezen worden"),
@@ -75,6 +74,11 @@ def test_rejections_have_a_reason(tmp_path, content, reason):
     r = read(write(tmp_path / "c.csv", content))
     assert r.frame is None
     assert reason in r.rejected
+
+
+def test_header_without_rows_is_a_delivery_of_nothing(tmp_path):
+    r = read(write(tmp_path / "c.csv", CONTROLES_HEADER + "\n\n"))
+    assert r.rejected is None and r.frame.height == 0
 
 
 def test_size_limit_rejects_before_parsing(tmp_path):

@@ -8,33 +8,11 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import time
 from pathlib import Path
 
-from vth_pipeline.contract.columns import FIRST_YEAR
-
-# Progress is printed per stage; Dagster's own event log stays in the instance (dagster dev).
-QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
-
-
-def _instance():
-    from dagster import DagsterInstance
-
-    if os.environ.get("DAGSTER_HOME"):
-        Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
-        return DagsterInstance.get()
-    return DagsterInstance.ephemeral()
-
-
-def _failure(result) -> str:
-    for event in result.all_events:
-        if event.is_step_failure:
-            data = event.step_failure_data
-            err = data.error.cause or data.error if data and data.error else None
-            return f"{event.step_key}: {err.message.strip() if err else 'mislukt'}"
-    return "onbekende fout"
+from vth_pipeline.contract.columns import FILE_KINDS, FIRST_YEAR
 
 
 def _quiet_dagster() -> None:
@@ -45,10 +23,10 @@ def _quiet_dagster() -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     from dagster_duckdb import DuckDBResource
 
-    from vth_pipeline.definitions import STAGES, make_definitions
     from vth_pipeline.ingest.discovery import year_folders
     from vth_pipeline.partitions import yearly
     from vth_pipeline.resources import settings_from_env, warehouse_from_env
+    from vth_pipeline.runner import Runner, instance_from_env
     from vth_pipeline.summary import build_summary
 
     raw = Path(args.raw_dir)
@@ -72,42 +50,66 @@ def cmd_build(args: argparse.Namespace) -> int:
     settings = settings_from_env(raw_dir=str(raw), out_dir=args.out)
     if args.max_file_bytes:
         settings = settings.model_copy(update={"max_file_bytes": args.max_file_bytes})
-    defs = make_definitions(settings, warehouse)
-    instance = _instance()
     _quiet_dagster()
     started = time.monotonic()
+    runner = Runner(settings, warehouse, instance_from_env())
 
-    def run(job_name: str, label: str, partition: str | None = None) -> bool:
-        t0 = time.monotonic()
+    def on_stage(job: str, year: int | None) -> None:
+        if job == "stap_leveringen":
+            print(f"{year}:")
+        label = job.removeprefix("stap_") if year else job
         print(f"  {label:<28}", end="", flush=True)
-        result = defs.resolve_job_def(job_name).execute_in_process(
-            instance=instance, partition_key=partition, raise_on_error=False, run_config=QUIET
-        )
-        if result.success:
-            print(f"klaar ({time.monotonic() - t0:.1f} s)")
-            return True
-        print("MISLUKT")
-        print(f"fout: {_failure(result)}", file=sys.stderr)
-        return False
+
+    def on_done(r) -> None:
+        print(f"klaar ({r.seconds:.1f} s)" if r.success else "MISLUKT")
+        if not r.success:
+            print(f"fout: {r.error}", file=sys.stderr)
 
     print(f"Staat van VTH: {len(years)} verslagja(a)r(en) uit {raw} -> {args.out}")
     print(f"warehouse: {warehouse.database}")
-    if not run("referentiedata", "referentiedata"):
-        return 1
-    failed: list[int] = []
-    for year in years:
-        print(f"{year}:")
-        for stage in STAGES:
-            if not run(f"stap_{stage}", stage, str(year)):
-                failed.append(year)
-                break
-    if not run("overzicht", "overzicht alle jaren"):
+    results = runner.build(years, on_stage=on_stage, on_done=on_done)
+    failed = sorted({r.year for r in results if not r.success and r.year is not None})
+    if any(not r.success and r.year is None for r in results):
         return 1
     built = [y for y in years if y not in failed]
     print(build_summary(warehouse.database, built, Path(args.out), time.monotonic() - started))
     if failed:
         print(f"fout: niet gebouwd: {', '.join(map(str, failed))}", file=sys.stderr)
         return 1
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from vth_pipeline.check import check_file, raw_dir_default, summary, write_report
+
+    _quiet_dagster()
+    raw = Path(args.raw_dir) if args.raw_dir else raw_dir_default()
+    verdicts = []
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            print(f"fout: {path} bestaat niet", file=sys.stderr)
+            return 2
+        try:
+            verdict = check_file(
+                path, args.partner, args.year, args.soort, raw, args.max_file_bytes
+            )
+        except ValueError as e:
+            print(f"fout: {e}", file=sys.stderr)
+            return 2
+        print(summary(verdict))
+        verdicts.append(verdict)
+    report = Path(args.report)
+    write_report(verdicts, report)
+    print(f"Rapport: {report}")
+    return 0 if all(v.ok for v in verdicts) else 1
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from vth_pipeline.contract.docs import write_docs
+
+    path = write_docs(Path(args.out))
+    print(f"geschreven: {path}")
     return 0
 
 
@@ -135,6 +137,22 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--year", type=int, action="append", help="verslagjaar (herhaalbaar)")
     b.add_argument("--max-file-bytes", type=int, default=None, help="grootte-grens per bestand")
     b.set_defaults(func=cmd_build)
+
+    c = sub.add_parser("check", help="controleer leveringsbestanden zoals de pipeline dat doet")
+    c.add_argument("files", nargs="+", help="CSV- of XLSX-bestand(en)")
+    c.add_argument("--partner", help="partnercode (anders uit de map: <jaar>/<partner>/)")
+    c.add_argument("--year", type=int, help="verslagjaar (anders uit de map)")
+    c.add_argument(
+        "--soort", choices=sorted(FILE_KINDS), help="soort levering (anders uit de bestandsnaam)"
+    )
+    c.add_argument("--raw-dir", help="map met de overige leveringen (voor het Seveso-register)")
+    c.add_argument("--report", default="vth-check-rapport.xlsx", help="rapport (XLSX)")
+    c.add_argument("--max-file-bytes", type=int, default=None)
+    c.set_defaults(func=cmd_check)
+
+    d = sub.add_parser("docs", help="schrijf de documentatie van de aanleverspecificatie")
+    d.add_argument("--out", default="docs/aanlevering.md")
+    d.set_defaults(func=cmd_docs)
 
     s = sub.add_parser("sample-data", help="schrijf deterministische voorbeeldleveringen")
     s.add_argument("--out", default="data/raw")

@@ -98,5 +98,10 @@ def replace_partition(
 @contextlib.contextmanager
 def session(resource) -> Iterator[duckdb.DuckDBPyConnection]:
     """A prepared connection from the Dagster DuckDB resource."""
+    from pathlib import Path
+
+    # dagster-duckdb retries a failing connect for minutes; a missing folder is no lock.
+    if resource.database != ":memory:":
+        Path(resource.database).parent.mkdir(parents=True, exist_ok=True)
     with resource.get_connection() as conn:
         yield prepare(conn)

@@ -84,6 +84,7 @@ def discover(raw_dir: Path, year: int, partners: dict[str, Partner]) -> pl.DataF
 
 def _classify(raw_dir: Path, base: Path, path: Path, year: int, partners: dict[str, Partner]):
     rel = path.relative_to(base).parts
+    inside = not path.is_symlink() and path.resolve().is_relative_to(raw_dir.resolve())
     row = {
         "jaar": year,
         "pad": path.relative_to(raw_dir).as_posix(),
@@ -91,11 +92,14 @@ def _classify(raw_dir: Path, base: Path, path: Path, year: int, partners: dict[s
         "soort": None,
         "leverdatum": None,
         "formaat": path.suffix.lower().lstrip(".") or None,
-        "bytes": path.stat().st_size,
-        "sha256": sha256_of(path),
+        "bytes": path.stat().st_size if inside else None,
+        "sha256": sha256_of(path) if inside else None,
         "status": STATUS_IN_EFFECT,
         "reden": None,
     }
+    if not inside:
+        return row | {"status": "genegeerd", "reden": "verwijzing naar een bestand buiten de "
+                      "map met leveringen; niet gelezen"}
     if len(rel) != 2:
         return row | {
             "status": "genegeerd",
@@ -185,6 +189,8 @@ def _resolve_supersession(frame: pl.DataFrame) -> pl.DataFrame:
 def archive(raw_dir: Path, archive_dir: Path, frame: pl.DataFrame) -> None:
     """Keep a content-addressed copy of every file received, so no delivery is ever lost."""
     for pad, sha, fmt in frame.select("pad", "sha256", "formaat").iter_rows():
+        if sha is None:  # not read: it lies outside the raw folder
+            continue
         target = archive_dir / sha[:2] / f"{sha}.{fmt or 'bin'}"
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,231 @@
+"""`vth check`: the partner's self-check, through the pipeline's own assets.
+
+The file is placed, in a temporary workspace, where the pipeline would find it
+(`<jaar>/<partner>/<soort>.<ext>`), beside the registers of that year from the raw folder
+(needed for the rules that look across files), and the real leveringen, raw and stg stages run
+on it. So the verdict is the pipeline's verdict, by the same code.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vth_pipeline.ingest.discovery import FILE_NAME, year_folders
+
+# Kinds whose rules read other files of the year: the Seveso register.
+CONTEXT_KINDS = {"seveso_inspecties": "seveso_inrichtingen", "seveso_inrichtingen": None}
+
+
+@dataclass
+class Finding:
+    rij: int | None
+    kolom: str | None
+    waarde: str | None
+    regel: str
+    melding: str
+
+
+@dataclass
+class Verdict:
+    bestand: str
+    jaar: int | None
+    partner_code: str | None
+    soort: str | None
+    status: str  # geaccepteerd, quarantaine, afgewezen, genegeerd
+    reden: str | None = None
+    rijen: int | None = None
+    geaccepteerd: int | None = None
+    quarantaine: int | None = None
+    bevindingen: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "geaccepteerd"
+
+
+def infer_placement(path: Path, partner: str | None, year: int | None) -> tuple[int, str, str]:
+    """(jaar, partner, file name) from the options, else from a raw-layout path."""
+    parts = path.resolve().parts
+    if year is None and len(parts) >= 3 and re.fullmatch(r"\d{4}", parts[-3]):
+        year = int(parts[-3])
+    if partner is None and len(parts) >= 2:
+        partner = parts[-2]
+    if partner is not None and not re.fullmatch(r"[A-Za-z0-9_-]+", partner):
+        raise ValueError(f"{path}: ongeldige partnercode '{partner}'")
+    if year is None or partner is None:
+        raise ValueError(
+            f"{path}: geef --partner en --year op (of plaats het bestand als "
+            "<jaar>/<partner_code>/<soort>.csv)"
+        )
+    return year, partner, path.name
+
+
+def _context_files(raw_dir: Path | None, year: int, soort: str | None, exclude: Path) -> list:
+    """Files of the year that the rules of `soort` look at (other provincies' registers)."""
+    if raw_dir is None or soort not in CONTEXT_KINDS or not (raw_dir / str(year)).is_dir():
+        return []
+    wanted = "seveso_inrichtingen"
+    found = []
+    for p in sorted((raw_dir / str(year)).glob("*/*")):
+        m = FILE_NAME.match(p.name)
+        if m and m.group("soort").lower() == wanted and p.resolve() != exclude.resolve():
+            found.append(p)
+    return found
+
+
+def check_file(
+    path: Path,
+    partner: str | None = None,
+    year: int | None = None,
+    soort: str | None = None,
+    raw_dir: Path | None = None,
+    max_file_bytes: int | None = None,
+    work: Path | None = None,
+) -> Verdict:
+    """Run the pipeline's ingest and staging on one file; return its verdict."""
+    from vth_pipeline.runner import run_stages
+
+    year, partner, name = infer_placement(path, partner, year)
+    if soort is not None:  # a partner's export under any name, checked as this kind
+        name = f"{soort}{path.suffix.lower()}"
+    m = FILE_NAME.match(name)
+    soort = m.group("soort").lower() if m else None
+    own = f"{year}/{partner}/{name}"
+    tmp = Path(tempfile.mkdtemp(prefix="vth-check-", dir=work))
+    try:
+        raw = tmp / "raw"
+        target = raw / str(year) / partner / name
+        target.parent.mkdir(parents=True)
+        shutil.copyfile(path, target)
+        for ctx in _context_files(raw_dir, year, soort, path):
+            rel = ctx.relative_to(raw_dir)
+            if str(rel.as_posix()).startswith(f"{year}/{partner}/"):
+                continue  # the checked file replaces the partner's own delivery
+            (raw / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(ctx, raw / rel)
+        database = tmp / "check.duckdb"
+        run_stages(raw, database, tmp, [year], ("leveringen", "raw", "stg"), max_file_bytes)
+        return _verdict(database, year, own, path)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _verdict(database: Path, year: int, pad: str, original: Path) -> Verdict:
+    from vth_pipeline.warehouse import connect
+
+    with connect(str(database), read_only=True) as conn:
+        row = conn.execute(
+            "SELECT l.partner_code, l.soort, l.status, l.reden, i.resultaat, i.reden, i.rijen "
+            "FROM meta.leveringen l LEFT JOIN meta.inlezing i USING (jaar, pad) "
+            "WHERE l.jaar = ? AND l.pad = ?",
+            [year, pad],
+        ).fetchone()
+        partner, soort, status, reason, result, read_reason, rows = row
+        verdict = Verdict(str(original), year, partner, soort, status)
+        if status != "in_gebruik":
+            verdict.status = "afgewezen" if status == "afgewezen" else "genegeerd"
+            verdict.reden = reason
+            return verdict
+        if result == "afgewezen":
+            verdict.status, verdict.reden = "afgewezen", read_reason
+            return verdict
+        findings = conn.execute(
+            "SELECT bron_rij, kolom, waarde, regel, melding FROM stg.quarantaine "
+            "WHERE jaar = ? AND bron_bestand = ? ORDER BY bron_rij, regel",
+            [year, pad],
+        ).fetchall()
+        accepted = conn.execute(
+            f"SELECT count(*) FROM stg.{soort} WHERE jaar = ? AND bron_bestand = ?", [year, pad]
+        ).fetchone()[0]
+    verdict.bevindingen = [Finding(*f) for f in findings]
+    verdict.rijen = rows
+    verdict.geaccepteerd = accepted
+    verdict.quarantaine = len({f.rij for f in verdict.bevindingen})
+    verdict.status = "quarantaine" if verdict.quarantaine else "geaccepteerd"
+    return verdict
+
+
+def summary(v: Verdict) -> str:
+    """What a partner reads in the terminal."""
+    head = f"{v.bestand} ({v.soort or '?'}, {v.partner_code}, {v.jaar}): "
+    if v.status in ("afgewezen", "genegeerd"):
+        return head + f"{v.status.upper()}: {v.reden}"
+    lines = [
+        head + f"{v.rijen} rijen gelezen, {v.geaccepteerd} geaccepteerd, "
+        f"{v.quarantaine} in quarantaine"
+    ]
+    for f in v.bevindingen[:20]:
+        where = f"rij {f.rij}" + (f", kolom {f.kolom}" if f.kolom else "")
+        value = f" waarde '{f.waarde}'" if f.waarde is not None else ""
+        lines.append(f"  {where}:{value}: {f.melding} [{f.regel}]")
+    if len(v.bevindingen) > 20:
+        lines.append(f"  ... en nog {len(v.bevindingen) - 20} bevindingen (zie het rapport)")
+    return "\n".join(lines)
+
+
+def write_report(verdicts: list[Verdict], path: Path) -> None:
+    """An XLSX a partner can open: a summary sheet and every finding; text stays text."""
+    import polars as pl
+
+    from vth_pipeline.xlsx import write_sheets
+
+    overview = pl.DataFrame(
+        [
+            {
+                "bestand": v.bestand,
+                "jaar": v.jaar,
+                "partner_code": v.partner_code,
+                "soort": v.soort,
+                "oordeel": v.status,
+                "reden": v.reden,
+                "rijen": v.rijen,
+                "geaccepteerd": v.geaccepteerd,
+                "quarantaine": v.quarantaine,
+            }
+            for v in verdicts
+        ],
+        schema={
+            "bestand": pl.String,
+            "jaar": pl.Int64,
+            "partner_code": pl.String,
+            "soort": pl.String,
+            "oordeel": pl.String,
+            "reden": pl.String,
+            "rijen": pl.Int64,
+            "geaccepteerd": pl.Int64,
+            "quarantaine": pl.Int64,
+        },
+    )
+    findings = pl.DataFrame(
+        [
+            {
+                "bestand": v.bestand,
+                "rij": f.rij,
+                "kolom": f.kolom,
+                "waarde": f.waarde,
+                "melding": f.melding,
+                "regel": f.regel,
+            }
+            for v in verdicts
+            for f in v.bevindingen
+        ],
+        schema={
+            "bestand": pl.String,
+            "rij": pl.Int64,
+            "kolom": pl.String,
+            "waarde": pl.String,
+            "melding": pl.String,
+            "regel": pl.String,
+        },
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_sheets({"Oordeel": overview, "Bevindingen": findings}, path)
+
+
+def raw_dir_default() -> Path | None:
+    raw = Path("data/raw")
+    return raw if year_folders(raw)[0] else None

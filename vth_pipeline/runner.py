@@ -1,0 +1,140 @@
+"""Running the asset graph for years, stage by stage: shared by `vth build`, `vth check`, tests.
+
+One run per stage and year keeps progress visible and lets a failed (or blocked) year stop
+without stopping the other years.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from dagster import DagsterInstance
+from dagster_duckdb import DuckDBResource
+
+from vth_pipeline.definitions import STAGES, make_definitions
+from vth_pipeline.resources import VthSettings
+
+# Progress is printed per stage by the callers; Dagster's event log stays in the instance.
+QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+
+
+@dataclass
+class StageResult:
+    job: str
+    year: int | None
+    success: bool
+    seconds: float
+    error: str | None = None
+
+
+def instance_from_env() -> DagsterInstance:
+    """The persistent instance of DAGSTER_HOME when set (so `dagster dev` shows the runs)."""
+    home = os.environ.get("DAGSTER_HOME")
+    if home:
+        Path(home).mkdir(parents=True, exist_ok=True)
+        return DagsterInstance.get()
+    return DagsterInstance.ephemeral()
+
+
+def failure_message(result) -> str:
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data:
+            error = event.step_failure_data.error
+            cause = error.cause or error if error else None
+            return f"{event.step_key}: {cause.message.strip() if cause else 'mislukt'}"
+    return "onbekende fout"
+
+
+class Runner:
+    """The definitions with one set of paths, and the runs made with them."""
+
+    def __init__(self, settings: VthSettings, warehouse: DuckDBResource, instance=None) -> None:
+        self.defs = make_definitions(settings, warehouse)
+        self.instance = instance or DagsterInstance.ephemeral()
+
+    def run(self, job: str, year: int | None = None) -> StageResult:
+        import time
+
+        t0 = time.monotonic()
+        result = self.defs.resolve_job_def(job).execute_in_process(
+            instance=self.instance,
+            partition_key=None if year is None else str(year),
+            raise_on_error=False,
+            run_config=QUIET,
+        )
+        error = None if result.success else failure_message(result)
+        return StageResult(job, year, result.success, time.monotonic() - t0, error)
+
+    def build(
+        self,
+        years: Iterable[int],
+        stages: Sequence[str] = STAGES,
+        on_stage: Callable[[str, int | None], None] | None = None,
+        on_done: Callable[[StageResult], None] | None = None,
+        overview: bool = True,
+    ) -> list[StageResult]:
+        """Reference data, then each year stage by stage; a failed year stops only itself."""
+        results = []
+
+        def step(job: str, year: int | None) -> bool:
+            if on_stage:
+                on_stage(job, year)
+            r = self.run(job, year)
+            results.append(r)
+            if on_done:
+                on_done(r)
+            return r.success
+
+        if not step("referentiedata", None):
+            return results
+        for year in years:
+            for stage in stages:
+                if not step(f"stap_{stage}", year):
+                    break
+        if overview and "publicatie" in stages:
+            step("overzicht", None)
+        return results
+
+
+def run_stages(
+    raw: Path,
+    database: Path,
+    work: Path,
+    years: Iterable[int],
+    stages: Sequence[str] = STAGES,
+    max_file_bytes: int | None = None,
+) -> list[StageResult]:
+    """Build into a private workspace (used by `vth check`); raises when a stage fails."""
+    settings = VthSettings(
+        raw_dir=str(raw),
+        out_dir=str(work / "out"),
+        archive_dir=str(work / "archief"),
+        reference_dir=str(reference_dir()),
+        assets_dir=str(assets_dir()),
+        **({"max_file_bytes": max_file_bytes} if max_file_bytes else {}),
+    )
+    results = Runner(settings, DuckDBResource(database=str(database))).build(
+        years, stages, overview=False
+    )
+    failed = [r for r in results if not r.success]
+    if failed:
+        raise RuntimeError(failed[0].error)
+    return results
+
+
+def project_root() -> Path:
+    return Path(__file__).resolve().parents[1]
+
+
+def reference_dir() -> Path:
+    """data/reference of the working directory, else of the source checkout."""
+    local = Path("data/reference")
+    return local if local.is_dir() else project_root() / "data" / "reference"
+
+
+def assets_dir() -> Path:
+    local = Path("assets")
+    return local if (local / "theme.json").is_file() else project_root() / "assets"
