@@ -87,6 +87,36 @@ def ingest_files(
     return rows.cast(schema), pl.DataFrame(outcomes, schema=INLEZING_SCHEMA)
 
 
+def load_raw(
+    conn,
+    kind: FileKind,
+    year: int,
+    files: list[tuple[str, str, str]],
+    raw_dir: Path,
+    max_bytes: int,
+) -> tuple[int, pl.DataFrame]:
+    """Read the files in effect into `raw.<soort>` and their outcome into `meta.inlezing`."""
+    rows, outcomes = ingest_files(kind, year, files, raw_dir, max_bytes)
+    conn.register("__rows", rows.to_arrow())
+    conn.register("__outcomes", outcomes.to_arrow())
+    try:
+        n = replace_partition(
+            conn, f"raw.{kind.name}", "SELECT * FROM __rows ORDER BY bron_bestand, bron_rij", year
+        )
+        replace_partition(
+            conn,
+            "meta.inlezing",
+            "SELECT * FROM __outcomes ORDER BY pad",
+            year,
+            params={"soort": kind.name},
+            where="AND soort = $soort",
+        )
+    finally:
+        conn.unregister("__rows")
+        conn.unregister("__outcomes")
+    return n, outcomes
+
+
 def _raw_asset(kind: FileKind) -> AssetsDefinition:
     @asset(
         name=f"raw_{kind.name}",
@@ -106,25 +136,7 @@ def _raw_asset(kind: FileKind) -> AssetsDefinition:
                 "AND soort = ? AND status = 'in_gebruik' ORDER BY pad",
                 [year, kind.name],
             ).fetchall()
-            rows, outcomes = ingest_files(kind, year, files, vth.raw, vth.max_file_bytes)
-            conn.register("__rows", rows.to_arrow())
-            conn.register("__outcomes", outcomes.to_arrow())
-            n = replace_partition(
-                conn,
-                f"raw.{kind.name}",
-                "SELECT * FROM __rows ORDER BY bron_bestand, bron_rij",
-                year,
-            )
-            replace_partition(
-                conn,
-                "meta.inlezing",
-                "SELECT * FROM __outcomes ORDER BY pad",
-                year,
-                params={"soort": kind.name},
-                where="AND soort = $soort",
-            )
-            conn.unregister("__rows")
-            conn.unregister("__outcomes")
+            n, outcomes = load_raw(conn, kind, year, files, vth.raw, vth.max_file_bytes)
         rejected = outcomes.filter(pl.col("resultaat") == "afgewezen")
         for pad, reden in rejected.select("pad", "reden").iter_rows():
             context.log.warning(f"{pad}: afgewezen: {reden}")

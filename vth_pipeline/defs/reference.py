@@ -4,6 +4,8 @@ The data version of each is the sha256 of its file, so a changed code list shows
 and everything downstream as stale.
 """
 
+from pathlib import Path
+
 from dagster import AssetExecutionContext, AssetsDefinition, DataVersion, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
@@ -23,7 +25,21 @@ REFERENCE_TABLES: dict[str, dict[str, str]] = {
 }
 
 
-def _reference_asset(name: str, types: dict[str, str]) -> AssetsDefinition:
+def load_reference(conn, folder: Path, name: str) -> int:
+    """Load one reference file into `ref.<name>`; the file's row order is kept as `volgorde`
+    (code lists are in ascending order of weight)."""
+    casts = ", ".join(f"nullif({c}, '')::{t} AS {c}" for c, t in REFERENCE_TABLES[name].items())
+    replace = f"REPLACE ({casts})" if casts else ""
+    conn.execute(
+        f"CREATE OR REPLACE TABLE ref.{name} AS SELECT * {replace}, "
+        "row_number() OVER () AS volgorde FROM "
+        "read_csv(?, header = true, all_varchar = true, encoding = 'utf-8')",
+        [str(folder / f"{name}.csv")],
+    )
+    return conn.execute(f"SELECT count(*) FROM ref.{name}").fetchone()[0]
+
+
+def _reference_asset(name: str) -> AssetsDefinition:
     @asset(
         name=f"ref_{name}",
         group_name="reference",
@@ -33,18 +49,9 @@ def _reference_asset(name: str, types: dict[str, str]) -> AssetsDefinition:
     def _ref(
         context: AssetExecutionContext, duckdb: DuckDBResource, vth: VthSettings
     ) -> MaterializeResult:
-        path = vth.reference / f"{name}.csv"
-        casts = ", ".join(f"nullif({c}, '')::{t} AS {c}" for c, t in types.items())
-        replace = f"REPLACE ({casts})" if casts else ""
-        # The order of a file is meaningful (code lists are in ascending order of weight).
         with session(duckdb) as conn:
-            conn.execute(
-                f"CREATE OR REPLACE TABLE ref.{name} AS SELECT * {replace}, "
-                "row_number() OVER () AS volgorde FROM "
-                "read_csv(?, header = true, all_varchar = true, encoding = 'utf-8')",
-                [str(path)],
-            )
-            n = conn.execute(f"SELECT count(*) FROM ref.{name}").fetchone()[0]
+            n = load_reference(conn, vth.reference, name)
+        path = vth.reference / f"{name}.csv"
         return MaterializeResult(
             metadata={"rows": n, "path": str(path)}, data_version=DataVersion(sha256_of(path))
         )
@@ -52,5 +59,5 @@ def _reference_asset(name: str, types: dict[str, str]) -> AssetsDefinition:
     return _ref
 
 
-reference_assets = [_reference_asset(n, t) for n, t in REFERENCE_TABLES.items()]
+reference_assets = [_reference_asset(n) for n in REFERENCE_TABLES]
 REF_KEYS = [a.key for a in reference_assets]

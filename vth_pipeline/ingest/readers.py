@@ -147,7 +147,11 @@ def _header_name(value: str | None, position: int) -> str:
 
 
 def _to_columns(grid: pl.DataFrame, kind: FileKind, result: ReadResult) -> pl.DataFrame:
+    # Columns empty from top to bottom carry nothing (most of the spare CSV columns).
+    grid = grid.select(c.name for c in grid if c.name == "__rij" or c.null_count() < grid.height)
     cells = [c for c in grid.columns if c != "__rij"]
+    if not cells:
+        raise Rejection("bestand is leeg")
     nonempty = pl.any_horizontal(pl.col(c).str.strip_chars().str.len_chars() > 0 for c in cells)
     rows = grid.filter(nonempty.fill_null(False))
     if rows.height == 0:
