@@ -1,8 +1,9 @@
 """Property: whatever bytes arrive, ingest never crashes and never loses a row.
 
-Thousands (4,800) of malformed and mutated files go through the same functions the raw and
-stg assets call (`load_raw`, `stage`) on a real DuckDB file: no uncaught exception; a rejected file always
-has a reason; for every file that was read, rows read = accepted + quarantined.
+Thousands (about 4,400) of malformed and mutated files go through the same functions the raw
+and stg assets call (`load_raw`, `stage`) on a real DuckDB file: no uncaught exception; a
+rejected file always has a reason; for every file that was read, rows read = accepted +
+quarantined.
 """
 
 from __future__ import annotations
