@@ -317,3 +317,16 @@ def test_integration_conflicts_and_outcome_conflicts_are_reported(run):
         ), d
     conflicts = built.sql("SELECT count(*) FROM staat.uitkomsten WHERE opmerking LIKE 'conflict%'")
     assert conflicts[0][0] == 1 if m.defects_of("conflict_uitkomst") else conflicts[0][0] == 0
+
+
+def test_kengetal_differences_are_reported(run):
+    built, m = run
+    defects = [d for d in m.defects_of("kengetal_verschil") if int(d.path.split("/")[0]) in YEARS]
+    assert defects, "the sample has no kengetal difference"
+    for d in defects:
+        year, partner = int(d.path.split("/")[0]), d.path.split("/")[1]
+        rows = built.sql(
+            "SELECT verschil FROM staat.kengetallen_verschillen WHERE jaar = ? AND partner_code = ?",
+            [year, partner],
+        )
+        assert rows and all(r[0] != 0 for r in rows), d

@@ -450,6 +450,16 @@ FROM stg.quarantaine WHERE jaar = $jaar
 GROUP BY ALL ORDER BY partner_code, soort, bron_bestand, regel
 """
 
+# Partner-wide kengetallen that differ from the sum of the same partner's bevoegd-gezag rows:
+# the partner-wide row counts (rekenregels.md), the difference is reported.
+KENGETALLEN_VERSCHILLEN = """
+SELECT jaar, partner_code, indicator, waarde_partner, som_bevoegd_gezag,
+  waarde_partner - som_bevoegd_gezag AS verschil
+FROM int.kengetallen
+WHERE jaar = $jaar AND waarde_partner <> som_bevoegd_gezag
+ORDER BY partner_code, indicator
+"""
+
 LEVERINGEN = """
 SELECT jaar, pad, partner_code, soort, leverdatum, formaat, bytes, sha256, status, reden
 FROM meta.leveringen WHERE jaar = $jaar ORDER BY pad
@@ -556,6 +566,12 @@ staat_quarantaine_regels = sql_asset(
     [f"stg_{k}" for k in FILE_KINDS],
     "Quarantined rows per file and rule, with the first row and the message.",
 )
+staat_kengetallen_verschillen = sql_asset(
+    "staat_kengetallen_verschillen",
+    KENGETALLEN_VERSCHILLEN,
+    ["int_kengetallen"],
+    "Partner-wide kengetallen that differ from the sum over the bevoegd-gezag rows.",
+)
 staat_leveringen = sql_asset(
     "staat_leveringen",
     LEVERINGEN,
@@ -574,4 +590,5 @@ staat_assets = [
     staat_datakwaliteit,
     staat_quarantaine_regels,
     staat_leveringen,
+    staat_kengetallen_verschillen,
 ]
