@@ -18,6 +18,7 @@ import pytest
 
 from tests.conftest import ROOT, build
 from tests.sample_reader import Table
+from vth_pipeline.check import check_files
 from vth_pipeline.sample import generate_sample
 from vth_pipeline.sample.manifest import KLASSEN
 
@@ -326,7 +327,31 @@ def test_kengetal_differences_are_reported(run):
     for d in defects:
         year, partner = int(d.path.split("/")[0]), d.path.split("/")[1]
         rows = built.sql(
-            "SELECT verschil FROM staat.kengetallen_verschillen WHERE jaar = ? AND partner_code = ?",
+            "SELECT verschil FROM staat.kengetallen_verschillen "
+            "WHERE jaar = ? AND partner_code = ?",
             [year, partner],
         )
         assert rows and all(r[0] != 0 for r in rows), d
+
+
+def test_vth_check_agrees_with_the_data_quality_table(run):
+    """The partner self-check on every file the pipeline used in a year gives its verdict."""
+    built, m = run
+    year = YEARS[-1]
+    rows = [
+        r
+        for r in published(built, year, "datakwaliteit.csv")
+        if r["status"] in ("ingelezen", "afgewezen")
+    ]
+    paths = [Path(m.out) / r["bestand"] for r in rows]
+    verdicts = check_files(paths, raw_dir=Path(m.out))
+    for r, v in zip(rows, verdicts, strict=True):
+        if r["status"] == "afgewezen":
+            assert v.status == "afgewezen" and v.reden == r["reden"], r["bestand"]
+        else:
+            assert (v.rijen, v.geaccepteerd, v.quarantaine) == (
+                int(r["rijen"]),
+                int(r["geaccepteerd"]),
+                int(r["quarantaine"]),
+            ), r["bestand"]
+            assert v.ok == (r["quarantaine"] == "0")

@@ -77,39 +77,85 @@ def _context_files(raw_dir: Path | None, year: int, soort: str | None, exclude: 
     return found
 
 
-def check_file(
-    path: Path,
+@dataclass(frozen=True)
+class Placement:
+    source: Path
+    year: int
+    partner: str
+    name: str  # the name in the partner folder, which tells the kind
+
+    @property
+    def pad(self) -> str:
+        return f"{self.year}/{self.partner}/{self.name}"
+
+    @property
+    def triple(self) -> tuple[int, str, str]:
+        m = FILE_NAME.match(self.name)
+        return self.year, self.partner, m.group("soort").lower() if m else self.name
+
+
+def place(path: Path, partner: str | None, year: int | None, soort: str | None) -> Placement:
+    year, partner, name = infer_placement(path, partner, year)
+    if soort is not None:  # a partner's export under any name, checked as this kind
+        name = f"{soort}{path.suffix.lower()}"
+    return Placement(path, year, partner, name)
+
+
+def _batches(placements: list[Placement]) -> list[list[Placement]]:
+    """Files that would compete for one delivery are checked in separate runs."""
+    batches: list[list[Placement]] = []
+    for p in placements:
+        batch = next((b for b in batches if p.triple not in {q.triple for q in b}), None)
+        if batch is None:
+            batches.append(batch := [])
+        batch.append(p)
+    return batches
+
+
+def check_files(
+    paths: list[Path],
     partner: str | None = None,
     year: int | None = None,
     soort: str | None = None,
     raw_dir: Path | None = None,
     max_file_bytes: int | None = None,
     work: Path | None = None,
-) -> Verdict:
-    """Run the pipeline's ingest and staging on one file; return its verdict."""
+) -> list[Verdict]:
+    """Run the pipeline's ingest and staging on the files; one verdict per file, in order."""
+    placements = [place(p, partner, year, soort) for p in paths]
+    verdicts: dict[Placement, Verdict] = {}
+    for batch in _batches(placements):
+        verdicts.update(_check_batch(batch, raw_dir, max_file_bytes, work))
+    return [verdicts[p] for p in placements]
+
+
+def check_file(path: Path, **options) -> Verdict:
+    return check_files([path], **options)[0]
+
+
+def _check_batch(
+    batch: list[Placement], raw_dir: Path | None, max_file_bytes: int | None, work: Path | None
+) -> dict[Placement, Verdict]:
     from vth_pipeline.runner import run_stages
 
-    year, partner, name = infer_placement(path, partner, year)
-    if soort is not None:  # a partner's export under any name, checked as this kind
-        name = f"{soort}{path.suffix.lower()}"
-    m = FILE_NAME.match(name)
-    soort = m.group("soort").lower() if m else None
-    own = f"{year}/{partner}/{name}"
     tmp = Path(tempfile.mkdtemp(prefix="vth-check-", dir=work))
     try:
         raw = tmp / "raw"
-        target = raw / str(year) / partner / name
-        target.parent.mkdir(parents=True)
-        shutil.copyfile(path, target)
-        for ctx in _context_files(raw_dir, year, soort, path):
-            rel = ctx.relative_to(raw_dir)
-            if str(rel.as_posix()).startswith(f"{year}/{partner}/"):
-                continue  # the checked file replaces the partner's own delivery
-            (raw / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(ctx, raw / rel)
+        own_folders = {(p.year, p.partner) for p in batch}
+        for p in batch:
+            (raw / p.pad).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(p.source, raw / p.pad)
+        for p in batch:
+            for ctx in _context_files(raw_dir, p.year, p.triple[2], p.source):
+                rel = ctx.relative_to(raw_dir)
+                if (p.year, rel.parts[1]) in own_folders or (raw / rel).exists():
+                    continue  # a checked file replaces that partner's own delivery
+                (raw / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(ctx, raw / rel)
         database = tmp / "check.duckdb"
-        run_stages(raw, database, tmp, [year], ("leveringen", "raw", "stg"), max_file_bytes)
-        return _verdict(database, year, own, path)
+        years = sorted({p.year for p in batch})
+        run_stages(raw, database, tmp, years, ("leveringen", "raw", "stg"), max_file_bytes)
+        return {p: _verdict(database, p.year, p.pad, p.source) for p in batch}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

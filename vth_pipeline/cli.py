@@ -80,25 +80,22 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from vth_pipeline.check import check_file, raw_dir_default, summary, write_report
+    from vth_pipeline.check import check_files, raw_dir_default, summary, write_report
 
     _quiet_dagster()
     raw = Path(args.raw_dir) if args.raw_dir else raw_dir_default()
-    verdicts = []
-    for name in args.files:
-        path = Path(name)
-        if not path.is_file():
-            print(f"fout: {path} bestaat niet", file=sys.stderr)
-            return 2
-        try:
-            verdict = check_file(
-                path, args.partner, args.year, args.soort, raw, args.max_file_bytes
-            )
-        except ValueError as e:
-            print(f"fout: {e}", file=sys.stderr)
-            return 2
+    paths = [Path(name) for name in args.files]
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        print(f"fout: {missing[0]} bestaat niet", file=sys.stderr)
+        return 2
+    try:
+        verdicts = check_files(paths, args.partner, args.year, args.soort, raw, args.max_file_bytes)
+    except ValueError as e:
+        print(f"fout: {e}", file=sys.stderr)
+        return 2
+    for verdict in verdicts:
         print(summary(verdict))
-        verdicts.append(verdict)
     report = Path(args.report)
     write_report(verdicts, report)
     print(f"Rapport: {report}")
