@@ -17,42 +17,12 @@ import pytest
 import xlsxwriter
 
 from tests.conftest import ROOT, build, write
+from vth_pipeline.contract.columns import FILE_KINDS
+from vth_pipeline.sample.seveso import SEVESO_OD
 
-REGION_OD = {
-    "PV20": "ODG",
-    "PV21": "ODG",
-    "PV22": "ODG",
-    "PV23": "ODRN",
-    "PV25": "ODRN",
-    "PV24": "ODNZKG",
-    "PV26": "ODNZKG",
-    "PV27": "ODNZKG",
-    "PV28": "DCMR",
-    "PV29": "OMWB",
-    "PV30": "OMWB",
-    "PV31": "RUDZL",
-}
-INSP_HEADER = [
-    "inspectie_id",
-    "inrichting_id",
-    "datum",
-    "gezamenlijke_inspectie_id",
-    "type",
-    "overtredingen_cat1",
-    "overtredingen_cat2",
-    "overtredingen_cat3",
-    "handhaving",
-]
-REG_HEADER = [
-    "inrichting_id",
-    "naam",
-    "drempel",
-    "gemeente",
-    "omgevingsdienst",
-    "veiligheidsregio",
-    "actief_vanaf",
-    "actief_tot",
-]
+REGION_OD = SEVESO_OD  # which Seveso-omgevingsdienst supervises a provincie's establishments
+INSP_HEADER = list(FILE_KINDS["seveso_inspecties"].column_names)
+REG_HEADER = list(FILE_KINDS["seveso_inrichtingen"].column_names)
 
 
 def gemeenten_2021() -> dict[str, list[tuple[str, str]]]:
