@@ -20,6 +20,7 @@ from tests.conftest import ROOT, build, write
 from vth_pipeline.contract.columns import FILE_KINDS
 from vth_pipeline.sample.seveso import SEVESO_OD
 
+FIGURES = ("leveringen", "raw", "stg", "int", "staat")  # no publication needed here
 REGION_OD = SEVESO_OD  # which Seveso-omgevingsdienst supervises a provincie's establishments
 INSP_HEADER = list(FILE_KINDS["seveso_inspecties"].column_names)
 REG_HEADER = list(FILE_KINDS["seveso_inrichtingen"].column_names)
@@ -207,7 +208,7 @@ def built_2021(tmp_path_factory):
     reg = register(2021)
     rows, expected = inspections_2021(reg)
     deliver(raw, 2021, reg, rows)
-    return build(tmp, raw, [2021]), expected
+    return build(tmp, raw, [2021], stages=FIGURES), expected
 
 
 def figures(built, scope: str = "NL", year: int = 2021) -> dict:
@@ -387,7 +388,7 @@ def test_three_year_window_and_missing_year(tmp_path):
     plan = {2021: [ids[0]], 2022: [ids[1]], 2023: [ids[2]]}  # ids[3] never inspected
     for year, inspected in plan.items():
         deliver(raw, year, [r | {"actief_tot": ""} for r in reg], [row(year, i) for i in inspected])
-    built = build(tmp_path, raw, [2021, 2022, 2023])
+    built = build(tmp_path, raw, [2021, 2022, 2023], stages=FIGURES)
     pct = built.sql(
         "SELECT jaar, laagdrempel_driejaarlijks_pct FROM staat.seveso "
         "WHERE scope = 'laag' ORDER BY jaar"
@@ -401,7 +402,7 @@ def test_three_year_window_and_missing_year(tmp_path):
     for f in (raw / "2022" / od).iterdir():
         f.unlink()
     (tmp_path / "b").mkdir()
-    built = build(tmp_path / "b", raw, [2021, 2022, 2023])
+    built = build(tmp_path / "b", raw, [2021, 2022, 2023], stages=FIGURES)
     pct = built.sql(
         "SELECT laagdrempel_driejaarlijks_pct FROM staat.seveso "
         "WHERE scope = 'laag' AND jaar = 2023"
