@@ -40,6 +40,12 @@ def instance_from_env() -> DagsterInstance:
 
 
 def failure_message(result) -> str:
+    """Why a run failed: the failed blocking checks with their reasons, else the step error."""
+    from vth_pipeline.validation import failed_check_messages
+
+    checks = failed_check_messages(result, blocking_only=True)
+    if checks:
+        return "\n".join(checks)
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data:
             error = event.step_failure_data.error

@@ -12,6 +12,7 @@ from dagster_duckdb import DuckDBResource
 from vth_pipeline.defs.reference import REF_KEYS
 from vth_pipeline.defs.staat import sql_asset
 from vth_pipeline.partitions import three_years, year_of, yearly
+from vth_pipeline.validation import check_specs_for, run_checks
 from vth_pipeline.warehouse import replace_partition, session
 
 # Active for the whole year, as the BRZO+ monitor counts.
@@ -262,11 +263,14 @@ staat_seveso_integratie = sql_asset(
     kinds={"duckdb"},
     description="Every Seveso figure per scope: NL, hoog, laag and each Seveso-omgevingsdienst. "
     "The lower-tier three-year figure reads the two previous year partitions.",
+    check_specs=check_specs_for("staat_seveso"),
 )
 def staat_seveso(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
+    year = year_of(context)
     with session(duckdb) as conn:
-        n = replace_partition(conn, "staat.seveso", seveso_sql(conn), year_of(context))
-    return MaterializeResult(metadata={"rows": n})
+        n = replace_partition(conn, "staat.seveso", seveso_sql(conn), year)
+        checks = run_checks(conn, "staat_seveso", year)
+    return MaterializeResult(metadata={"rows": n}, check_results=checks)
 
 
 seveso_assets = [

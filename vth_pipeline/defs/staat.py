@@ -10,6 +10,7 @@ from dagster_duckdb import DuckDBResource
 from vth_pipeline.contract.columns import DUTIES, FILE_KINDS
 from vth_pipeline.defs.reference import REF_KEYS
 from vth_pipeline.partitions import previous_year, year_of, yearly
+from vth_pipeline.validation import check_specs_for, run_checks
 from vth_pipeline.warehouse import replace_partition, session
 
 # Kengetallen per partner: the partner-wide row counts; without one, the sum over the
@@ -229,6 +230,7 @@ def landelijk_sql(seveso_figures: list[str]) -> str:
     data-quality table: the register for `inrichtingen_actief`, the inspections otherwise.
     """
     first = [_national_figure(i, *f) for i, f in enumerate(NATIONAL_FIGURES)]
+
     def source(figure: str) -> str:
         return "seveso_inrichtingen" if figure == "inrichtingen_actief" else "seveso_inspecties"
 
@@ -486,12 +488,15 @@ def sql_asset(
         deps=deps,
         kinds={"duckdb"},
         description=description,
+        check_specs=check_specs_for(name),
         **asset_kwargs,
     )
     def _table(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
+        year = year_of(context)
         with session(duckdb) as conn:
-            n = replace_partition(conn, f"{schema}.{table}", sql, year_of(context))
-        return MaterializeResult(metadata={"rows": n})
+            n = replace_partition(conn, f"{schema}.{table}", sql, year)
+            checks = run_checks(conn, name, year)
+        return MaterializeResult(metadata={"rows": n}, check_results=checks)
 
     return _table
 
@@ -517,16 +522,19 @@ staat_omgevingsdiensten = sql_asset(
     deps=["staat_omgevingsdiensten", "int_kengetallen", "staat_seveso", "staat_datakwaliteit"],
     kinds={"duckdb"},
     description="National figures (Seveso ones prefixed seveso_) with their completeness.",
+    check_specs=check_specs_for("staat_landelijk"),
 )
 def staat_landelijk(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
+    year = year_of(context)
     with session(duckdb) as conn:
         seveso = [
             r[0]
             for r in conn.execute("DESCRIBE staat.seveso").fetchall()
             if r[0] not in ("jaar", "scope", "volgorde")
         ]
-        n = replace_partition(conn, "staat.landelijk", landelijk_sql(seveso), year_of(context))
-    return MaterializeResult(metadata={"rows": n})
+        n = replace_partition(conn, "staat.landelijk", landelijk_sql(seveso), year)
+        checks = run_checks(conn, "staat_landelijk", year)
+    return MaterializeResult(metadata={"rows": n}, check_results=checks)
 
 
 staat_provincies = sql_asset(

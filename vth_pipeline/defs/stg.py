@@ -13,6 +13,7 @@ from vth_pipeline.contract.columns import FILE_KINDS, FileKind
 from vth_pipeline.contract.rules import staging_sql, stg_select
 from vth_pipeline.defs.reference import REF_KEYS
 from vth_pipeline.partitions import year_of, yearly
+from vth_pipeline.validation import EXTRA_DEPS, check_specs_for, run_checks
 from vth_pipeline.warehouse import replace_partition, session
 
 PROVENANCE = "jaar, partner_code, bron_bestand, bron_sha256, bron_rij"
@@ -62,16 +63,26 @@ def _stg_asset(kind: FileKind) -> AssetsDefinition:
         name=f"stg_{kind.name}",
         group_name="stg",
         partitions_def=yearly,
-        deps=[f"raw_{kind.name}", *REF_KEYS, *UPSTREAM_STG.get(kind.name, [])],
+        deps=[
+            f"raw_{kind.name}",
+            *REF_KEYS,
+            *UPSTREAM_STG.get(kind.name, []),
+            *EXTRA_DEPS.get(f"stg_{kind.name}", []),
+        ],
         kinds={"duckdb"},
         description=f"stg.{kind.name}: typed, accepted rows; findings in stg.quarantaine.",
+        check_specs=check_specs_for(f"stg_{kind.name}"),
     )
     def _stg(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
+        year = year_of(context)
         with session(duckdb) as conn:
-            counts = stage(conn, kind, year_of(context))
-        if counts["read"] != counts["accepted"] + counts["quarantined"]:
-            raise RuntimeError(f"row conservation broken for {kind.name}: {counts}")
-        return MaterializeResult(metadata={f"rows_{k}": v for k, v in counts.items()})
+            counts = stage(conn, kind, year)
+            if counts["read"] != counts["accepted"] + counts["quarantined"]:
+                raise RuntimeError(f"row conservation broken for {kind.name}: {counts}")
+            checks = run_checks(conn, f"stg_{kind.name}", year)
+        return MaterializeResult(
+            metadata={f"rows_{k}": v for k, v in counts.items()}, check_results=checks
+        )
 
     return _stg
 

@@ -1,0 +1,471 @@
+"""The expectation suites (issue #4): generated from the contract, committed without drift,
+catching each fault they are meant for, passing on the sample data, and, as Dagster asset
+checks, stopping the publication of a year with a blocking failure while other years build.
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from dagster import (
+    AssetExecutionContext,
+    DagsterInstance,
+    Definitions,
+    MaterializeResult,
+    asset,
+    define_asset_job,
+    in_process_executor,
+)
+from dagster_duckdb import DuckDBResource
+
+from tests.conftest import ROOT, build
+from tests.validation_data import ALL_FAULTS
+from vth_pipeline.contract.columns import FILE_KINDS
+from vth_pipeline.partitions import year_of, yearly
+from vth_pipeline.sample.generate import generate_sample
+from vth_pipeline.validation import (
+    DATASETS,
+    EXTRA_DEPS,
+    BlokkerendeToetsMislukt,
+    annex_html,
+    annex_summary,
+    assert_publishable,
+    check_specs_for,
+    failed_check_messages,
+    raise_for_blocking,
+    run_checks,
+    validate_dataset,
+    validate_year,
+    write_validation_report,
+)
+from vth_pipeline.validation.contract_suites import DOMAIN_VALUES, domain_param
+from vth_pipeline.validation.suites import expectations_dir, generated, generated_files
+from vth_pipeline.warehouse import session
+
+YEARS = (2022, 2023)
+
+
+# ----------------------------------------------------------------------- the suite files
+
+
+def test_committed_suites_equal_the_generated_ones():
+    folder = expectations_dir()
+    committed = {p.name for p in folder.glob("*.json")}
+    expected = generated_files()
+    assert committed == set(expected), "regenerate: python -m vth_pipeline.validation suites"
+    for name, text in expected.items():
+        assert (folder / name).read_text(encoding="utf-8") == text, (
+            f"{name} differs from the declarations: python -m vth_pipeline.validation suites"
+        )
+
+
+def test_suite_files_are_gx_suites_unchanged_by_a_round_trip():
+    import great_expectations as gx
+
+    for path in sorted(expectations_dir().glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        suite = gx.ExpectationSuite(**data)
+        again = suite.to_json_dict()
+        assert again["name"] == data["name"] == path.stem
+        assert again["expectations"] == data["expectations"], path.name
+
+
+def test_contract_declarations_become_expectations():
+    """Required -> not null, code -> value set of its list, range -> between, key -> unique."""
+    for kind in FILE_KINDS.values():
+        exps = generated()[f"stg_{kind.name}"].verwachtingen
+        by = {(e["type"], e["kwargs"].get("column")): e for e in exps}
+        for col in kind.columns:
+            if col.required == "ja":
+                assert ("expect_column_values_to_not_be_null", col.name) in by
+            if col.type == "code":
+                e = by[("expect_column_values_to_be_in_set", col.name)]
+                assert e["kwargs"]["value_set"] == {"$PARAMETER": domain_param(col)}
+                if col.domain and col.domain not in DOMAIN_VALUES:
+                    assert domain_param(col) == f"codelijst__{col.domain}"
+            if col.minimum is not None:
+                e = by[("expect_column_values_to_be_between", col.name)]
+                assert e["kwargs"]["min_value"] == col.minimum
+        unique = [e for e in exps if e["meta"]["toets"] == "uniek"]
+        assert len(unique) == 1
+        for rule in kind.extra_rules:
+            if rule != "inrichting_landelijk_uniek":
+                assert any(e["kwargs"].get("column", "").startswith("regel_") for e in exps)
+
+
+def test_check_specs_without_importing_gx():
+    code = (
+        "import sys; from vth_pipeline.validation import check_specs_for; "
+        "specs = check_specs_for('stg_controles'); "
+        "assert specs and 'great_expectations' not in sys.modules, sys.modules.keys(); "
+        "print(len(specs))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert int(out.stdout) >= 8
+
+
+def test_check_specs_are_blocking_for_error_only():
+    for name in DATASETS:
+        specs = check_specs_for(name)
+        assert specs, name
+        for spec in specs:
+            assert spec.blocking == (spec.metadata["ernst"] == "ERROR"), (name, spec.name)
+            assert spec.asset_key.to_user_string() == name
+    names = {s.name: s for s in check_specs_for("stg_controles")}
+    assert names["codelijsten"].blocking
+    assert not names["jaar_op_jaar_controles"].blocking
+    assert check_specs_for("stg_quarantaine") == []
+    assert EXTRA_DEPS == {"stg_kengetallen": ["stg_controles"]}
+
+
+# ----------------------------------------------------------------------- the sample data
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """The sample deliveries of 2022 and 2023 (scale 0.01), built through the real graph."""
+    tmp = tmp_path_factory.mktemp("validatie")
+    raw = tmp / "raw"
+    generate_sample(raw, years=YEARS, scale=0.01, seed=2024)
+    return build(tmp, raw, YEARS, stages=("leveringen", "raw", "stg", "int", "staat"))
+
+
+@pytest.fixture(scope="module")
+def validated(sample, tmp_path_factory):
+    """A copy of the sample warehouse on which every suite ran for both years."""
+    path = tmp_path_factory.mktemp("gevalideerd") / "vth.duckdb"
+    shutil.copy(sample.warehouse, path)
+    conn = duckdb.connect(str(path))
+    results = {year: validate_year(conn, year) for year in YEARS}
+    yield conn, results
+    conn.close()
+
+
+def test_sample_passes_every_blocking_check(validated):
+    _, results = validated
+    for year, per_dataset in results.items():
+        assert [r.dataset for r in per_dataset] == list(DATASETS)
+        for r in per_dataset:
+            assert not r.blokkerend_mislukt, (
+                year,
+                r.dataset,
+                [t.toelichting for t in r.blokkerend_mislukt],
+            )
+            for t in r.toetsen:
+                assert all(u.fout is None for u in t.uitkomsten), (year, r.dataset, t.toets)
+
+
+def test_sample_warnings_are_the_deliberate_defects(validated):
+    """What the sample warns about is what its generator put in on purpose."""
+    _, results = validated
+    warned = {
+        (r.dataset, t.toets)
+        for rs in results.values()
+        for r in rs
+        for t in r.toetsen
+        if t.status == "waarschuwing"
+    }
+    # ODBN delivers kengetallen partner-wide and per bevoegd gezag, with one difference.
+    assert ("stg_kengetallen", "afstemming_bevoegd_gezag") in warned
+    # Two partners deliver the same outcome indicator and gebied (2022).
+    assert ("stg_uitkomsten", "conflict_tussen_partners") in warned
+    allowed = {
+        ("stg_kengetallen", "afstemming_bevoegd_gezag"),
+        ("stg_uitkomsten", "conflict_tussen_partners"),
+        ("stg_seveso_inspecties", "gezamenlijk_eenduidig"),  # integration conflicts
+        ("stg_seveso_inspecties", "gezamenlijk_met_omgevingsdienst"),  # OD rows quarantined
+        ("stg_seveso_inspecties", "veiligheidsregio_volgens_register"),
+    }
+    assert warned <= allowed, warned - allowed
+
+
+def test_results_are_recorded_per_check(validated):
+    conn, results = validated
+    cols = [r[0] for r in conn.execute("DESCRIBE staat.validatie").fetchall()]
+    assert cols[:7] == ["jaar", "dataset", "tabel", "toets", "ernst", "geslaagd", "uitkomst"]
+    assert {"waargenomen", "afwijkende_rijen", "toelichting", "voorbeeld"} <= set(cols)
+    n = conn.execute("SELECT count(*) FROM staat.validatie WHERE jaar = 2023").fetchone()[0]
+    assert n == sum(len(r.toetsen) for r in results[2023])
+    row = conn.execute(
+        "SELECT uitkomst, afwijkende_rijen, voorbeeld FROM staat.validatie WHERE jaar = 2023 "
+        "AND dataset = 'stg_kengetallen' AND toets = 'afstemming_bevoegd_gezag'"
+    ).fetchone()
+    assert row[0] == "waarschuwing" and row[1] >= 1 and "ODBN/" in row[2]
+    details = conn.execute(
+        "SELECT count(*) FROM staat.validatie_verwachtingen WHERE jaar = 2023"
+    ).fetchone()[0]
+    assert details == sum(len(t.uitkomsten) for r in results[2023] for t in r.toetsen)
+
+
+def test_annex_and_offline_report(validated, tmp_path):
+    conn, _ = validated
+    summary = annex_summary(conn, 2023)
+    assert summary["uitgevoerd"] == summary["geslaagd"] + summary["waarschuwing"]
+    assert summary["mislukt"] == 0
+    html = annex_html(conn, 2023)
+    assert "Bijlage: validatie van de gegevens" in html
+    assert f"{summary['uitgevoerd']} toetsen" in html and "waarschuwing" in html
+    path = write_validation_report(conn, 2023, tmp_path)
+    page = path.read_text(encoding="utf-8")
+    assert "Validatierapport Staat van VTH 2023" in page
+    assert "expect_column_values_to_be_in_set" in page and "afstemming_bevoegd_gezag" in page
+    assert "http://" not in page and "https://" not in page and "<script" not in page
+    data = json.loads((tmp_path / "validatie.json").read_text(encoding="utf-8"))
+    assert data["jaar"] == 2023 and data["verwachtingen"]
+    write_validation_report(conn, 2023, tmp_path / "nog")
+    assert (tmp_path / "nog" / "validatie.html").read_bytes() == path.read_bytes()
+
+
+# ----------------------------------------------------------------------- purpose-built faults
+
+
+@pytest.fixture(scope="module")
+def faulty(sample, tmp_path_factory):
+    """A copy of the sample warehouse: each fault is put in inside a transaction, then undone."""
+    path = tmp_path_factory.mktemp("fouten") / "vth.duckdb"
+    shutil.copy(sample.warehouse, path)
+    conn = duckdb.connect(str(path))
+    yield conn
+    conn.close()
+
+
+def _toets(result, name):
+    return next(t for t in result.toetsen if t.toets == name)
+
+
+@pytest.fixture(scope="module")
+def baseline(faulty):
+    """The untouched results, per (dataset, year), computed once."""
+    cache: dict = {}
+
+    def get(dataset: str, year: int):
+        if (dataset, year) not in cache:
+            cache[dataset, year] = validate_dataset(faulty, dataset, year)
+        return cache[dataset, year]
+
+    return get
+
+
+@pytest.mark.parametrize("fault", ALL_FAULTS, ids=[f.id for f in ALL_FAULTS])
+def test_each_suite_catches_its_fault(faulty, baseline, fault):
+    before = _toets(baseline(fault.dataset, fault.year), fault.toets)
+    faulty.execute("BEGIN")
+    try:
+        for sql in fault.sql:
+            faulty.execute(sql)
+        after = _toets(validate_dataset(faulty, fault.dataset, fault.year), fault.toets)
+    finally:
+        faulty.execute("ROLLBACK")
+    assert not after.geslaagd, (fault.id, after.waargenomen)
+    assert after.afwijkend > (0 if before.geslaagd else before.afwijkend), fault.id
+    assert after.toelichting and after.waargenomen
+    assert all(u.fout is None for u in after.uitkomsten), [u.fout for u in after.uitkomsten]
+
+
+def test_every_check_of_every_suite_has_a_fault():
+    """Each toets of each suite is shown catching a fault (purpose-built or generic)."""
+    covered = {(f.dataset, f.toets) for f in ALL_FAULTS}
+    for name in DATASETS:
+        for t in generated()[name].toetsen:
+            assert (name, t.naam) in covered, (name, t.naam)
+
+
+def test_samples_name_file_and_row(faulty):
+    faulty.execute("BEGIN")
+    try:
+        faulty.execute(
+            "UPDATE stg.controles SET taakveld = 'ruimtevaart' WHERE jaar = 2023 AND rowid = "
+            "(SELECT min(rowid) FROM stg.controles WHERE jaar = 2023)"
+        )
+        where = faulty.execute(
+            "SELECT bron_bestand || ':' || bron_rij FROM stg.controles WHERE taakveld = "
+            "'ruimtevaart'"
+        ).fetchone()[0]
+        t = _toets(validate_dataset(faulty, "stg_controles", 2023), "codelijsten")
+    finally:
+        faulty.execute("ROLLBACK")
+    assert t.afwijkend == 1
+    assert t.voorbeeld == [f"{where}: ruimtevaart"]
+    assert "taakveld" in t.waargenomen
+
+
+def test_year_on_year_factor_is_configurable(faulty, monkeypatch):
+    """One partner whose kengetallen are the same as last year except one that doubled."""
+    faulty.execute("BEGIN")
+    try:
+        faulty.execute("DELETE FROM stg.kengetallen WHERE partner_code <> 'DCMR'")
+        faulty.execute(
+            "UPDATE stg.kengetallen k SET waarde = coalesce((SELECT v.waarde FROM "
+            "stg.kengetallen v WHERE v.jaar = 2022 AND v.indicator = k.indicator AND "
+            "v.bevoegd_gezag IS NOT DISTINCT FROM k.bevoegd_gezag), k.waarde) WHERE jaar = 2023"
+        )
+        for year, value in ((2022, 100), (2023, 200)):
+            faulty.execute(
+                f"UPDATE stg.kengetallen SET waarde = {value} WHERE jaar = {year} AND "
+                "indicator = 'meldingen_ontvangen' AND bevoegd_gezag IS NULL"
+            )
+        loose = validate_dataset(faulty, "stg_kengetallen", 2023)
+        strict = validate_dataset(faulty, "stg_kengetallen", 2023, factor=1.5)
+        monkeypatch.setenv("VTH_JAAR_OP_JAAR_FACTOR", "1.5")
+        from_env = validate_dataset(faulty, "stg_kengetallen", 2023)
+    finally:
+        faulty.execute("ROLLBACK")
+    name = "jaar_op_jaar_kengetallen"
+    assert _toets(loose, name).geslaagd
+    assert _toets(strict, name).voorbeeld == ["DCMR/meldingen_ontvangen: 2"]
+    assert _toets(from_env, name).voorbeeld == _toets(strict, name).voorbeeld
+    assert _toets(strict, name).ernst == "WARN" and _toets(strict, name).status == "waarschuwing"
+
+
+def test_a_missing_table_is_a_failed_check_not_a_crash(tmp_path):
+    with duckdb.connect(str(tmp_path / "leeg.duckdb")) as conn:
+        conn.execute("CREATE SCHEMA ref")
+        conn.execute("CREATE TABLE ref.codelijsten (lijst VARCHAR, code VARCHAR)")
+        conn.execute(
+            "CREATE TABLE ref.gemeenten (gm_code VARCHAR, geldig_van DATE, geldig_tot DATE)"
+        )
+        for t, c in (
+            ("provincies", "provincie_code"),
+            ("veiligheidsregios", "vr_code"),
+            ("partners", "partner_code VARCHAR, seveso_omgevingsdienst"),
+            ("indicatoren", "indicator VARCHAR, soort"),
+        ):
+            conn.execute(f"CREATE TABLE ref.{t} ({c} VARCHAR)")
+        result = validate_dataset(conn, "stg_controles", 2023)
+    assert result.blokkerend_mislukt
+    assert all(
+        u.fout and "overdracht mislukt" in u.fout for t in result.toetsen for u in t.uitkomsten
+    )
+
+
+# ----------------------------------------------------------------------- offline and quiet
+
+
+def test_validation_is_offline_and_prints_no_progress_bars(faulty, monkeypatch, capfd):
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access during validation: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    validate_dataset(faulty, "stg_seveso_inspecties", 2023)
+    out, err = capfd.readouterr()
+    assert "Calculating Metrics" not in out + err and "%|" not in out + err
+    assert out == ""
+
+
+def test_no_temporary_files_and_nothing_printed(sample, tmp_path):
+    """GX's ephemeral context builds no Data Docs: nothing is left in the temporary folder."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    code = (
+        "import duckdb; from vth_pipeline.validation import validate_dataset; "
+        f"c = duckdb.connect({str(sample.warehouse)!r}, read_only=True); "
+        "r = validate_dataset(c, 'stg_seveso_inspecties', 2023); assert r.toetsen"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "TMPDIR": str(tmp)},
+    )
+    assert list(tmp.iterdir()) == []
+    assert out.stdout == "" and "Calculating Metrics" not in out.stderr
+
+
+# ----------------------------------------------------------------------- as Dagster checks
+
+
+def mini_definitions(warehouse: Path, out: Path) -> Definitions:
+    """stg_controles with its checks declared and run as the wiring will do, and a
+    publication downstream of it."""
+
+    @asset(
+        name="stg_controles",
+        partitions_def=yearly,
+        check_specs=check_specs_for("stg_controles"),
+    )
+    def stg_controles(context: AssetExecutionContext, duckdb: DuckDBResource):
+        with session(duckdb) as conn:
+            checks = run_checks(conn, "stg_controles", year_of(context))
+        return MaterializeResult(metadata={"rows": 0}, check_results=checks)
+
+    @asset(partitions_def=yearly, deps=["stg_controles"])
+    def publicatie(context: AssetExecutionContext, duckdb: DuckDBResource):
+        year = year_of(context)
+        with session(duckdb) as conn:
+            assert_publishable(conn, year)
+            write_validation_report(conn, year, out / str(year))
+        (out / str(year) / "index.html").write_text("gepubliceerd", encoding="utf-8")
+
+    return Definitions(
+        assets=[stg_controles, publicatie],
+        jobs=[define_asset_job("jaar", partitions_def=yearly)],
+        resources={"duckdb": DuckDBResource(database=str(warehouse))},
+        executor=in_process_executor,
+    )
+
+
+def test_blocking_failure_stops_only_that_year(sample, tmp_path):
+    warehouse = tmp_path / "vth.duckdb"
+    shutil.copy(sample.warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as conn:  # a bad code in 2023 only
+        conn.execute(
+            "UPDATE stg.controles SET taakveld = 'ruimtevaart' WHERE jaar = 2023 AND rowid = "
+            "(SELECT min(rowid) FROM stg.controles WHERE jaar = 2023)"
+        )
+    out = tmp_path / "out"
+    defs = mini_definitions(warehouse, out)
+    instance = DagsterInstance.ephemeral()
+    job = defs.resolve_job_def("jaar")
+    results = {
+        y: job.execute_in_process(instance=instance, partition_key=str(y), raise_on_error=False)
+        for y in YEARS
+    }
+
+    assert results[2022].success
+    assert (out / "2022" / "index.html").exists() and (out / "2022" / "validatie.html").exists()
+
+    bad = results[2023]
+    assert not bad.success
+    assert not (out / "2023" / "index.html").exists()
+    failure = next(e for e in bad.all_events if e.is_step_failure)
+    assert "stg_controles: codelijsten" in failure.step_failure_data.error.message
+    messages = failed_check_messages(bad)
+    assert len(messages) == 1 and "[ERROR] stg_controles / codelijsten" in messages[0]
+    assert "taakveld" in messages[0]
+
+    evaluation = next(e for e in bad.get_asset_check_evaluations() if e.check_name == "codelijsten")
+    meta = {k: v.value for k, v in evaluation.metadata.items()}
+    assert meta["afwijkende_rijen"] == 1 and meta["ernst"] == "ERROR"
+    assert "controles.csv:" in meta["voorbeeld"] and "ruimtevaart" in meta["voorbeeld"]
+    assert "taakveld" in meta["waargenomen"]
+    passed = [e for e in results[2022].get_asset_check_evaluations() if e.passed]
+    assert len(passed) == len(check_specs_for("stg_controles"))
+
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        with pytest.raises(BlokkerendeToetsMislukt, match="codelijsten"):
+            assert_publishable(conn, 2023)
+        assert_publishable(conn, 2022)
+
+
+def test_raise_for_blocking_names_check_and_reason(faulty):
+    faulty.execute("BEGIN")
+    try:
+        faulty.execute("UPDATE stg.controles SET uren = 5000 WHERE jaar = 2023")
+        results = run_checks(faulty, "stg_controles", 2023, persist=False)
+    finally:
+        faulty.execute("ROLLBACK")
+    with pytest.raises(BlokkerendeToetsMislukt) as info:
+        raise_for_blocking(results)
+    assert "stg_controles / bereik" in str(info.value) and "uren" in str(info.value)
+    raise_for_blocking([r for r in results if r.check_name != "bereik"])

@@ -1,0 +1,73 @@
+"""Validation of whole datasets with Great Expectations, as Dagster asset checks (issue #4).
+
+The row rules of the contract decide what is quarantined during staging; the expectation
+suites here judge whether a staged dataset, or a published table, can as a whole be trusted
+for publication. One suite per dataset, versioned in `expectations/<dataset>.json` (GX Core
+1.x); its expectations are grouped into *toetsen*, each one Dagster asset check with a
+severity: ERROR is blocking (the year is not published on data that failed it), WARN is
+reported and shown in the publication.
+
+Wiring, per asset (see the module docs of `runner`):
+
+    @asset(..., check_specs=check_specs_for(name), deps=[..., *EXTRA_DEPS.get(name, [])])
+    def _a(context, duckdb):
+        with session(duckdb) as conn:
+            ...  # build the table for the year
+            checks = run_checks(conn, name, year_of(context))
+        return MaterializeResult(metadata=..., check_results=checks)
+
+Importing this package does not import Great Expectations; `run_checks` does, once.
+"""
+
+from vth_pipeline.validation.handmatig import DEFAULT_FACTOR, DEFAULT_MIN_BASIS, EXTRA_DEPS
+from vth_pipeline.validation.report import (
+    annex_html,
+    annex_rows,
+    annex_summary,
+    write_validation_report,
+)
+from vth_pipeline.validation.runner import (
+    VALIDATIE,
+    VALIDATIE_VERWACHTINGEN,
+    BlokkerendeToetsMislukt,
+    assert_publishable,
+    blocking_failures,
+    check_results,
+    check_specs_for,
+    failed_check_messages,
+    persist_results,
+    raise_for_blocking,
+    run_checks,
+    suite_drift,
+    validate_dataset,
+    validate_year,
+)
+from vth_pipeline.validation.suites import DATASETS, PUBLISHED, STAGED, write_suites
+
+__all__ = [
+    "DATASETS",
+    "DEFAULT_FACTOR",
+    "DEFAULT_MIN_BASIS",
+    "EXTRA_DEPS",
+    "PUBLISHED",
+    "STAGED",
+    "VALIDATIE",
+    "VALIDATIE_VERWACHTINGEN",
+    "BlokkerendeToetsMislukt",
+    "annex_html",
+    "annex_rows",
+    "annex_summary",
+    "assert_publishable",
+    "blocking_failures",
+    "check_results",
+    "check_specs_for",
+    "failed_check_messages",
+    "persist_results",
+    "raise_for_blocking",
+    "run_checks",
+    "suite_drift",
+    "validate_dataset",
+    "validate_year",
+    "write_suites",
+    "write_validation_report",
+]
