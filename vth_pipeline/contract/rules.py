@@ -319,7 +319,8 @@ def staging_sql(kind: FileKind, codes: Mapping[str, Sequence[str]]) -> str:
     key = [k for k in kind.unique_key]
     req_key = [k for k in key if kind.column(k).required == "ja"]
     key_exprs = ", ".join(_unique_key_expr(kind, k) for k in key)
-    partition = key_exprs if kind.name == "seveso_inrichtingen" else f"partner_code, {key_exprs}"
+    # Within one partner's delivery; national uniqueness is a rule of its own (landelijk_uniek).
+    partition = f"partner_code, {key_exprs}"
     guard = " AND ".join(f"{k} IS NOT NULL" for k in req_key) or "true"
     rules = rules_for(kind, codes)
     findings = ",\n    ".join(
@@ -334,7 +335,6 @@ def staging_sql(kind: FileKind, codes: Mapping[str, Sequence[str]]) -> str:
         if "inrichting_landelijk_uniek" in kind.extra_rules
         else ""
     )
-    dubbel_partition = partition
     return f"""
 WITH n AS (
   SELECT jaar, partner_code, bron_bestand, bron_sha256, bron_rij, decimaalkomma,
@@ -347,7 +347,7 @@ WITH n AS (
   FROM n
 ), w AS (
   SELECT *,
-  CASE WHEN {guard} THEN count(*) OVER (PARTITION BY {dubbel_partition}) > 1 ELSE false END
+  CASE WHEN {guard} THEN count(*) OVER (PARTITION BY {partition}) > 1 ELSE false END
     AS __dubbel{landelijk}
   FROM p
 )
