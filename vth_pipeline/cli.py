@@ -72,7 +72,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     if any(not r.success and r.year is None for r in results):
         return 1
     built = [y for y in years if y not in failed]
-    print(build_summary(warehouse.database, built, Path(args.out), time.monotonic() - started))
+    elapsed = time.monotonic() - started
+    print(build_summary(warehouse.database, built, Path(args.out), elapsed))
+    checks = sum(r.validation_seconds for r in results)
+    print(f"Validatie (asset checks): {checks:.1f} s, {100 * checks / elapsed:.0f}% van de run.")
     if failed:
         print(f"fout: niet gebouwd: {', '.join(map(str, failed))}", file=sys.stderr)
         return 1

@@ -16,6 +16,7 @@ from dagster_duckdb import DuckDBResource
 
 from vth_pipeline.definitions import STAGES, make_definitions
 from vth_pipeline.resources import VthSettings
+from vth_pipeline.warehouse import VALIDATION_SECONDS
 
 # Progress is printed per stage by the callers; Dagster's event log stays in the instance.
 QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
@@ -28,6 +29,7 @@ class StageResult:
     success: bool
     seconds: float
     error: str | None = None
+    validation_seconds: float = 0.0
 
 
 def instance_from_env() -> DagsterInstance:
@@ -54,6 +56,15 @@ def failure_message(result) -> str:
     return "onbekende fout"
 
 
+def validation_seconds(result) -> float:
+    """Time the assets of a run spent in their asset checks (from materialisation metadata)."""
+    total = 0.0
+    for event in result.get_asset_materialization_events():
+        value = event.materialization.metadata.get(VALIDATION_SECONDS)
+        total += float(getattr(value, "value", 0) or 0)
+    return total
+
+
 class Runner:
     """The definitions with one set of paths, and the runs made with them."""
 
@@ -72,7 +83,9 @@ class Runner:
             run_config=QUIET,
         )
         error = None if result.success else failure_message(result)
-        return StageResult(job, year, result.success, time.monotonic() - t0, error)
+        return StageResult(
+            job, year, result.success, time.monotonic() - t0, error, validation_seconds(result)
+        )
 
     def build(
         self,

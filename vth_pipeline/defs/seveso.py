@@ -12,8 +12,8 @@ from dagster_duckdb import DuckDBResource
 from vth_pipeline.defs.reference import REF_KEYS
 from vth_pipeline.defs.staat import sql_asset
 from vth_pipeline.partitions import three_years, year_of, yearly
-from vth_pipeline.validation import check_specs_for, run_checks
-from vth_pipeline.warehouse import replace_partition, session
+from vth_pipeline.validation import check_specs_for
+from vth_pipeline.warehouse import VALIDATION_SECONDS, replace_partition, session, timed_checks
 
 # Active for the whole year, as the BRZO+ monitor counts.
 REGISTER = """
@@ -269,8 +269,10 @@ def staat_seveso(context: AssetExecutionContext, duckdb: DuckDBResource) -> Mate
     year = year_of(context)
     with session(duckdb) as conn:
         n = replace_partition(conn, "staat.seveso", seveso_sql(conn), year)
-        checks = run_checks(conn, "staat_seveso", year)
-    return MaterializeResult(metadata={"rows": n}, check_results=checks)
+        checks, seconds = timed_checks(conn, "staat_seveso", year)
+    return MaterializeResult(
+        metadata={"rows": n, VALIDATION_SECONDS: seconds}, check_results=checks
+    )
 
 
 seveso_assets = [

@@ -10,8 +10,8 @@ from dagster_duckdb import DuckDBResource
 from vth_pipeline.contract.columns import DUTIES, FILE_KINDS
 from vth_pipeline.defs.reference import REF_KEYS
 from vth_pipeline.partitions import previous_year, year_of, yearly
-from vth_pipeline.validation import check_specs_for, run_checks
-from vth_pipeline.warehouse import replace_partition, session
+from vth_pipeline.validation import check_specs_for
+from vth_pipeline.warehouse import VALIDATION_SECONDS, replace_partition, session, timed_checks
 
 # Kengetallen per partner: the partner-wide row counts; without one, the sum over the
 # bevoegd gezag rows. Where both exist the difference is kept for the data-quality annex.
@@ -495,8 +495,10 @@ def sql_asset(
         year = year_of(context)
         with session(duckdb) as conn:
             n = replace_partition(conn, f"{schema}.{table}", sql, year)
-            checks = run_checks(conn, name, year)
-        return MaterializeResult(metadata={"rows": n}, check_results=checks)
+            checks, seconds = timed_checks(conn, name, year)
+        return MaterializeResult(
+            metadata={"rows": n, VALIDATION_SECONDS: seconds}, check_results=checks
+        )
 
     return _table
 
@@ -533,8 +535,10 @@ def staat_landelijk(context: AssetExecutionContext, duckdb: DuckDBResource) -> M
             if r[0] not in ("jaar", "scope", "volgorde")
         ]
         n = replace_partition(conn, "staat.landelijk", landelijk_sql(seveso), year)
-        checks = run_checks(conn, "staat_landelijk", year)
-    return MaterializeResult(metadata={"rows": n}, check_results=checks)
+        checks, seconds = timed_checks(conn, "staat_landelijk", year)
+    return MaterializeResult(
+        metadata={"rows": n, VALIDATION_SECONDS: seconds}, check_results=checks
+    )
 
 
 staat_provincies = sql_asset(

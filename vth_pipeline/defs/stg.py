@@ -13,8 +13,8 @@ from vth_pipeline.contract.columns import FILE_KINDS, FileKind
 from vth_pipeline.contract.rules import staging_sql, stg_select
 from vth_pipeline.defs.reference import REF_KEYS
 from vth_pipeline.partitions import year_of, yearly
-from vth_pipeline.validation import EXTRA_DEPS, check_specs_for, run_checks
-from vth_pipeline.warehouse import replace_partition, session
+from vth_pipeline.validation import EXTRA_DEPS, check_specs_for
+from vth_pipeline.warehouse import VALIDATION_SECONDS, replace_partition, session, timed_checks
 
 PROVENANCE = "jaar, partner_code, bron_bestand, bron_sha256, bron_rij"
 
@@ -79,9 +79,10 @@ def _stg_asset(kind: FileKind) -> AssetsDefinition:
             counts = stage(conn, kind, year)
             if counts["read"] != counts["accepted"] + counts["quarantined"]:
                 raise RuntimeError(f"row conservation broken for {kind.name}: {counts}")
-            checks = run_checks(conn, f"stg_{kind.name}", year)
+            checks, seconds = timed_checks(conn, f"stg_{kind.name}", year)
         return MaterializeResult(
-            metadata={f"rows_{k}": v for k, v in counts.items()}, check_results=checks
+            metadata={**{f"rows_{k}": v for k, v in counts.items()}, VALIDATION_SECONDS: seconds},
+            check_results=checks,
         )
 
     return _stg
