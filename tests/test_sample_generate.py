@@ -380,7 +380,10 @@ def test_seveso_magnitudes(sample, tables):
         hoog = [k for k, r in active.items() if r["drempel"].lower() == "hoog"]
         assert all(k in viol for k in hoog)
         laag = [k for k, r in active.items() if r["drempel"].lower() == "laag"]
-        assert 0.2 < sum(k in viol for k in laag) / len(laag) < 0.8
+        # as published: about 95 % of the active establishments inspected in a year (2020: 94 %,
+        # 2021: 388 of 408), the lower tier mostly yearly too
+        assert 0.85 < sum(k in viol for k in laag) / len(laag) < 0.99
+        assert 0.88 <= sum(k in viol for k in active) / len(active) <= 0.99
         nla = sum(any(r["inspectie_id"].startswith("NLA") for r in g) for g in groups.values())
         assert 0.5 <= nla / len(groups) <= 0.8
 

@@ -1,43 +1,43 @@
 """Publication layer: `<out>/<jaar>/` with tabellen/, figuren/ and index.html; `<out>/index.html`.
 
-Reads only staat tables (and code-list labels), so every number shown is a number in a table.
+Reads only staat tables (and code-list labels), so every number shown is a number in a table;
+a year whose data failed a blocking toets (staat.validatie) is not published. The three yearly
+assets are separate so that a change of template re-renders the report without
+rendering the images again: figuren writes `figuren.json` (the charts as plotly JSON), which the
+report reads back.
 """
 
 import json
+import shutil
 from pathlib import Path
 
 import plotly.io as pio
 import polars as pl
-from dagster import (
-    AssetExecutionContext,
-    AssetKey,
-    MaterializeResult,
-    asset,
-)
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
 from vth_pipeline.defs.seveso import seveso_assets
 from vth_pipeline.defs.staat import staat_assets
 from vth_pipeline.partitions import year_of, yearly
-from vth_pipeline.publish.charts import (
-    Chart,
-    ChartData,
-    build_charts,
-    load_theme,
-    write_chart_html,
+from vth_pipeline.publish.charts import Chart, build_charts, load_theme
+from vth_pipeline.publish.data import load_publication_data
+from vth_pipeline.publish.images import find_browser, image_server, write_static_images
+from vth_pipeline.publish.report import (
+    OVERVIEW_FIGURES,
+    PLOTLY_JS,
+    render_chart_page,
+    render_overview,
+    render_report,
 )
-from vth_pipeline.publish.report import ReportInput, render_overview, render_report
-from vth_pipeline.publish.tables import PUBLISHED_TABLES, read_table, write_tables
+from vth_pipeline.publish.tables import write_tables
 from vth_pipeline.resources import VthSettings
+from vth_pipeline.validation import assert_publishable, write_validation_report
 from vth_pipeline.warehouse import session
 
 STAAT_KEYS = [
     k for a in (*staat_assets, *seveso_assets) for k in a.keys if k.path[0].startswith("staat_")
 ]
-
-
-def _frame(conn, sql: str, params: dict | None = None) -> pl.DataFrame:
-    return pl.from_arrow(conn.execute(sql, params or {}).to_arrow_table())
+CHARTS_FILE = "figuren.json"
 
 
 def year_folder(vth: VthSettings, year: int) -> Path:
@@ -57,54 +57,19 @@ def publicatie_tabellen(
     year = year_of(context)
     folder = year_folder(vth, year) / "tabellen"
     with session(duckdb) as conn:
+        assert_publishable(conn, year)  # no publication on data that failed a blocking toets
         counts = write_tables(conn, year, folder)
     return MaterializeResult(metadata={"folder": str(folder), **counts})
 
 
-def chart_data(conn, year: int) -> ChartData:
-    labels: dict[str, dict[str, str]] = {}
-    for lijst, code, omschrijving in conn.execute(
-        "SELECT lijst, code, omschrijving FROM ref.codelijsten ORDER BY lijst, code"
-    ).fetchall():
-        labels.setdefault(lijst, {})[code] = omschrijving
-    upto = {"jaar": year}
-    return ChartData(
-        year=year,
-        landelijk=_frame(
-            conn,
-            "SELECT jaar, figuur, waarde, geleverd, verwacht FROM staat.landelijk "
-            "WHERE jaar <= $jaar ORDER BY jaar, volgorde",
-            upto,
-        ),
-        omgevingsdiensten=_frame(
-            conn, "SELECT * FROM staat.omgevingsdiensten WHERE jaar = $jaar", upto
-        ),
-        interventies=_frame(conn, "SELECT * FROM staat.interventies WHERE jaar = $jaar", upto),
-        lhso=_frame(conn, "SELECT * FROM staat.lhso WHERE jaar = $jaar", upto),
-        datakwaliteit=_frame(
-            conn, "SELECT * FROM staat.datakwaliteit WHERE jaar <= $jaar ORDER BY jaar", upto
-        ),
-        labels=labels,
-    )
-
-
-@asset(
-    group_name="publicatie",
-    partitions_def=yearly,
-    deps=STAAT_KEYS,
-    kinds={"plotly"},
-    description="<out>/<jaar>/figuren/: every chart as interactive HTML, plus figuren.json.",
-)
-def publicatie_figuren(
-    context: AssetExecutionContext, duckdb: DuckDBResource, vth: VthSettings
-) -> MaterializeResult:
-    year = year_of(context)
-    folder = year_folder(vth, year) / "figuren"
-    with session(duckdb) as conn:
-        data = chart_data(conn, year)
-    charts = build_charts(data, load_theme(Path(vth.assets_dir)))
+def write_charts(charts: list[Chart], folder: Path, assets_dir: Path, year: int) -> None:
+    """Each chart as an interactive page (beside one plotly.min.js) and in `figuren.json`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(PLOTLY_JS, folder / "plotly.min.js")
     for chart in charts:
-        write_chart_html(chart, folder)
+        (folder / f"{chart.name}.html").write_text(
+            render_chart_page(chart, assets_dir, year), encoding="utf-8"
+        )
     index = [
         {
             "name": c.name,
@@ -115,14 +80,45 @@ def publicatie_figuren(
         }
         for c in charts
     ]
-    (folder / "figuren.json").write_text(
-        json.dumps(index, ensure_ascii=False, sort_keys=True), encoding="utf-8"
+    (folder / CHARTS_FILE).write_text(
+        json.dumps(index, ensure_ascii=False, sort_keys=True, indent=1), encoding="utf-8"
     )
-    return MaterializeResult(metadata={"charts": len(charts), "folder": str(folder)})
 
 
-def _load_charts(folder: Path) -> list[Chart]:
-    path = folder / "figuren.json"
+@asset(
+    group_name="publicatie",
+    partitions_def=yearly,
+    deps=STAAT_KEYS,
+    kinds={"plotly"},
+    description="<out>/<jaar>/figuren/: every chart as interactive HTML, PNG and SVG, plus "
+    "figuren.json. Needs a Chromium for the static images (BROWSER_PATH or chromium on PATH).",
+)
+def publicatie_figuren(
+    context: AssetExecutionContext, duckdb: DuckDBResource, vth: VthSettings
+) -> MaterializeResult:
+    browser = find_browser()  # before any work: without it the publication is incomplete
+    year = year_of(context)
+    folder = year_folder(vth, year) / "figuren"
+    with session(duckdb) as conn:
+        assert_publishable(conn, year)
+        data = load_publication_data(conn, year)
+    assets_dir = Path(vth.assets_dir)
+    charts = build_charts(data, load_theme(assets_dir))
+    write_charts(charts, folder, assets_dir, year)
+    with image_server(browser):
+        images = write_static_images(charts, folder)
+    return MaterializeResult(
+        metadata={
+            "charts": len(charts),
+            "images": len(images),
+            "folder": str(folder),
+            "browser": browser,
+        }
+    )
+
+
+def load_charts(folder: Path) -> list[Chart]:
+    path = folder / CHARTS_FILE
     if not path.exists():
         return []
     return [
@@ -144,29 +140,16 @@ def publicatie_rapport(
     year = year_of(context)
     folder = year_folder(vth, year)
     with session(duckdb) as conn:
-        tables = {t.file: read_table(conn, t, year) for t in PUBLISHED_TABLES}
-        vorig = _frame(
-            conn,
-            "SELECT figuur, waarde FROM staat.landelijk WHERE jaar = $jaar",
-            {"jaar": year - 1},
-        )
-    charts = _load_charts(folder / "figuren")
-    divs = {
-        c.name: c.figure.to_html(
-            full_html=False,
-            include_plotlyjs=False,
-            div_id=c.name,
-            config={"displaylogo": False, "responsive": True},
-        )
-        for c in charts
-    }
-    html = render_report(
-        ReportInput(year, tables, vorig if vorig.height else None, charts, {}),
-        Path(vth.assets_dir),
-        divs,
-    )
+        assert_publishable(conn, year)
+        data = load_publication_data(conn, year)
+        if data.validatie:  # every toets and expectation, linked from the annex
+            write_validation_report(conn, year, folder)
+    charts = load_charts(folder / "figuren")
+    html = render_report(data, charts, Path(vth.assets_dir), folder)
     (folder / "index.html").write_text(html, encoding="utf-8")
-    return MaterializeResult(metadata={"path": str(folder / "index.html"), "bytes": len(html)})
+    return MaterializeResult(
+        metadata={"path": str(folder / "index.html"), "bytes": len(html), "charts": len(charts)}
+    )
 
 
 @asset(
@@ -180,8 +163,12 @@ def publicatie_overzicht(duckdb: DuckDBResource, vth: VthSettings) -> Materializ
         int(p.name) for p in vth.out.glob("[0-9][0-9][0-9][0-9]") if (p / "index.html").exists()
     )
     with session(duckdb) as conn:
-        figures = _frame(
-            conn, "SELECT jaar, figuur, waarde FROM staat.landelijk ORDER BY jaar, volgorde"
+        figures = pl.from_arrow(
+            conn.execute(
+                "SELECT jaar, figuur, waarde FROM staat.landelijk WHERE list_contains($f, figuur) "
+                "ORDER BY jaar, volgorde",
+                {"f": list(OVERVIEW_FIGURES)},
+            ).to_arrow_table()
         )
     rows = [
         {
@@ -192,9 +179,21 @@ def publicatie_overzicht(duckdb: DuckDBResource, vth: VthSettings) -> Materializ
         }
         for y in years
     ]
+    # the latest year's trend chart, as its static image (no plotly.js on this page)
+    latest = vth.out / str(years[-1]) / "figuren" if years else None
+    charts = {c.name: c for c in load_charts(latest)} if latest else {}
+    trend = (
+        {
+            "src": f"{years[-1]}/figuren/trend_landelijk.svg",
+            "alt": charts["trend_landelijk"].alt,
+            "jaar": years[-1],
+        }
+        if "trend_landelijk" in charts and (latest / "trend_landelijk.svg").exists()
+        else None
+    )
     vth.out.mkdir(parents=True, exist_ok=True)
     (vth.out / "index.html").write_text(
-        render_overview(rows, Path(vth.assets_dir)), encoding="utf-8"
+        render_overview(rows, Path(vth.assets_dir), trend), encoding="utf-8"
     )
     return MaterializeResult(metadata={"years": ", ".join(map(str, years))})
 

@@ -254,6 +254,12 @@ PROVINCIE_KENGETALLEN = (
     "vth_jaarverslag_vastgesteld",
 )
 
+# Inrichtingen are (partner, inrichting_id) within a provincie; a provincie without controles
+# has one all-NULL joined row, which is not an inrichting.
+PROVINCIE_INRICHTINGEN = (
+    "count(DISTINCT (c.partner_code, c.inrichting_id)) FILTER (WHERE c.controle_id IS NOT NULL)"
+)
+
 PROVINCIES = f"""
 WITH c AS (
   SELECT c.*, coalesce(g.provincie_code, pv.provincie_code) AS provincie_code
@@ -263,9 +269,7 @@ WITH c AS (
   WHERE c.jaar = $jaar
 ), counts AS (
   SELECT pr.provincie_code, {
-    CONTROLE_COUNTS.replace(
-        "count(DISTINCT c.inrichting_id)", "count(DISTINCT (c.partner_code, c.inrichting_id))"
-    )
+    CONTROLE_COUNTS.replace("count(DISTINCT c.inrichting_id)", PROVINCIE_INRICHTINGEN)
 }
   FROM ref.provincies pr LEFT JOIN c ON c.provincie_code = pr.provincie_code
   GROUP BY pr.provincie_code
@@ -315,7 +319,8 @@ WITH per AS (
     sum(waarde) FILTER (WHERE gebied LIKE 'GM%') AS som_gemeenten,
     CASE WHEN count(waarde) FILTER (WHERE gebied = 'NL') > 0 THEN max(geleverd_door)
       FILTER (WHERE gebied = 'NL') ELSE 'som van de gemeenten' END AS geleverd_door,
-    count(*) FILTER (WHERE gebied = 'NL' AND n_partners > 1) AS n_conflict
+    count(*) FILTER (WHERE gebied = 'NL' AND n_partners > 1) AS n_conflict,
+    count(*) FILTER (WHERE gebied LIKE 'GM%' AND n_partners > 1) AS n_gm_conflict
   FROM per GROUP BY jaar, indicator
 ), vals AS (
   SELECT jaar, indicator, gebied, waarde, geleverd_door,
@@ -326,6 +331,8 @@ WITH per AS (
   SELECT jaar, indicator, gebied, waarde, geleverd_door,
     concat_ws('; ',
       CASE WHEN n_conflict > 0 THEN 'NL door meer dan één partner geleverd; som gebruikt' END,
+      CASE WHEN n_gm_conflict > 0 AND geleverd_door = 'som van de gemeenten'
+        THEN n_gm_conflict::VARCHAR || ' gemeente(n) met een conflict niet in de som' END,
       CASE WHEN geleverd_door <> 'som van de gemeenten' AND som_gemeenten IS NOT NULL
         AND som_gemeenten <> waarde THEN 'som van de gemeenten: ' || som_gemeenten::VARCHAR END
     ) AS opmerking
@@ -447,7 +454,7 @@ ORDER BY k.partner_code, k.soort
 
 QUARANTAINE_REGELS = """
 SELECT jaar, partner_code, soort, bron_bestand, regel, kolom, count(DISTINCT bron_rij) AS rijen,
-  min(bron_rij) AS eerste_rij, any_value(melding) AS melding
+  min(bron_rij) AS eerste_rij, min(melding) AS melding
 FROM stg.quarantaine WHERE jaar = $jaar
 GROUP BY ALL ORDER BY partner_code, soort, bron_bestand, regel
 """

@@ -244,10 +244,13 @@ def inspections_of_year(
     n_est = reg_year.height
     n_insp = np.zeros(n_est, dtype=np.int64)
     ha = active & hoog
-    n_insp[ha] = rng.choice([1, 2, 3, 4], ha.sum(), p=[0.10, 0.55, 0.30, 0.05])
+    # As published (2017-2022): ~95 % of active establishments inspected in a year, ~1.2
+    # integrated inspections per inspected establishment; upper tier at least yearly, lower tier
+    # mostly yearly too, with its three-yearly cycle as the floor.
+    n_insp[ha] = rng.choice([1, 2, 3], ha.sum(), p=[0.72, 0.25, 0.03])
     la = active & ~hoog
     on_cycle = (num + jaar) % 3 == 0
-    inspected = rng.random(n_est) < np.where(on_cycle, 0.95, 0.05)
+    inspected = rng.random(n_est) < np.where(on_cycle, 0.99, 0.90)
     n_insp[la] = (inspected & la)[la] * (1 + (rng.random(la.sum()) < 0.10))
     part = ~active
     n_insp[part] = rng.random(part.sum()) < 0.5
@@ -273,7 +276,7 @@ def inspections_of_year(
     vr = np.where(joint, vr, solo_who == 2)
     takes = np.stack([od, nla, vr], axis=1)  # (k, 3)
     # violations of the inspection, then who established them
-    violated = rng.random(k) < 0.42
+    violated = rng.random(k) < 0.53
     nviol = np.where(violated, 1 + rng.poisson(2.2, k), 0)
     vi = np.repeat(np.arange(k), nviol)
     cat = rng.choice(3, len(vi), p=[0.008, 0.27, 0.722])

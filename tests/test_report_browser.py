@@ -1,0 +1,281 @@
+"""Each generated report opened in headless Chromium, as a reader would open it (file://, offline).
+
+Chromium is driven over the DevTools protocol with `choreographer` (kaleido's own browser
+driver), using the same browser as the static images (`BROWSER_PATH`, else chromium on PATH).
+Per page: no console errors or exceptions, every chart rendered (a non-empty SVG), every link
+and image resolving to a file of the publication, basic accessibility (language, alt texts,
+table captions and header scopes, text contrast), delivered markup inert, and the print view
+(A4) showing the static images instead of the interactive charts. A screenshot and the PDF of
+each page are kept under test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.publication_data import HOSTILE_INSPECTION_ID, published
+
+ARTIFACTS = ROOT / "test-artifacts"
+YEARS = (2021, 2022, 2023)
+
+# Resolves once every plotly div has drawn its SVG (or after 20 s, to report what is missing).
+WAIT_FOR_PLOTS = """
+new Promise((resolve) => {
+  const started = Date.now();
+  const check = () => {
+    const divs = Array.from(document.querySelectorAll('.plotly-graph-div'));
+    if (divs.every(d => d.querySelector('svg.main-svg')) || Date.now() - started > 20000) {
+      resolve(divs.map(d => ({
+        id: d.id,
+        svg: d.querySelectorAll('svg.main-svg').length,
+        marks: d.querySelectorAll('g.trace, g.hm, .heatmaplayer image').length,
+      })));
+    } else { setTimeout(check, 50); }
+  };
+  check();
+})
+"""
+
+# Links, images, ids and accessibility findings of the page as rendered.
+COLLECT = """
+(() => {
+  const lum = (c) => {
+    const [r, g, b] = c.map(v => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const rgba = (s) => (s.match(/[\\d.]+/g) || []).map(Number);
+  const background = (el) => {
+    for (; el; el = el.parentElement) {
+      const c = rgba(getComputedStyle(el).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const lowContrast = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.closest('svg, .plotly-graph-div, script, style')) continue;
+    if (!Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    const st = getComputedStyle(el);
+    if (st.display === 'none' || st.visibility === 'hidden') continue;
+    const a = lum(rgba(st.color).slice(0, 3)), b = lum(background(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) lowContrast.push([el.tagName, el.textContent.trim().slice(0, 40), ratio]);
+  }
+  return {
+    lang: document.documentElement.lang,
+    title: document.title,
+    links: Array.from(document.querySelectorAll('a[href]'))
+      .map(a => [a.getAttribute('href'), a.href]),
+    images: Array.from(document.querySelectorAll('img'))
+      .map(i => [i.getAttribute('src'), i.src, i.alt]),
+    ids: Array.from(document.querySelectorAll('[id]')).map(e => e.id),
+    tablesWithoutCaption: Array.from(document.querySelectorAll('table'))
+      .filter(t => !t.caption).length,
+    headersWithoutScope: document.querySelectorAll('th:not([scope])').length,
+    tables: document.querySelectorAll('table').length,
+    lowContrast,
+    injected: document.querySelectorAll('img[src="x"]').length + Array.from(document.scripts)
+      .filter(s => ['alert("x")', 'alert(1)'].some(t => s.textContent.includes(t))).length,
+    text: document.body.innerText,
+  };
+})()
+"""
+
+# In print: the interactive charts hidden, the static images shown and loaded.
+PRINT_VIEW = """
+new Promise((resolve) => {
+  const imgs = Array.from(document.querySelectorAll('img.static'));
+  const done = () => resolve({
+    plotsShown: Array.from(document.querySelectorAll('.plotly-graph-div'))
+      .filter(d => getComputedStyle(d).display !== 'none').length,
+    images: imgs.length,
+    imagesShown: imgs.filter(i => getComputedStyle(i).display !== 'none').length,
+    imagesLoaded: imgs.filter(i => i.complete && i.naturalWidth > 0).length,
+  });
+  Promise.all(imgs.map(i => i.decode().catch(() => null))).then(done);
+})
+"""
+
+
+class Chromium:
+    """One headless Chromium for the module, driven synchronously from the tests."""
+
+    def __init__(self, path: str):
+        import choreographer
+
+        self.loop = asyncio.new_event_loop()
+        self.browser = choreographer.Browser(path=path, headless=True)
+        self.loop.run_until_complete(self.browser.open())
+
+    def close(self) -> None:
+        self.loop.run_until_complete(self.browser.close())
+        self.loop.close()
+
+    def inspect(self, page: Path, artifact: str) -> dict:
+        return self.loop.run_until_complete(self._inspect(page, artifact))
+
+    async def _eval(self, tab, expression: str):
+        reply = await tab.send_command(
+            "Runtime.evaluate",
+            params={"expression": expression, "awaitPromise": True, "returnByValue": True},
+        )
+        result = reply["result"]
+        assert "exceptionDetails" not in result, result
+        return result["result"]["value"]
+
+    async def _inspect(self, page: Path, artifact: str) -> dict:
+        tab = await self.browser.create_tab("")
+        problems: list = []
+
+        async def console(event):
+            p = event["params"]
+            if p["type"] in ("error", "assert"):
+                problems.append(
+                    ("console", [a.get("value", a.get("description")) for a in p["args"]])
+                )
+
+        async def exception(event):
+            problems.append(("exception", event["params"]["exceptionDetails"]))
+
+        async def log(event):
+            entry = event["params"]["entry"]
+            if entry["level"] == "error":
+                problems.append(("log", entry["text"], entry.get("url")))
+
+        async def dialog(event):
+            problems.append(("dialog", event["params"]["message"]))
+            await tab.send_command("Page.handleJavaScriptDialog", params={"accept": True})
+
+        tab.subscribe("Runtime.consoleAPICalled", console)
+        tab.subscribe("Runtime.exceptionThrown", exception)
+        tab.subscribe("Log.entryAdded", log)
+        tab.subscribe("Page.javascriptDialogOpening", dialog)
+        for domain in ("Page", "Runtime", "Log"):
+            await tab.send_command(f"{domain}.enable")
+        await tab.send_command(
+            "Emulation.setDeviceMetricsOverride",
+            params={"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+        )
+        loaded = tab.subscribe_once("Page.loadEventFired")
+        await tab.send_command("Page.navigate", params={"url": page.as_uri()})
+        await asyncio.wait_for(loaded, 60)
+        plots = await self._eval(tab, WAIT_FOR_PLOTS)
+        found = await self._eval(tab, COLLECT)
+        height = await self._eval(tab, "document.documentElement.scrollHeight")
+        shot = await tab.send_command(
+            "Page.captureScreenshot",
+            params={
+                "format": "png",
+                "captureBeyondViewport": True,
+                "clip": {"x": 0, "y": 0, "width": 1280, "height": height, "scale": 0.5},
+            },
+        )
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / f"{artifact}.png").write_bytes(base64.b64decode(shot["result"]["data"]))
+        await tab.send_command("Emulation.setEmulatedMedia", params={"media": "print"})
+        printed = await self._eval(tab, PRINT_VIEW)
+        pdf = await tab.send_command("Page.printToPDF", params={"preferCSSPageSize": True})
+        pdf_bytes = base64.b64decode(pdf["result"]["data"])
+        (ARTIFACTS / f"{artifact}.pdf").write_bytes(pdf_bytes)
+        await asyncio.sleep(0.2)  # late console messages still count
+        await tab.close()
+        return found | {
+            "plots": plots,
+            "problems": problems,
+            "print": printed,
+            "pdf": pdf_bytes,
+        }
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from vth_pipeline.publish.images import find_browser
+
+    browser = Chromium(find_browser())
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="module")
+def pub(tmp_path_factory):
+    return published(tmp_path_factory)
+
+
+def _check_targets(page: Path, found: dict) -> int:
+    """Every link and image points into the publication (or to an id on the page)."""
+    checked = 0
+    for raw, resolved in found["links"] + [(s, r) for s, r, _ in found["images"]]:
+        assert not raw.startswith(("http:", "https:", "//")), raw  # offline: nothing remote
+        if raw.startswith("#"):
+            assert raw[1:] in found["ids"], raw
+        else:
+            url = urlparse(resolved)
+            assert url.scheme == "file", raw
+            assert Path(unquote(url.path)).is_file(), f"{page}: {raw}"
+        checked += 1
+    return checked
+
+
+def _check_accessibility(found: dict) -> None:
+    assert found["lang"] == "nl"
+    assert all(alt.strip() for _, _, alt in found["images"])  # alt text for every image
+    assert found["tablesWithoutCaption"] == 0 and found["headersWithoutScope"] == 0
+    assert not found["lowContrast"], found["lowContrast"][:5]
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_year_report_in_chromium(pub, chromium, year):
+    _, built = pub
+    page = built.out / str(year) / "index.html"
+    charts = json.loads((page.parent / "figuren" / "figuren.json").read_text(encoding="utf-8"))
+    found = chromium.inspect(page, f"staat-van-vth-{year}")
+
+    assert found["problems"] == []  # no console errors, exceptions, failed loads or dialogs
+    assert found["title"] == f"Staat van VTH {year}"
+    # every chart drawn: one div per chart, each with an SVG that holds marks
+    assert sorted(p["id"] for p in found["plots"]) == sorted(f"plot-{c['name']}" for c in charts)
+    empty = [p["id"] for p in found["plots"] if not (p["svg"] and p["marks"])]
+    assert not empty, empty
+    # downloads and static images resolve: every table, the workbook and every figure file
+    assert _check_targets(page, found) > 3 * len(charts) + 14
+    targets = {raw for raw, _ in found["links"]}
+    assert "tabellen/tabellen.xlsx" in targets and "tabellen/landelijk.parquet" in targets
+    assert {
+        f"figuren/{c['name']}.{ext}" for c in charts for ext in ("html", "png", "svg")
+    } <= targets
+    _check_accessibility(found)
+    assert found["tables"] >= 14
+    # delivered markup is shown as text, never run
+    assert found["injected"] == 0
+    if year == 2022:
+        assert HOSTILE_INSPECTION_ID in found["text"]
+    # print (A4): static images instead of the interactive charts, all loaded
+    printed = found["print"]
+    assert printed["plotsShown"] == 0
+    assert printed["images"] == printed["imagesShown"] == printed["imagesLoaded"] == len(charts)
+    assert found["pdf"].startswith(b"%PDF")
+    boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", found["pdf"])
+    sizes = {tuple(round(float(v)) for v in box) for box in boxes}
+    assert len(boxes) >= 8 and sizes <= {(595, 842), (842, 595)}  # A4; wide tables landscape
+
+
+def test_overview_in_chromium(pub, chromium):
+    _, built = pub
+    page = built.out / "index.html"
+    found = chromium.inspect(page, "staat-van-vth-overzicht")
+    assert found["problems"] == []
+    assert _check_targets(page, found) >= 2 * len(YEARS)
+    assert {f"{y}/index.html" for y in YEARS} <= {raw for raw, _ in found["links"]}
+    _check_accessibility(found)
+    assert len(found["images"]) == 1  # the latest trend chart, as SVG

@@ -1,0 +1,106 @@
+"""Static images of the charts (PNG and SVG), rendered by kaleido in a Chromium of the machine.
+
+Static images are part of the publication (print, slides, documents), so a missing browser is
+an error with a message that says what to do, not a silently thinner publication. One kaleido
+server (one browser) renders every image of a publication run; a browser per image would cost
+seconds each. Nothing is fetched from the network: plotly.js comes from the plotly package and
+MathJax is off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+from vth_pipeline.publish.charts import WIDTH, Chart
+
+BROWSER_ENV = "BROWSER_PATH"
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+FORMATS = ("png", "svg")
+PNG_SCALE = 2  # sharp enough for print and slides
+
+
+class BrowserNotFoundError(RuntimeError):
+    """No Chromium to render the static images with."""
+
+
+def _missing_browser(detail: str) -> BrowserNotFoundError:
+    return BrowserNotFoundError(
+        f"Geen Chromium voor de statische figuren (PNG/SVG): {detail}. Installeer Chromium "
+        "(Debian: apt-get install -y chromium) of zet BROWSER_PATH op het pad ervan, bijvoorbeeld "
+        f"BROWSER_PATH=/usr/bin/chromium. / No Chromium to render the static figures: {detail}. "
+        "Install chromium or set BROWSER_PATH to its path."
+    )
+
+
+def find_browser() -> str:
+    """The Chromium to use: `BROWSER_PATH` when set (and then it must exist), else one on PATH."""
+    configured = os.environ.get(BROWSER_ENV)
+    if configured:
+        path = Path(configured)
+        if path.is_file() and os.access(path, os.X_OK):
+            return str(path)
+        raise _missing_browser(f"BROWSER_PATH={configured!r} is geen uitvoerbaar bestand")
+    for name in BROWSER_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise _missing_browser(
+        f"BROWSER_PATH is niet gezet en {', '.join(BROWSER_NAMES)} staat niet op PATH"
+    )
+
+
+@contextlib.contextmanager
+def image_server(browser: str | None = None) -> Iterator[str]:
+    """One kaleido server for the whole run; stopped again however the run ends."""
+    import kaleido
+
+    path = browser or find_browser()
+    kaleido.start_sync_server(path=path, mathjax=False, silence_warnings=True)
+    try:
+        yield path
+    finally:
+        kaleido.stop_sync_server(silence_warnings=True)
+
+
+# plotly.js gives each rendered plot a random id (`fullLayout._uid`) that it uses in the ids of
+# clip paths and defs; replacing it by one derived from the chart's name makes SVGs repeatable.
+_LAYOUT_UID = re.compile(r'id="defs-([0-9a-f]{6})"')
+
+
+def stabilise_svg(svg: str, name: str) -> str:
+    """The SVG with plotly's random layout id replaced, so the same chart gives the same bytes."""
+    found = _LAYOUT_UID.search(svg)
+    if not found:
+        return svg
+    return svg.replace(found.group(1), re.sub(r"[^a-z0-9]", "", name.lower()))
+
+
+def write_static_images(charts: list[Chart], folder: Path) -> list[Path]:
+    """PNG and SVG of every chart, in one batch on the running server (see `image_server`)."""
+    import kaleido
+
+    folder.mkdir(parents=True, exist_ok=True)
+    specs = [
+        {
+            "fig": chart.figure,
+            "path": folder / f"{chart.name}.{fmt}",
+            "opts": {
+                "format": fmt,
+                "width": WIDTH,
+                "height": chart.height,
+                "scale": PNG_SCALE if fmt == "png" else 1,
+            },
+        }
+        for chart in charts
+        for fmt in FORMATS
+    ]
+    kaleido.write_fig_from_object_sync(specs, cancel_on_error=True)
+    for chart in charts:
+        svg = folder / f"{chart.name}.svg"
+        svg.write_text(stabilise_svg(svg.read_text(encoding="utf-8"), chart.name), encoding="utf-8")
+    return [spec["path"] for spec in specs]
