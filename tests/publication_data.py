@@ -19,50 +19,14 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vth_pipeline.contract.columns import FILE_KINDS
+
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "data" / "reference"
 YEARS = (2021, 2022, 2023)
 
-HEADERS = {
-    "controles": [
-        "controle_id",
-        "bevoegd_gezag",
-        "inrichting_id",
-        "datum",
-        "soort_controle",
-        "aanleiding",
-        "taakveld",
-        "resultaat",
-        "lhs_gevolg",
-        "lhs_gedrag",
-        "interventie",
-        "seveso",
-        "uren",
-    ],
-    "kengetallen": ["indicator", "bevoegd_gezag", "waarde"],
-    "uitkomsten": ["indicator", "gebied", "waarde"],
-    "seveso_inrichtingen": [
-        "inrichting_id",
-        "naam",
-        "drempel",
-        "gemeente",
-        "omgevingsdienst",
-        "veiligheidsregio",
-        "actief_vanaf",
-        "actief_tot",
-    ],
-    "seveso_inspecties": [
-        "inspectie_id",
-        "inrichting_id",
-        "datum",
-        "gezamenlijke_inspectie_id",
-        "type",
-        "overtredingen_cat1",
-        "overtredingen_cat2",
-        "overtredingen_cat3",
-        "handhaving",
-    ],
-}
+# The files are written with the contract's columns, in its order.
+HEADERS = {name: list(kind.column_names) for name, kind in FILE_KINDS.items()}
 
 # Delivered text with markup: it must reach the report escaped, never as markup.
 HOSTILE_JOINT_ID = 'GI<script>alert("x")</script>'

@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 
 from tests.sample_reader import Table, cell_text, parse_date
+from vth_pipeline.contract.columns import FILE_KINDS
 from vth_pipeline.sample import SampleManifest, generate_sample
 from vth_pipeline.sample.manifest import KLASSEN
 from vth_pipeline.sample.reference import load_reference
@@ -23,39 +24,7 @@ from vth_pipeline.sample.reference import load_reference
 YEARS = (2022, 2023)
 SCALE = 0.02
 KINDS = {"controles", "kengetallen", "uitkomsten", "seveso_inrichtingen", "seveso_inspecties"}
-REQUIRED = {
-    "controles": [
-        "controle_id",
-        "bevoegd_gezag",
-        "inrichting_id",
-        "datum",
-        "soort_controle",
-        "aanleiding",
-        "taakveld",
-        "resultaat",
-    ],
-    "kengetallen": ["indicator", "waarde"],
-    "uitkomsten": ["indicator", "gebied", "waarde"],
-    "seveso_inrichtingen": [
-        "inrichting_id",
-        "naam",
-        "drempel",
-        "gemeente",
-        "omgevingsdienst",
-        "veiligheidsregio",
-        "actief_vanaf",
-    ],
-    "seveso_inspecties": [
-        "inspectie_id",
-        "inrichting_id",
-        "datum",
-        "type",
-        "overtredingen_cat1",
-        "overtredingen_cat2",
-        "overtredingen_cat3",
-        "handhaving",
-    ],
-}
+REQUIRED = {name: list(kind.required_columns) for name, kind in FILE_KINDS.items()}
 
 
 @pytest.fixture(scope="module")

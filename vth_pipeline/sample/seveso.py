@@ -8,6 +8,8 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 
+from vth_pipeline.contract.columns import FILE_KINDS
+
 from .controles import to_dates, to_weekday
 from .reference import Reference
 
@@ -364,17 +366,7 @@ def inspections_of_year(
         )
     )
     df = df.with_columns(_key=pl.int_range(0, pl.len()))
-    cols = [
-        "inspectie_id",
-        "inrichting_id",
-        "datum",
-        "gezamenlijke_inspectie_id",
-        "type",
-        "overtredingen_cat1",
-        "overtredingen_cat2",
-        "overtredingen_cat3",
-        "handhaving",
-    ]
+    cols = list(FILE_KINDS["seveso_inspecties"].column_names)
     return df.select(cols + ["_partner", "_insp", "_npartners", "_drempel", "_key"])
 
 
