@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vth_pipeline.contract.columns import FILE_KINDS
+from vth_pipeline.defs.staat import KENGETAL_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "data" / "reference"
@@ -229,14 +230,7 @@ def controles_files(year: int) -> list[File]:
 
 # --- kengetallen ---------------------------------------------------------------------------------
 
-OD_KENGETALLEN = (
-    "inrichtingen_in_beheer",
-    "fte_toezicht_handhaving",
-    "vergunningbesluiten",
-    "vergunningbesluiten_binnen_termijn",
-    "handhavingsbesluiten_getoetst",
-    "handhavingsbesluiten_in_stand",
-)
+OD_KENGETALLEN = KENGETAL_COLUMNS  # the kengetallen the figures divide by
 
 
 def _od_values(rng: random.Random) -> dict[str, str]:

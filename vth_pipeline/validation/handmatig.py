@@ -142,14 +142,11 @@ def _pair(ds: Dataset, t: Toets, v: View, a: str, b: str, text: str, equal: bool
         )
 
 
-KENGETAL_WIDE = (
-    "inrichtingen_in_beheer",
-    "fte_toezicht_handhaving",
-    "vergunningbesluiten",
-    "vergunningbesluiten_binnen_termijn",
-    "handhavingsbesluiten_getoetst",
-    "handhavingsbesluiten_in_stand",
-)
+def kengetal_wide() -> tuple[str, ...]:
+    """The kengetallen the published figures divide by (declared beside their SQL)."""
+    from vth_pipeline.defs.staat import KENGETAL_COLUMNS
+
+    return KENGETAL_COLUMNS
 
 
 def controles(ds: Dataset) -> None:
@@ -158,7 +155,7 @@ def controles(ds: Dataset) -> None:
 
 def kengetallen(ds: Dataset) -> None:
     wide = ",\n  ".join(
-        f"max(k.waarde) FILTER (WHERE k.indicator = '{i}')::DOUBLE AS {i}" for i in KENGETAL_WIDE
+        f"max(k.waarde) FILTER (WHERE k.indicator = '{i}')::DOUBLE AS {i}" for i in kengetal_wide()
     )
     partners = View(
         "per_partner",
