@@ -16,7 +16,7 @@ from vth_pipeline.resources import VthSettings
 from vth_pipeline.runner import Runner
 
 ROOT = Path(__file__).resolve().parents[1]
-os.environ.setdefault("DAGSTER_HOME", "")  # the tests use ephemeral instances
+os.environ.pop("DAGSTER_HOME", None)  # tests use ephemeral instances, not the dev one
 
 
 @dataclass
