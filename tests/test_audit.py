@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, build
+from tests.conftest import ROOT, build, write
 from vth_pipeline.sample import generate_sample
 
 YEAR = 2023
@@ -113,3 +113,43 @@ def test_the_partners_checker_passes(first):
         [sys.executable, str(CHECKER), str(first.out / str(YEAR))], capture_output=True, text=True
     )
     assert done.returncode == 0, done.stdout
+
+
+# ----------------------------------------------------------------------- the archive
+
+
+def test_archive_index_is_append_only_and_names_the_original_path(tmp_path):
+    from vth_pipeline.ingest.archive import INDEX, archive_path
+    from vth_pipeline.ingest.discovery import Partner, archive, discover
+
+    raw, store = tmp_path / "raw", tmp_path / "archief"
+    partners = {"ODA": Partner("ODA", "omgevingsdienst", False)}
+    first_file = write(raw / "2023/ODA/controles_2024-03-01.csv", "controle_id\n1\n")
+    archive(raw, store, discover(raw, 2023, partners))
+    before = (store / INDEX).read_bytes()
+    lines = [json.loads(x) for x in before.decode().splitlines()]
+    assert [(e["pad"], e["partner_code"], e["soort"], e["leverdatum"]) for e in lines] == [
+        ("2023/ODA/controles_2024-03-01.csv", "ODA", "controles", "2024-03-01")
+    ]
+    assert lines[0]["sha256"] == sha(first_file) and lines[0]["eerst_gezien"]
+    assert archive_path(store, sha(first_file), "csv").read_bytes() == first_file.read_bytes()
+
+    # a later delivery and an identical copy under another name: lines are added, none rewritten
+    write(raw / "2023/ODA/controles_2024-04-01.csv", "controle_id\n1\n2\n")
+    write(raw / "2023/ODA/controles_2024-05-01.csv", "controle_id\n1\n")
+    archive(raw, store, discover(raw, 2023, partners))
+    archive(raw, store, discover(raw, 2023, partners))  # nothing new: nothing added
+    after = (store / INDEX).read_bytes()
+    assert after.startswith(before)
+    added = [json.loads(x)["pad"] for x in after[len(before) :].decode().splitlines()]
+    assert added == ["2023/ODA/controles_2024-04-01.csv", "2023/ODA/controles_2024-05-01.csv"]
+
+
+def test_reference_files_of_a_build_are_archived_and_indexed(first):
+    from vth_pipeline.ingest.archive import archive_path, read_index
+
+    store = first.warehouse.parent / "archief"
+    indexed = {(e["pad"], e["sha256"]) for e in read_index(store) if e["soort"] == "referentie"}
+    for p in (ROOT / "data" / "reference").glob("*.csv"):
+        assert (p.name, sha(p)) in indexed
+        assert archive_path(store, sha(p), "csv").read_bytes() == p.read_bytes()
