@@ -13,46 +13,33 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-# The column kinds of the contract; an extra free-text column ``opmerking`` is of kind "text".
+from vth_pipeline.contract.columns import FILE_KINDS, Column
+
+# How a contract column is written: its type, except that identifiers (``*_id``) and codes of
+# areas and partners (upper or lower case, e.g. ``gm0599``) are formatted apart from other text
+# and codes. An extra free-text column ``opmerking`` is of kind "text".
+AREA_DOMAINS = {
+    "bevoegd_gezag",
+    "bevoegd_gezag_jaar",
+    "gebied",
+    "gemeente",
+    "veiligheidsregio",
+    "seveso_omgevingsdienst",
+}
+_KIND_OF_TYPE = {"boolean": "bool"}
+
+
+def _kind(col: Column) -> str:
+    if col.type == "text":
+        return "id" if col.name.endswith("_id") else "text"
+    if col.type == "code":
+        return "area" if col.domain in AREA_DOMAINS else "code"
+    return _KIND_OF_TYPE.get(col.type, col.type)
+
+
+# the columns of every kind of delivery, in the contract's order, with their kind
 SCHEMAS: dict[str, list[tuple[str, str]]] = {
-    "controles": [
-        ("controle_id", "id"),
-        ("bevoegd_gezag", "area"),
-        ("inrichting_id", "id"),
-        ("datum", "date"),
-        ("soort_controle", "code"),
-        ("aanleiding", "code"),
-        ("taakveld", "code"),
-        ("resultaat", "code"),
-        ("lhs_gevolg", "code"),
-        ("lhs_gedrag", "code"),
-        ("interventie", "code"),
-        ("seveso", "bool"),
-        ("uren", "decimal"),
-    ],
-    "kengetallen": [("indicator", "code"), ("bevoegd_gezag", "area"), ("waarde", "number")],
-    "uitkomsten": [("indicator", "code"), ("gebied", "area"), ("waarde", "number")],
-    "seveso_inrichtingen": [
-        ("inrichting_id", "id"),
-        ("naam", "text"),
-        ("drempel", "code"),
-        ("gemeente", "area"),
-        ("omgevingsdienst", "area"),
-        ("veiligheidsregio", "area"),
-        ("actief_vanaf", "date"),
-        ("actief_tot", "date"),
-    ],
-    "seveso_inspecties": [
-        ("inspectie_id", "id"),
-        ("inrichting_id", "id"),
-        ("datum", "date"),
-        ("gezamenlijke_inspectie_id", "id"),
-        ("type", "code"),
-        ("overtredingen_cat1", "integer"),
-        ("overtredingen_cat2", "integer"),
-        ("overtredingen_cat3", "integer"),
-        ("handhaving", "code"),
-    ],
+    name: [(c.name, _kind(c)) for c in kind.columns] for name, kind in FILE_KINDS.items()
 }
 EXTRA_COLUMN = "opmerking"
 
