@@ -7,6 +7,7 @@ without stopping the other years.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +16,9 @@ from dagster import DagsterInstance
 from dagster_duckdb import DuckDBResource
 
 from vth_pipeline.definitions import STAGES, make_definitions
-from vth_pipeline.resources import VthSettings
-from vth_pipeline.warehouse import VALIDATION_SECONDS
+from vth_pipeline.defs.factory import VALIDATION_SECONDS
+from vth_pipeline.resources import VthSettings, assets_dir, reference_dir
+from vth_pipeline.validation import failed_check_messages
 
 # Progress is printed per stage by the callers; Dagster's event log stays in the instance.
 QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
@@ -43,8 +45,6 @@ def instance_from_env() -> DagsterInstance:
 
 def failure_message(result) -> str:
     """Why a run failed: the failed blocking checks with their reasons, else the step error."""
-    from vth_pipeline.validation import failed_check_messages
-
     checks = failed_check_messages(result, blocking_only=True)
     if checks:
         return "\n".join(checks)
@@ -73,8 +73,6 @@ class Runner:
         self.instance = instance or DagsterInstance.ephemeral()
 
     def run(self, job: str, year: int | None = None) -> StageResult:
-        import time
-
         t0 = time.monotonic()
         result = self.defs.resolve_job_def(job).execute_in_process(
             instance=self.instance,
@@ -142,18 +140,3 @@ def run_stages(
     if failed:
         raise RuntimeError(failed[0].error)
     return results
-
-
-def project_root() -> Path:
-    return Path(__file__).resolve().parents[1]
-
-
-def reference_dir() -> Path:
-    """data/reference of the working directory, else of the source checkout."""
-    local = Path("data/reference")
-    return local if local.is_dir() else project_root() / "data" / "reference"
-
-
-def assets_dir() -> Path:
-    local = Path("assets")
-    return local if (local / "theme.json").is_file() else project_root() / "assets"
