@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +17,9 @@ from dagster import DagsterInstance
 from dagster_duckdb import DuckDBResource
 
 from vth_pipeline.definitions import STAGES, make_definitions
-from vth_pipeline.resources import VthSettings
-from vth_pipeline.warehouse import VALIDATION_SECONDS
+from vth_pipeline.defs.factory import VALIDATION_SECONDS
+from vth_pipeline.resources import VthSettings, assets_dir, reference_dir
+from vth_pipeline.validation import failed_check_messages
 
 # Progress and the reason of a failure are printed by the callers; Dagster's own event log
 # (with its ERROR lines and stack traces) stays in the instance, not on the terminal.
@@ -45,8 +47,6 @@ def instance_from_env() -> DagsterInstance:
 
 def failure_message(result) -> str:
     """Why a run failed: the failed blocking checks with their reasons, else the step error."""
-    from vth_pipeline.validation import failed_check_messages
-
     checks = failed_check_messages(result, blocking_only=True)
     if checks:
         return "\n".join(checks)
@@ -86,8 +86,6 @@ class Runner:
         self.instance = instance or DagsterInstance.ephemeral()
 
     def run(self, job: str, year: int | None = None) -> StageResult:
-        import time
-
         t0 = time.monotonic()
         result = self.defs.resolve_job_def(job).execute_in_process(
             instance=self.instance,
@@ -155,18 +153,3 @@ def run_stages(
     if failed:
         raise RuntimeError(failed[0].error)
     return results
-
-
-def project_root() -> Path:
-    return Path(__file__).resolve().parents[1]
-
-
-def reference_dir() -> Path:
-    """data/reference of the working directory, else of the source checkout."""
-    local = Path("data/reference")
-    return local if local.is_dir() else project_root() / "data" / "reference"
-
-
-def assets_dir() -> Path:
-    local = Path("assets")
-    return local if (local / "theme.json").is_file() else project_root() / "assets"

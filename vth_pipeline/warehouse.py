@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -154,24 +155,8 @@ def _align_columns(
 @contextlib.contextmanager
 def session(resource) -> Iterator[duckdb.DuckDBPyConnection]:
     """A prepared connection from the Dagster DuckDB resource."""
-    from pathlib import Path
-
     # dagster-duckdb retries a failing connect for minutes; a missing folder is no lock.
     if resource.database != ":memory:":
         Path(resource.database).parent.mkdir(parents=True, exist_ok=True)
     with resource.get_connection() as conn:
         yield prepare(conn)
-
-
-VALIDATION_SECONDS = "validatie_seconden"
-
-
-def timed_checks(conn: duckdb.DuckDBPyConnection, asset_name: str, year: int) -> tuple[list, float]:
-    """The asset checks of an asset for a year, and how long they took (for the run summary)."""
-    import time
-
-    from vth_pipeline.validation import run_checks
-
-    t0 = time.perf_counter()
-    checks = run_checks(conn, asset_name, year)
-    return checks, round(time.perf_counter() - t0, 3)

@@ -21,9 +21,9 @@ import plotly.graph_objects as go
 import polars as pl
 from markupsafe import Markup, escape
 
+from vth_pipeline.contract.publication import GENERAL_RULES, PUBLISHED_TABLES, TABLES_BY_FILE, label
 from vth_pipeline.publish.charts import Chart, frame_layout
 from vth_pipeline.publish.data import PublicationData
-from vth_pipeline.publish.definitions import GENERAL_RULES, definition_groups, label
 from vth_pipeline.publish.formatting import (
     EMPTY,
     decimals_of,
@@ -32,7 +32,7 @@ from vth_pipeline.publish.formatting import (
     nl_plain,
     nl_signed,
 )
-from vth_pipeline.publish.tables import PUBLISHED_TABLES, TABLES_BY_FILE
+from vth_pipeline.publish.glossary import definition_groups
 from vth_pipeline.validation.report import DETAIL_FILE as VALIDATION_PAGE
 
 RULES_VERSION = "1.1"
