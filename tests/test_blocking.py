@@ -83,7 +83,7 @@ def test_a_partner_inconsistency_publishes_the_year_with_that_figure_empty(tmp_p
         for r in table(out, 2023, "validatie.csv")
         if r["toets"] == "afstemming_inrichtingen"
     ]
-    assert checks == [("afstemming_inrichtingen", "WARN", "mislukt")]
+    assert checks == [("afstemming_inrichtingen", "WARN", "waarschuwing")]
     assert (out / "2023" / "index.html").is_file()
 
 
