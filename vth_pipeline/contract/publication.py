@@ -433,7 +433,10 @@ GENERAL_RULES: tuple[str, ...] = (
     "Provincie: de provincie van het bevoegd gezag (een GM-code via de gemeentelijst, een PV-code "
     "is zijn eigen provincie), welke omgevingsdienst de controle ook uitvoerde.",
     "Uitkomsten landelijk: de NL-rij wanneer die is geleverd, anders de som over de gemeenten. "
-    "Waarden van opgeheven gemeenten tellen bij de opvolger wanneer jaren worden vergeleken.",
+    "Gemeenten volgen de indeling van 1 januari van het verslagjaar: de waarde van vorig jaar "
+    "van een gemeente is de som over de gemeenten die op die datum in haar zijn opgegaan (leeg "
+    "tenzij elk daarvan leverde); een gemeente die in de loop van het jaar opgaat, wordt dat "
+    "jaar met zichzelf vergeleken. Geen waarde van vorig jaar telt dubbel.",
 )
 
 # Dutch headers of the published columns that are not figures.

@@ -15,7 +15,6 @@ WITH delivered AS (
   PIVOT (SELECT partner_code, indicator, waarde FROM int.kengetallen WHERE jaar = $jaar)
   ON indicator IN ({{ kengetal_columns | quoted }}) USING max(waarde)
   GROUP BY partner_code
-)
 ), figures AS (
 SELECT $jaar::INTEGER AS jaar, counts.partner_code, p.naam,
   controles, controles_fysiek, controles_beoordeeld, controles_met_overtreding,
