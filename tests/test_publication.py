@@ -152,19 +152,46 @@ def expected_omgevingsdiensten(d: Deliveries, year: int) -> dict[str, dict[str, 
     for od in delivered_controles(d, year):
         c = controle_counts([r for r in rows if r["partner"] == od])
         kg = k.get(od, {})
+        ok = consistent(c, kg)
         out[od] = controle_figures(c) | {
             "controledichtheid_pct": pct(
                 c["inrichtingen_gecontroleerd"], kg.get("inrichtingen_in_beheer")
-            ),
+            )
+            if ok["controledichtheid_pct"]
+            else "",
             "controles_per_fte": ratio2(c["controles"], kg.get("fte_toezicht_handhaving")),
             "vergunningen_binnen_termijn_pct": pct(
                 kg.get("vergunningbesluiten_binnen_termijn"), kg.get("vergunningbesluiten")
-            ),
+            )
+            if ok["vergunningen_binnen_termijn_pct"]
+            else "",
             "handhavingsbesluiten_in_stand_pct": pct(
                 kg.get("handhavingsbesluiten_in_stand"), kg.get("handhavingsbesluiten_getoetst")
-            ),
+            )
+            if ok["handhavingsbesluiten_in_stand_pct"]
+            else "",
         }
     return out
+
+
+def consistent(c: dict, kg: dict) -> dict[str, bool]:
+    """rekenregels v1.2: a figure whose inputs contradict each other is empty (and leaves the
+    national figure): a part above its whole, fewer in beheer than inspected."""
+
+    def not_above(part, whole) -> bool:
+        return part is None or whole is None or part <= whole
+
+    return {
+        "controledichtheid_pct": not_above(
+            c["inrichtingen_gecontroleerd"], kg.get("inrichtingen_in_beheer")
+        ),
+        "vergunningen_binnen_termijn_pct": not_above(
+            kg.get("vergunningbesluiten_binnen_termijn"), kg.get("vergunningbesluiten")
+        ),
+        "handhavingsbesluiten_in_stand_pct": not_above(
+            kg.get("handhavingsbesluiten_in_stand"), kg.get("handhavingsbesluiten_getoetst")
+        ),
+    }
 
 
 def expected_landelijk(d: Deliveries, year: int) -> dict[str, tuple[str, str, str]]:
@@ -176,7 +203,12 @@ def expected_landelijk(d: Deliveries, year: int) -> dict[str, tuple[str, str, st
     total = {key: sum(c[key] for c in per_od.values()) for key in next(iter(per_od.values()))}
     n, want = str(len(ods)), str(len(ODS))
     out = {f: (v, n, want) for f, v in controle_figures(total).items()}
-    with_beheer = [od for od in ods if "inrichtingen_in_beheer" in k.get(od, {})]
+    ok = {od: consistent(per_od[od], k.get(od, {})) for od in ods}
+    with_beheer = [
+        od
+        for od in ods
+        if "inrichtingen_in_beheer" in k.get(od, {}) and ok[od]["controledichtheid_pct"]
+    ]
     out["controledichtheid_pct"] = (
         pct(
             sum(per_od[od]["inrichtingen_gecontroleerd"] for od in with_beheer),
@@ -206,7 +238,8 @@ def expected_landelijk(d: Deliveries, year: int) -> dict[str, tuple[str, str, st
             "handhavingsbesluiten_getoetst",
         ),
     ):
-        both = [p for p in ODS if part in k.get(p, {}) and whole in k.get(p, {})]
+        # v1.2: the omgevingsdiensten of the table only, both inputs, consistent
+        both = [p for p in ods if part in k.get(p, {}) and whole in k.get(p, {}) and ok[p][figure]]
         out[figure] = (
             pct(sum(k[p][part] for p in both), sum(k[p][whole] for p in both)),
             str(len(both)),
@@ -277,8 +310,10 @@ def integrated(d: Deliveries, year: int) -> list[dict]:
         soorten = {PARTNERS[r["partner"]]["soort"] for r in rows}
         out.append(
             {
+                # v1.2: disagreeing rows, or two rows of one partner (counted twice otherwise)
                 "conflict": len({r["inrichting_id"] for r in rows}) > 1
-                or len({r["datum"] for r in rows}) > 1,
+                or len({r["datum"] for r in rows}) > 1
+                or len(rows) > len({r["partner"] for r in rows}),
                 "inrichting_id": rows[0]["inrichting_id"],
                 "cat": [sum(int(r[f"overtredingen_cat{c}"]) for r in rows) for c in (1, 2, 3)],
                 "onaangekondigd": any(r["type"] == "onaangekondigd" for r in rows),
@@ -298,7 +333,8 @@ def expected_seveso(d: Deliveries, year: int) -> dict[str, dict[str, str]]:
     register = {r["inrichting_id"]: r for r in d.rows(year, "seveso_inrichtingen")}
     active = {i: r for i, r in register.items() if _active(r, year)}
     counted = [g for g in integrated(d, year) if not g["conflict"] and g["inrichting_id"] in active]
-    window_ok = all(available(d, y) for y in (year - 1, year - 2))
+    now_ok = available(d, year)  # v1.2: else every figure but inrichtingen_actief is empty
+    window_ok = all(available(d, y) for y in (year, year - 1, year - 2))
     window = {g["inrichting_id"] for g in counted} | {
         g["inrichting_id"]
         for y in (year - 1, year - 2)
@@ -346,6 +382,10 @@ def expected_seveso(d: Deliveries, year: int) -> dict[str, dict[str, str]]:
             "deelname_arbeidsinspectie_pct": pct(sum(g["nla"] for g in ins), len(ins)),
             "deelname_veiligheidsregio_pct": pct(sum(g["vr"] for g in ins), len(ins)),
         } | {f"handhaving_{h}": str(sum(g["handhaving"] == h for g in ins)) for h in HANDHAVING}
+        if not now_ok:
+            out[scope] = {f: "" for f in out[scope]} | {
+                "inrichtingen_actief": str(len(est)) if register else ""
+            }
     return out
 
 
