@@ -6,8 +6,11 @@ values here come from the files themselves (hashlib, the csv module), not from t
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, build, write
+from tests.test_pipeline import accepted_records
 from vth_pipeline.sample import generate_sample
 
 YEAR = 2023
@@ -153,3 +157,169 @@ def test_reference_files_of_a_build_are_archived_and_indexed(first):
     for p in (ROOT / "data" / "reference").glob("*.csv"):
         assert (p.name, sha(p)) in indexed
         assert archive_path(store, sha(p), "csv").read_bytes() == p.read_bytes()
+
+
+# ----------------------------------------------------------------------- vth verify
+
+
+def vth(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "vth_pipeline.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def copy_publication(built, tmp: Path) -> tuple[Path, Path]:
+    """A copy of the year folder and the archive, to spoil without touching the fixture."""
+    folder = tmp / "out" / str(YEAR)
+    shutil.copytree(built.out / str(YEAR), folder)
+    store = tmp / "archief"
+    shutil.copytree(built.warehouse.parent / "archief", store)
+    return folder, store
+
+
+def flip_one_byte(path: Path, at: int = -2) -> None:
+    data = bytearray(path.read_bytes())
+    data[at] = ord("7") if data[at] != ord("7") else ord("8")
+    path.write_bytes(bytes(data))
+
+
+def test_verify_passes_on_a_fresh_build(first):
+    done = vth(
+        "verify", str(first.out / str(YEAR)), "--archief", str(first.warehouse.parent / "archief")
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("verificatie geslaagd: 2023"), lines
+
+
+def test_verify_names_an_archived_delivery_whose_bytes_changed(first, tmp_path):
+    folder, store = copy_publication(first, tmp_path)
+    m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    victim = next(d for d in m["leveringen"] if d["status"] == "in_gebruik")
+    archived = (
+        store / victim["sha256"][:2] / f"{victim['sha256']}.{victim['pad'].rsplit('.', 1)[1]}"
+    )
+    flip_one_byte(archived)
+    done = vth("verify", str(folder), "--archief", str(store))
+    assert done.returncode == 1, done.stdout
+    assert "MISLUKT" in done.stdout
+    assert f"{victim['pad']}: invoer in het archief gewijzigd" in done.stdout
+
+
+def test_verify_names_a_published_csv_that_was_changed(first, tmp_path):
+    folder, store = copy_publication(first, tmp_path)
+    flip_one_byte(folder / "tabellen" / "landelijk.csv")
+    done = vth("verify", str(folder), "--archief", str(store))
+    assert done.returncode == 1, done.stdout
+    assert "tabellen/landelijk.csv: gepubliceerd bestand gewijzigd" in done.stdout
+
+
+def test_verify_catches_a_changed_csv_even_when_the_manifest_was_made_to_agree(first, tmp_path):
+    folder, store = copy_publication(first, tmp_path)
+    csv_file = folder / "tabellen" / "omgevingsdiensten.csv"
+    flip_one_byte(csv_file)
+    path = folder / "manifest.json"
+    m = json.loads(path.read_text(encoding="utf-8"))
+    for f in m["uitvoer"]:
+        if f["pad"] == "tabellen/omgevingsdiensten.csv":
+            f["sha256"] = sha(csv_file)
+    path.write_text(json.dumps(m, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    done = vth("verify", str(folder), "--archief", str(store))
+    assert done.returncode == 1, done.stdout
+    assert "tabellen/omgevingsdiensten.csv: uitvoer wijkt af bij herbouw" in done.stdout
+
+
+# ----------------------------------------------------------------------- vth lineage
+
+
+def published_national(built, figuur: str) -> str:
+    with open(built.out / str(YEAR) / "tabellen" / "landelijk.csv", encoding="utf-8") as f:
+        return next(r["waarde"] for r in csv.DictReader(f) if r["figuur"] == figuur)
+
+
+def test_lineage_of_controles_lists_files_whose_rows_add_up(first, sample, tmp_path):
+    _, generated = sample
+    table = tmp_path / "herkomst.csv"
+    done = vth(
+        "lineage",
+        "--year",
+        str(YEAR),
+        "--figuur",
+        "controles",
+        "--warehouse",
+        str(first.warehouse),
+        "--csv",
+        str(table),
+    )
+    assert done.returncode == 0, done.stderr
+    assert "staat_omgevingsdiensten.sql" in done.stdout and "Aantal controles" in done.stdout
+    with open(table, encoding="utf-8") as f:
+        listed = list(csv.DictReader(f))
+    # independently: the files in effect, their sha256 and accepted rows, from the files
+    expected = accepted_records((first, generated), YEAR, "controles")
+    files = {
+        f.partner_code: f for f in generated.select(jaar=YEAR, soort="controles", in_effect=True)
+    }
+    assert {r["partner_code"]: r["bestand"] for r in listed} == {
+        p: f.path for p, f in files.items()
+    }
+    for r in listed:
+        assert r["sha256"] == sha(Path(generated.out) / r["bestand"])
+        assert int(r["rijen"]) == len(expected[r["partner_code"]]), r
+        assert r["bestand"] in done.stdout and r["sha256"] in done.stdout
+    total = sum(int(r["rijen"]) for r in listed)
+    assert total == sum(len(rows) for rows in expected.values())
+    assert str(total) == published_national(first, "controles")
+
+
+def test_lineage_row_ranges_leave_out_the_quarantined_rows(first, sample, tmp_path):
+    _, generated = sample
+    bad = {(d.path, d.row) for d in generated.defects if d.gevolg == "quarantaine" and d.row}
+    table = tmp_path / "herkomst.csv"
+    done = vth(
+        "lineage",
+        "--year",
+        str(YEAR),
+        "--figuur",
+        "controles",
+        "--warehouse",
+        str(first.warehouse),
+        "--csv",
+        str(table),
+    )
+    assert done.returncode == 0, done.stderr
+    with open(table, encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            rows = set()
+            for part in r["rijbereiken"].split(", "):
+                lo, _, hi = part.partition("-")
+                rows |= set(range(int(lo), int(hi or lo) + 1))
+            assert len(rows) == int(r["rijen"])
+            assert not {row for path, row in bad if path == r["bestand"]} & rows
+            for path, row in bad:
+                if path == r["bestand"]:
+                    assert f"rij {row}" in done.stdout or f", {row}" in done.stdout
+
+
+def test_lineage_of_a_seveso_figure_lists_the_partners_inspection_files(first, sample):
+    _, generated = sample
+    done = vth(
+        "lineage",
+        "--year",
+        str(YEAR),
+        "--figuur",
+        "seveso_geinspecteerd_pct",
+        "--warehouse",
+        str(first.warehouse),
+    )
+    assert done.returncode == 0, done.stderr
+    assert "staat_seveso.sql" in done.stdout
+    inspections = generated.select(jaar=YEAR, soort="seveso_inspecties", in_effect=True)
+    assert len({f.partner_code for f in inspections}) > 1
+    for f in inspections:
+        assert f"{f.path}  sha256 {sha(Path(generated.out) / f.path)}" in done.stdout, f.path
+    assert f"Landelijk: {published_national(first, 'seveso_geinspecteerd_pct')}" in done.stdout

@@ -10,6 +10,7 @@ starts with `_` are shared fragments, included by others.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,10 @@ import jinja2
 
 from vth_pipeline.contract.columns import DUTIES, FILE_KINDS
 from vth_pipeline.contract.publication import (
+    FIGURES,
     KENGETAL_COLUMNS,
     SEVESO_FIGURES,
+    Figure,
 )
 
 SQL_DIR = Path(__file__).resolve().parent
@@ -38,12 +41,26 @@ def _duties() -> list[dict[str, Any]]:
     ]
 
 
+def figure_inputs(figures: Iterable[Figure]) -> list[dict[str, str | None]]:
+    """(figuur, soort, indicator or None) for every input of the figures (for the lineage)."""
+    return [
+        {
+            "figuur": f.name,
+            "soort": i.split(".")[0],
+            "indicator": i.split(".", 1)[1] if "." in i else None,
+        }
+        for f in figures
+        for i in f.inputs
+    ]
+
+
 # What the templates may use, all from the contract's declarations.
 CONTEXT: dict[str, Any] = {
     "kengetal_columns": KENGETAL_COLUMNS,
     "seveso_figures": SEVESO_FIGURES,
     "file_kinds": tuple(FILE_KINDS),
     "duties": _duties(),
+    "figure_inputs": figure_inputs(FIGURES.values()),
 }
 
 
