@@ -323,3 +323,73 @@ def test_lineage_of_a_seveso_figure_lists_the_partners_inspection_files(first, s
     for f in inspections:
         assert f"{f.path}  sha256 {sha(Path(generated.out) / f.path)}" in done.stdout, f.path
     assert f"Landelijk: {published_national(first, 'seveso_geinspecteerd_pct')}" in done.stdout
+
+
+# ----------------------------------------------------------------------- Dagster versions
+
+
+def test_every_asset_has_a_code_version_that_follows_its_sql():
+    from vth_pipeline.definitions import defs
+    from vth_pipeline.sql import sql_version
+
+    graph = defs.resolve_asset_graph()
+    versions = {k.to_user_string(): graph.get(k).code_version for k in graph.get_all_asset_keys()}
+    assert all(versions.values()), [k for k, v in versions.items() if not v]
+    # SQL assets differ by their SQL; the asset's version moves with it
+    assert versions["staat_lhso"] != versions["staat_interventies"]
+    assert sql_version("staat_lhso") != sql_version("staat_interventies")
+
+
+def _leveringen_and_raw(tmp: Path, raw: Path):
+    """One real materialisation of the leveringen and raw stages; their events by asset."""
+    from dagster import DagsterInstance
+    from dagster_duckdb import DuckDBResource
+
+    from vth_pipeline.definitions import make_definitions
+    from vth_pipeline.resources import VthSettings
+    from vth_pipeline.runner import QUIET
+
+    defs = make_definitions(
+        VthSettings(
+            raw_dir=str(raw),
+            out_dir=str(tmp / "out"),
+            archive_dir=str(tmp / "archief"),
+            reference_dir=str(ROOT / "data" / "reference"),
+        ),
+        DuckDBResource(database=str(tmp / "vth.duckdb")),
+    )
+    instance = DagsterInstance.ephemeral()
+    events = {}
+    for job, key in (("referentiedata", None), ("stap_leveringen", "2023"), ("stap_raw", "2023")):
+        result = defs.resolve_job_def(job).execute_in_process(
+            instance=instance, partition_key=key, run_config=QUIET
+        )
+        for e in result.get_asset_materialization_events():
+            events[e.materialization.asset_key.to_user_string()] = e.materialization
+    return events
+
+
+def test_data_versions_follow_the_files_in_effect_and_tables_carry_standard_metadata(tmp_path):
+    from tests.conftest import CONTROLES_HEADER
+
+    raw = tmp_path / "raw"
+    row = "C1,GM0363,I1,2023-03-01,fysiek,regulier,milieu,geen_overtreding,,,geen,nee,2"
+    write(raw / "2023/ODA/controles.csv", f"{CONTROLES_HEADER}\n{row}\n")
+    first = _leveringen_and_raw(tmp_path / "a", raw)
+    again = _leveringen_and_raw(tmp_path / "b", raw)
+    write(raw / "2023/ODA/controles_2024-04-01.csv", f"{CONTROLES_HEADER}\n{row}\n{row[:-1]}3\n")
+    later = _leveringen_and_raw(tmp_path / "c", raw)
+
+    def version(events, key):
+        return events[key].tags["dagster/data_version"]
+
+    for key in ("meta_leveringen", "raw_controles"):
+        assert version(first, key) == version(again, key)  # same files: same version
+        assert version(first, key) != version(later, key)  # a new delivery: stale downstream
+    # a kind without any file keeps its version when controles change
+    assert version(first, "raw_kengetallen") == version(later, "raw_kengetallen")
+    meta = later["raw_controles"].metadata
+    assert meta["dagster/table_name"].value == "raw.controles"
+    assert meta["dagster/row_count"].value == 2
+    names = [c.name for c in meta["dagster/column_schema"].value.columns]
+    assert {"bron_bestand", "bron_rij", "controle_id"} <= set(names)
