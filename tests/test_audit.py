@@ -393,3 +393,20 @@ def test_data_versions_follow_the_files_in_effect_and_tables_carry_standard_meta
     assert meta["dagster/row_count"].value == 2
     names = [c.name for c in meta["dagster/column_schema"].value.columns]
     assert {"bron_bestand", "bron_rij", "controle_id"} <= set(names)
+
+
+# ----------------------------------------------------------------------- the report's footer
+
+
+def test_report_names_its_code_and_promises_what_the_publication_shows(first):
+    from importlib.metadata import version
+
+    html = (first.out / str(YEAR) / "index.html").read_text(encoding="utf-8")
+    footer = html[html.index("<footer>") : html.index("</footer>")]
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    assert f"vth-pipeline {version('vth-pipeline')} (commit {commit[:12]}" in footer
+    assert 'href="manifest.json"' in footer and (first.out / str(YEAR) / "manifest.json").is_file()
+    assert "vth lineage" in footer and "vth verify" in footer
+    assert "Elke rij is herleidbaar" not in footer  # the old promise the files could not keep
