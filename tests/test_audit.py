@@ -410,3 +410,57 @@ def test_report_names_its_code_and_promises_what_the_publication_shows(first):
     assert 'href="manifest.json"' in footer and (first.out / str(YEAR) / "manifest.json").is_file()
     assert "vth lineage" in footer and "vth verify" in footer
     assert "Elke rij is herleidbaar" not in footer  # the old promise the files could not keep
+
+
+# ----------------------------------------------------------------------- the auditor's notebook
+
+NOTEBOOK = ROOT / "notebooks" / "auditor.ipynb"
+
+
+def run_notebook(monkeypatch, publication: Path, raw: Path):
+    """Execute the notebook as an auditor would (nbclient, a real kernel), set by env vars."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("VTH_PUBLICATIE", str(publication))
+    monkeypatch.setenv("VTH_RAW_DIR", str(raw))
+    monkeypatch.setenv("VTH_REFERENTIE", str(ROOT / "data" / "reference"))
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+    ).execute()
+    return "\n".join(
+        o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+    )
+
+
+def test_notebook_uses_no_code_of_the_package():
+    text = NOTEBOOK.read_text(encoding="utf-8")
+    assert "vth_pipeline" not in text and "import duckdb" in text
+
+
+def test_auditor_notebook_agrees_with_the_publication(first, sample, monkeypatch):
+    raw, _ = sample
+    out = run_notebook(monkeypatch, first.out / str(YEAR), raw)
+    assert "Alle herberekende cijfers zijn gelijk aan de publicatie." in out
+
+
+def test_auditor_notebook_fails_when_a_published_figure_is_wrong(
+    first, sample, monkeypatch, tmp_path
+):
+    from nbclient.exceptions import CellExecutionError
+
+    raw, _ = sample
+    folder = tmp_path / "out" / str(YEAR)
+    shutil.copytree(first.out / str(YEAR), folder)
+    table = folder / "tabellen" / "landelijk.csv"
+    rows = table.read_text(encoding="utf-8").splitlines()
+    rows = [
+        ",".join([r.split(",")[0], str(int(r.split(",")[1]) + 1), *r.split(",")[2:]])
+        if r.startswith("controles,")
+        else r
+        for r in rows
+    ]
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(CellExecutionError, match="wijkt af van landelijk.csv"):
+        run_notebook(monkeypatch, folder, raw)
