@@ -17,7 +17,12 @@ from vth_pipeline.partitions import yearly
 from vth_pipeline.resources import VthSettings, settings_from_env, warehouse_from_env
 
 YEARLY_ASSETS = [
-    meta_leveringen, *raw_assets, *stg_assets, *staat_assets, *seveso_assets, staat_herkomst,
+    meta_leveringen,
+    *raw_assets,
+    *stg_assets,
+    *staat_assets,
+    *seveso_assets,
+    staat_herkomst,
     *publicatie_assets,
 ]
 ALL_ASSETS = [*reference_assets, *YEARLY_ASSETS, publicatie_overzicht]
