@@ -468,3 +468,25 @@ def test_auditor_notebook_fails_when_a_published_figure_is_wrong(
     table.write_text("\n".join(rows) + "\n", encoding="utf-8")
     with pytest.raises(CellExecutionError, match="wijkt af van landelijk.csv"):
         run_notebook(monkeypatch, folder, raw)
+
+
+def test_verify_names_an_input_missing_from_the_archive(first, tmp_path):
+    folder, store = copy_publication(first, tmp_path)
+    m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    victim = next(d for d in m["leveringen"] if d["soort"] == "kengetallen")
+    ext = victim["pad"].rsplit(".", 1)[1]
+    (store / victim["sha256"][:2] / f"{victim['sha256']}.{ext}").unlink()
+    done = vth("verify", str(folder), "--archief", str(store))
+    assert done.returncode == 1, done.stdout
+    assert f"{victim['pad']}: invoer ontbreekt in het archief" in done.stdout
+
+
+def test_verify_names_a_different_code_version(first):
+    from vth_pipeline.verify import code_difference
+
+    m = json.loads((first.out / str(YEAR) / "manifest.json").read_text(encoding="utf-8"))
+    assert code_difference(m) is None  # the code that built it is the code running
+    m["code"]["git_commit"] = "0" * 40
+    m["code"]["pakketten"]["duckdb"] = "0.0.1"
+    note = code_difference(m)
+    assert note.startswith("andere codeversie") and "git_commit" in note and "duckdb" in note
