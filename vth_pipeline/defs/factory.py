@@ -48,14 +48,22 @@ def code_version(*parts: ModuleType | Path | str) -> str:
     A change of any of them marks the asset's materialisations stale in the UI."""
     h = hashlib.sha256()
     for part in parts:
-        if isinstance(part, ModuleType):
-            part = Path(inspect.getsourcefile(part) or "")
-        if isinstance(part, Path):
-            h.update(part.read_bytes() if part.is_file() else b"-")
-        else:
-            h.update(part.encode("utf-8"))
-        h.update(b"\0")
+        for piece in _pieces(part):
+            if isinstance(piece, Path):
+                h.update(piece.read_bytes() if piece.is_file() else b"-")
+            else:
+                h.update(piece.encode("utf-8"))
+            h.update(b"\0")
     return h.hexdigest()[:16]
+
+
+def _pieces(part: ModuleType | Path | str) -> list[Path | str]:
+    """A module is its source file; a package every .py file in it."""
+    if isinstance(part, ModuleType):
+        if hasattr(part, "__path__"):
+            return sorted(p for d in part.__path__ for p in Path(d).rglob("*.py"))
+        return [Path(inspect.getsourcefile(part) or "")]
+    return [part]
 
 
 def suite_file(asset_name: str) -> Path:

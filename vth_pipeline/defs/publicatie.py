@@ -37,7 +37,15 @@ from vth_pipeline.defs.stg import stg_assets
 from vth_pipeline.partitions import year_of, yearly
 from vth_pipeline.publish import charts as charts_module
 from vth_pipeline.publish import data as data_module
-from vth_pipeline.publish import formatting, glossary, images, manifest, report, tables
+from vth_pipeline.publish import (
+    formatting,
+    glossary,
+    images,
+    manifest,
+    report,
+    report_tables,
+    tables,
+)
 from vth_pipeline.publish.charts import Chart, build_charts, load_theme
 from vth_pipeline.publish.data import load_publication_data
 from vth_pipeline.publish.images import find_browser, image_server, write_static_images
@@ -75,6 +83,7 @@ CHARTS_VERSION = code_version(
 )
 REPORT_VERSION = code_version(
     report,
+    report_tables,
     data_module,
     formatting,
     glossary,
