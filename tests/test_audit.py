@@ -6,8 +6,11 @@ values here come from the files themselves (hashlib, the csv module), not from t
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, build, write
+from tests.test_pipeline import accepted_records
 from vth_pipeline.sample import generate_sample
 
 YEAR = 2023
@@ -153,3 +157,336 @@ def test_reference_files_of_a_build_are_archived_and_indexed(first):
     for p in (ROOT / "data" / "reference").glob("*.csv"):
         assert (p.name, sha(p)) in indexed
         assert archive_path(store, sha(p), "csv").read_bytes() == p.read_bytes()
+
+
+# ----------------------------------------------------------------------- vth verify
+
+
+def vth(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "vth_pipeline.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def copy_publication(built, tmp: Path) -> tuple[Path, Path]:
+    """A copy of the year folder and the archive, to spoil without touching the fixture."""
+    folder = tmp / "out" / str(YEAR)
+    shutil.copytree(built.out / str(YEAR), folder)
+    store = tmp / "archief"
+    shutil.copytree(built.warehouse.parent / "archief", store)
+    return folder, store
+
+
+def flip_one_byte(path: Path, at: int = -2) -> None:
+    data = bytearray(path.read_bytes())
+    data[at] = ord("7") if data[at] != ord("7") else ord("8")
+    path.write_bytes(bytes(data))
+
+
+def test_verify_passes_on_a_fresh_build(first):
+    done = vth(
+        "verify", str(first.out / str(YEAR)), "--archief", str(first.warehouse.parent / "archief")
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("verificatie geslaagd: 2023"), lines
+
+
+def test_verify_names_an_archived_delivery_whose_bytes_changed(first, tmp_path):
+    folder, store = copy_publication(first, tmp_path)
+    m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    victim = next(d for d in m["leveringen"] if d["status"] == "in_gebruik")
+    archived = (
+        store / victim["sha256"][:2] / f"{victim['sha256']}.{victim['pad'].rsplit('.', 1)[1]}"
+    )
+    flip_one_byte(archived)
+    done = vth("verify", str(folder), "--archief", str(store))
+    assert done.returncode == 1, done.stdout
+    assert "MISLUKT" in done.stdout
+    assert f"{victim['pad']}: invoer in het archief gewijzigd" in done.stdout
+
+
+def test_verify_names_a_published_csv_that_was_changed(first, tmp_path):
+    folder, store = copy_publication(first, tmp_path)
+    flip_one_byte(folder / "tabellen" / "landelijk.csv")
+    done = vth("verify", str(folder), "--archief", str(store))
+    assert done.returncode == 1, done.stdout
+    assert "tabellen/landelijk.csv: gepubliceerd bestand gewijzigd" in done.stdout
+
+
+def test_verify_catches_a_changed_csv_even_when_the_manifest_was_made_to_agree(first, tmp_path):
+    folder, store = copy_publication(first, tmp_path)
+    csv_file = folder / "tabellen" / "omgevingsdiensten.csv"
+    flip_one_byte(csv_file)
+    path = folder / "manifest.json"
+    m = json.loads(path.read_text(encoding="utf-8"))
+    for f in m["uitvoer"]:
+        if f["pad"] == "tabellen/omgevingsdiensten.csv":
+            f["sha256"] = sha(csv_file)
+    path.write_text(json.dumps(m, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    done = vth("verify", str(folder), "--archief", str(store))
+    assert done.returncode == 1, done.stdout
+    assert "tabellen/omgevingsdiensten.csv: uitvoer wijkt af bij herbouw" in done.stdout
+
+
+# ----------------------------------------------------------------------- vth lineage
+
+
+def published_national(built, figuur: str) -> str:
+    with open(built.out / str(YEAR) / "tabellen" / "landelijk.csv", encoding="utf-8") as f:
+        return next(r["waarde"] for r in csv.DictReader(f) if r["figuur"] == figuur)
+
+
+def test_lineage_of_controles_lists_files_whose_rows_add_up(first, sample, tmp_path):
+    _, generated = sample
+    table = tmp_path / "herkomst.csv"
+    done = vth(
+        "lineage",
+        "--year",
+        str(YEAR),
+        "--figuur",
+        "controles",
+        "--warehouse",
+        str(first.warehouse),
+        "--csv",
+        str(table),
+    )
+    assert done.returncode == 0, done.stderr
+    assert "staat_omgevingsdiensten.sql" in done.stdout and "Aantal controles" in done.stdout
+    with open(table, encoding="utf-8") as f:
+        listed = list(csv.DictReader(f))
+    # independently: the files in effect, their sha256 and accepted rows, from the files
+    expected = accepted_records((first, generated), YEAR, "controles")
+    files = {
+        f.partner_code: f for f in generated.select(jaar=YEAR, soort="controles", in_effect=True)
+    }
+    assert {r["partner_code"]: r["bestand"] for r in listed} == {
+        p: f.path for p, f in files.items()
+    }
+    for r in listed:
+        assert r["sha256"] == sha(Path(generated.out) / r["bestand"])
+        assert int(r["rijen"]) == len(expected[r["partner_code"]]), r
+        assert r["bestand"] in done.stdout and r["sha256"] in done.stdout
+    total = sum(int(r["rijen"]) for r in listed)
+    assert total == sum(len(rows) for rows in expected.values())
+    assert str(total) == published_national(first, "controles")
+
+
+def test_lineage_row_ranges_leave_out_the_quarantined_rows(first, sample, tmp_path):
+    _, generated = sample
+    bad = {(d.path, d.row) for d in generated.defects if d.gevolg == "quarantaine" and d.row}
+    table = tmp_path / "herkomst.csv"
+    done = vth(
+        "lineage",
+        "--year",
+        str(YEAR),
+        "--figuur",
+        "controles",
+        "--warehouse",
+        str(first.warehouse),
+        "--csv",
+        str(table),
+    )
+    assert done.returncode == 0, done.stderr
+    with open(table, encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            rows = set()
+            for part in r["rijbereiken"].split(", "):
+                lo, _, hi = part.partition("-")
+                rows |= set(range(int(lo), int(hi or lo) + 1))
+            assert len(rows) == int(r["rijen"])
+            assert not {row for path, row in bad if path == r["bestand"]} & rows
+            for path, row in bad:
+                if path == r["bestand"]:
+                    assert f"rij {row}" in done.stdout or f", {row}" in done.stdout
+
+
+def test_lineage_of_a_seveso_figure_lists_the_partners_inspection_files(first, sample):
+    _, generated = sample
+    done = vth(
+        "lineage",
+        "--year",
+        str(YEAR),
+        "--figuur",
+        "seveso_geinspecteerd_pct",
+        "--warehouse",
+        str(first.warehouse),
+    )
+    assert done.returncode == 0, done.stderr
+    assert "staat_seveso.sql" in done.stdout
+    inspections = generated.select(jaar=YEAR, soort="seveso_inspecties", in_effect=True)
+    assert len({f.partner_code for f in inspections}) > 1
+    for f in inspections:
+        assert f"{f.path}  sha256 {sha(Path(generated.out) / f.path)}" in done.stdout, f.path
+    assert f"Landelijk: {published_national(first, 'seveso_geinspecteerd_pct')}" in done.stdout
+
+
+# ----------------------------------------------------------------------- Dagster versions
+
+
+def test_every_asset_has_a_code_version_that_follows_its_sql():
+    from vth_pipeline.definitions import defs
+    from vth_pipeline.sql import sql_version
+
+    graph = defs.resolve_asset_graph()
+    versions = {k.to_user_string(): graph.get(k).code_version for k in graph.get_all_asset_keys()}
+    assert all(versions.values()), [k for k, v in versions.items() if not v]
+    # SQL assets differ by their SQL; the asset's version moves with it
+    assert versions["staat_lhso"] != versions["staat_interventies"]
+    assert sql_version("staat_lhso") != sql_version("staat_interventies")
+
+
+def _leveringen_and_raw(tmp: Path, raw: Path):
+    """One real materialisation of the leveringen and raw stages; their events by asset."""
+    from dagster import DagsterInstance
+    from dagster_duckdb import DuckDBResource
+
+    from vth_pipeline.definitions import make_definitions
+    from vth_pipeline.resources import VthSettings
+    from vth_pipeline.runner import QUIET
+
+    defs = make_definitions(
+        VthSettings(
+            raw_dir=str(raw),
+            out_dir=str(tmp / "out"),
+            archive_dir=str(tmp / "archief"),
+            reference_dir=str(ROOT / "data" / "reference"),
+        ),
+        DuckDBResource(database=str(tmp / "vth.duckdb")),
+    )
+    instance = DagsterInstance.ephemeral()
+    events = {}
+    for job, key in (("referentiedata", None), ("stap_leveringen", "2023"), ("stap_raw", "2023")):
+        result = defs.resolve_job_def(job).execute_in_process(
+            instance=instance, partition_key=key, run_config=QUIET
+        )
+        for e in result.get_asset_materialization_events():
+            events[e.materialization.asset_key.to_user_string()] = e.materialization
+    return events
+
+
+def test_data_versions_follow_the_files_in_effect_and_tables_carry_standard_metadata(tmp_path):
+    from tests.conftest import CONTROLES_HEADER
+
+    raw = tmp_path / "raw"
+    row = "C1,GM0363,I1,2023-03-01,fysiek,regulier,milieu,geen_overtreding,,,geen,nee,2"
+    write(raw / "2023/ODA/controles.csv", f"{CONTROLES_HEADER}\n{row}\n")
+    first = _leveringen_and_raw(tmp_path / "a", raw)
+    again = _leveringen_and_raw(tmp_path / "b", raw)
+    write(raw / "2023/ODA/controles_2024-04-01.csv", f"{CONTROLES_HEADER}\n{row}\n{row[:-1]}3\n")
+    later = _leveringen_and_raw(tmp_path / "c", raw)
+
+    def version(events, key):
+        return events[key].tags["dagster/data_version"]
+
+    for key in ("meta_leveringen", "raw_controles"):
+        assert version(first, key) == version(again, key)  # same files: same version
+        assert version(first, key) != version(later, key)  # a new delivery: stale downstream
+    # a kind without any file keeps its version when controles change
+    assert version(first, "raw_kengetallen") == version(later, "raw_kengetallen")
+    meta = later["raw_controles"].metadata
+    assert meta["dagster/table_name"].value == "raw.controles"
+    assert meta["dagster/row_count"].value == 2
+    names = [c.name for c in meta["dagster/column_schema"].value.columns]
+    assert {"bron_bestand", "bron_rij", "controle_id"} <= set(names)
+
+
+# ----------------------------------------------------------------------- the report's footer
+
+
+def test_report_names_its_code_and_promises_what_the_publication_shows(first):
+    from importlib.metadata import version
+
+    html = (first.out / str(YEAR) / "index.html").read_text(encoding="utf-8")
+    footer = html[html.index("<footer>") : html.index("</footer>")]
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    assert f"vth-pipeline {version('vth-pipeline')} (commit {commit[:12]}" in footer
+    assert 'href="manifest.json"' in footer and (first.out / str(YEAR) / "manifest.json").is_file()
+    assert "vth lineage" in footer and "vth verify" in footer
+    assert "Elke rij is herleidbaar" not in footer  # the old promise the files could not keep
+
+
+# ----------------------------------------------------------------------- the auditor's notebook
+
+NOTEBOOK = ROOT / "notebooks" / "auditor.ipynb"
+
+
+def run_notebook(monkeypatch, publication: Path, raw: Path):
+    """Execute the notebook as an auditor would (nbclient, a real kernel), set by env vars."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("VTH_PUBLICATIE", str(publication))
+    monkeypatch.setenv("VTH_RAW_DIR", str(raw))
+    monkeypatch.setenv("VTH_REFERENTIE", str(ROOT / "data" / "reference"))
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+    ).execute()
+    return "\n".join(
+        o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+    )
+
+
+def test_notebook_uses_no_code_of_the_package():
+    import nbformat
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "import duckdb" in code
+    assert "vth_pipeline" not in code and "tests." not in code
+
+
+def test_auditor_notebook_agrees_with_the_publication(first, sample, monkeypatch):
+    raw, _ = sample
+    out = run_notebook(monkeypatch, first.out / str(YEAR), raw)
+    assert "Alle herberekende cijfers zijn gelijk aan de publicatie." in out
+
+
+def test_auditor_notebook_fails_when_a_published_figure_is_wrong(
+    first, sample, monkeypatch, tmp_path
+):
+    from nbclient.exceptions import CellExecutionError
+
+    raw, _ = sample
+    folder = tmp_path / "out" / str(YEAR)
+    shutil.copytree(first.out / str(YEAR), folder)
+    table = folder / "tabellen" / "landelijk.csv"
+    rows = table.read_text(encoding="utf-8").splitlines()
+    rows = [
+        ",".join([r.split(",")[0], str(int(r.split(",")[1]) + 1), *r.split(",")[2:]])
+        if r.startswith("controles,")
+        else r
+        for r in rows
+    ]
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(CellExecutionError, match="wijkt af van landelijk.csv"):
+        run_notebook(monkeypatch, folder, raw)
+
+
+def test_verify_names_an_input_missing_from_the_archive(first, tmp_path):
+    folder, store = copy_publication(first, tmp_path)
+    m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    victim = next(d for d in m["leveringen"] if d["soort"] == "kengetallen")
+    ext = victim["pad"].rsplit(".", 1)[1]
+    (store / victim["sha256"][:2] / f"{victim['sha256']}.{ext}").unlink()
+    done = vth("verify", str(folder), "--archief", str(store))
+    assert done.returncode == 1, done.stdout
+    assert f"{victim['pad']}: invoer ontbreekt in het archief" in done.stdout
+
+
+def test_verify_names_a_different_code_version(first):
+    from vth_pipeline.verify import code_difference
+
+    m = json.loads((first.out / str(YEAR) / "manifest.json").read_text(encoding="utf-8"))
+    assert code_difference(m) is None  # the code that built it is the code running
+    m["code"]["git_commit"] = "0" * 40
+    m["code"]["pakketten"]["duckdb"] = "0.0.1"
+    note = code_difference(m)
+    assert note.startswith("andere codeversie") and "git_commit" in note and "duckdb" in note

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -126,6 +127,43 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    from vth_pipeline.resources import settings_from_env
+    from vth_pipeline.verify import report_lines, verify
+
+    folder = Path(args.folder)
+    if not (folder / "manifest.json").is_file():
+        print(f"fout: {folder / 'manifest.json'} bestaat niet", file=sys.stderr)
+        return 2
+    _quiet_dagster()
+    archive = Path(args.archief or settings_from_env().archive_dir)
+    verdict = verify(folder, archive)
+    print("\n".join(report_lines(verdict)))
+    return 0 if verdict.ok else 1
+
+
+def cmd_lineage(args: argparse.Namespace) -> int:
+    from vth_pipeline.lineage import LineageError, lineage, render, write_csv
+    from vth_pipeline.resources import DEFAULT_WAREHOUSE, project_root
+    from vth_pipeline.warehouse import connect
+
+    database = Path(args.warehouse or os.environ.get("VTH_WAREHOUSE") or DEFAULT_WAREHOUSE)
+    if not database.is_file():
+        print(f"fout: warehouse {database} bestaat niet", file=sys.stderr)
+        return 2
+    with connect(str(database), read_only=True) as conn:
+        try:
+            lin = lineage(conn, args.year, args.figuur, args.partner)
+        except LineageError as e:
+            print(f"fout: {e}", file=sys.stderr)
+            return 2
+        print(render(lin, project_root()))
+        if args.csv:
+            write_csv(conn, lin, args.partner, Path(args.csv))
+            print(f"\nTabel: {args.csv}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="vth", description="De pipeline van de Staat van VTH.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -149,6 +187,21 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--report", default="vth-check-rapport.xlsx", help="rapport (XLSX)")
     c.add_argument("--max-file-bytes", type=int, default=None)
     c.set_defaults(func=cmd_check)
+
+    v = sub.add_parser(
+        "verify", help="herbouw een gepubliceerd jaar uit het archief en vergelijk met manifest"
+    )
+    v.add_argument("folder", help="map van het gepubliceerde jaar (OUT/JAAR)")
+    v.add_argument("--archief", help="archief (data/warehouse/archief)")
+    v.set_defaults(func=cmd_verify)
+
+    li = sub.add_parser("lineage", help="herkomst van een gepubliceerd cijfer")
+    li.add_argument("--year", type=int, required=True, help="verslagjaar")
+    li.add_argument("--figuur", required=True, help="cijfer, zoals in landelijk.csv")
+    li.add_argument("--partner", help="alleen deze partner")
+    li.add_argument("--warehouse", help="DuckDB-bestand (data/warehouse/vth.duckdb)")
+    li.add_argument("--csv", help="schrijf de herkomst ook als tabel (CSV)")
+    li.set_defaults(func=cmd_lineage)
 
     d = sub.add_parser("docs", help="schrijf de documentatie van de aanleverspecificatie")
     d.add_argument("--out", default="docs/aanlevering.md")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
 from dagster_duckdb import DuckDBResource
 
+from vth_pipeline.defs.herkomst import staat_herkomst
 from vth_pipeline.defs.leveringen import meta_leveringen
 from vth_pipeline.defs.publicatie import publicatie_assets, publicatie_overzicht
 from vth_pipeline.defs.raw import raw_assets
@@ -16,7 +17,13 @@ from vth_pipeline.partitions import yearly
 from vth_pipeline.resources import VthSettings, settings_from_env, warehouse_from_env
 
 YEARLY_ASSETS = [
-    meta_leveringen, *raw_assets, *stg_assets, *staat_assets, *seveso_assets, *publicatie_assets
+    meta_leveringen,
+    *raw_assets,
+    *stg_assets,
+    *staat_assets,
+    *seveso_assets,
+    staat_herkomst,
+    *publicatie_assets,
 ]
 ALL_ASSETS = [*reference_assets, *YEARLY_ASSETS, publicatie_overzicht]
 

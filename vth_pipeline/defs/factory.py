@@ -5,17 +5,30 @@ checks declared for it (its expectation suite) in the same step, so the checks j
 the partition that was built.
 """
 
+import hashlib
+import inspect
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import duckdb
-from dagster import AssetExecutionContext, AssetsDefinition, MaterializeResult, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetsDefinition,
+    MaterializeResult,
+    MetadataValue,
+    TableColumn,
+    TableSchema,
+    asset,
+)
 from dagster_duckdb import DuckDBResource
 
 from vth_pipeline.partitions import year_of, yearly
-from vth_pipeline.sql import load_sql
+from vth_pipeline.sql import load_sql, sql_version
 from vth_pipeline.validation import check_specs_for, run_checks
+from vth_pipeline.validation.suites import expectations_dir
 from vth_pipeline.warehouse import replace_partition, session
 
 # Materialisation metadata key: seconds the asset spent in its checks (summed by `vth build`).
@@ -27,6 +40,47 @@ def timed_checks(conn: duckdb.DuckDBPyConnection, asset_name: str, year: int) ->
     t0 = time.perf_counter()
     checks = run_checks(conn, asset_name, year)
     return checks, round(time.perf_counter() - t0, 3)
+
+
+def code_version(*parts: ModuleType | Path | str) -> str:
+    """Dagster's `code_version` from what decides an asset's result: the source of modules,
+    files (templates, suites; a missing one counts as absent) and text such as a SQL version.
+    A change of any of them marks the asset's materialisations stale in the UI."""
+    h = hashlib.sha256()
+    for part in parts:
+        for piece in _pieces(part):
+            if isinstance(piece, Path):
+                h.update(piece.read_bytes() if piece.is_file() else b"-")
+            else:
+                h.update(piece.encode("utf-8"))
+            h.update(b"\0")
+    return h.hexdigest()[:16]
+
+
+def _pieces(part: ModuleType | Path | str) -> list[Path | str]:
+    """A module is its source file; a package every .py file in it."""
+    if isinstance(part, ModuleType):
+        if hasattr(part, "__path__"):
+            return sorted(p for d in part.__path__ for p in Path(d).rglob("*.py"))
+        return [Path(inspect.getsourcefile(part) or "")]
+    return [part]
+
+
+def suite_file(asset_name: str) -> Path:
+    """The expectation suite whose checks run in the asset's step (it may have none)."""
+    return expectations_dir() / f"{asset_name}.json"
+
+
+def table_metadata(conn: duckdb.DuckDBPyConnection, table: str, rows: int) -> dict[str, Any]:
+    """Dagster's standard table metadata: name, column schema, rows written for the year."""
+    columns = conn.execute(f"DESCRIBE {table}").fetchall()
+    return {
+        "dagster/table_name": MetadataValue.text(table),
+        "dagster/column_schema": MetadataValue.table_schema(
+            TableSchema(columns=[TableColumn(c[0], c[1]) for c in columns])
+        ),
+        "dagster/row_count": MetadataValue.int(rows),
+    }
 
 
 def table_of(name: str) -> str:
@@ -56,6 +110,7 @@ def sql_asset(
         kinds={"duckdb"},
         description=description,
         check_specs=check_specs_for(name),
+        code_version=code_version(sql_version(name), suite_file(name)),
     )
     def _table(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
         year = year_of(context)
@@ -63,8 +118,9 @@ def sql_asset(
             sql = load_sql(name, **(template_values(conn) if template_values else {}))
             n = replace_partition(conn, table_of(name), sql, year)
             checks, seconds = timed_checks(conn, name, year)
+            table = table_metadata(conn, table_of(name), n)
         return MaterializeResult(
-            metadata={"rows": n, VALIDATION_SECONDS: seconds}, check_results=checks
+            metadata={"rows": n, VALIDATION_SECONDS: seconds, **table}, check_results=checks
         )
 
     return _table

@@ -1,12 +1,17 @@
 """Discovery of a year's deliveries: which files arrived, their hash, and which is in effect."""
 
+import hashlib
 from pathlib import Path
 
 import polars as pl
-from dagster import AssetExecutionContext, MaterializeResult, asset
+from dagster import AssetExecutionContext, DataVersion, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
+from vth_pipeline.contract import columns
+from vth_pipeline.defs.factory import code_version, table_metadata
 from vth_pipeline.defs.reference import REF_KEYS
+from vth_pipeline.ingest import archive as archive_module
+from vth_pipeline.ingest import discovery
 from vth_pipeline.ingest.discovery import Partner, archive, discover
 from vth_pipeline.partitions import year_of, yearly
 from vth_pipeline.resources import VthSettings
@@ -27,6 +32,7 @@ def load_partners(conn) -> dict[str, Partner]:
     kinds={"duckdb"},
     description="meta.leveringen: every file under <raw>/<jaar>/ with sha256, delivery date, "
     "and its status (in_gebruik, vervangen, identiek, conflict, genegeerd, afgewezen).",
+    code_version=code_version(discovery, archive_module, columns),
 )
 def meta_leveringen(
     context: AssetExecutionContext, duckdb: DuckDBResource, vth: VthSettings
@@ -36,8 +42,11 @@ def meta_leveringen(
         frame = discover(vth.raw, year, load_partners(conn))
         archive(vth.raw, Path(vth.archive_dir), frame)
         conn.register("__leveringen", frame.to_arrow())
-        replace_partition(conn, "meta.leveringen", "SELECT * FROM __leveringen ORDER BY pad", year)
+        n = replace_partition(
+            conn, "meta.leveringen", "SELECT * FROM __leveringen ORDER BY pad", year
+        )
         conn.unregister("__leveringen")
+        table = table_metadata(conn, "meta.leveringen", n)
     counts = frame.group_by("status").len().sort("status")
     for pad, status, reden in (
         frame.filter(pl.col("status") != "in_gebruik").select("pad", "status", "reden").iter_rows()
@@ -47,5 +56,14 @@ def meta_leveringen(
         metadata={
             "files": frame.height,
             **{f"status_{s}": n for s, n in counts.iter_rows()},
-        }
+            **table,
+        },
+        data_version=deliveries_version(frame),
     )
+
+
+def deliveries_version(frame: pl.DataFrame) -> DataVersion:
+    """The data version of a year's deliveries: every file's path, sha256 and status, so a new
+    delivery (or a changed status) shows the year's downstream assets as stale."""
+    text = frame.select("pad", "sha256", "status").sort("pad").write_csv()
+    return DataVersion(hashlib.sha256(text.encode("utf-8")).hexdigest()[:16])

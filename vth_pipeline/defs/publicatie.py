@@ -27,12 +27,25 @@ from dagster import (
 )
 from dagster_duckdb import DuckDBResource
 
+from vth_pipeline.contract import publication
+from vth_pipeline.defs.factory import code_version
 from vth_pipeline.defs.leveringen import meta_leveringen
 from vth_pipeline.defs.raw import raw_assets
 from vth_pipeline.defs.seveso import seveso_assets
 from vth_pipeline.defs.staat import staat_assets
 from vth_pipeline.defs.stg import stg_assets
 from vth_pipeline.partitions import year_of, yearly
+from vth_pipeline.publish import charts as charts_module
+from vth_pipeline.publish import data as data_module
+from vth_pipeline.publish import (
+    formatting,
+    glossary,
+    images,
+    manifest,
+    report,
+    report_tables,
+    tables,
+)
 from vth_pipeline.publish.charts import Chart, build_charts, load_theme
 from vth_pipeline.publish.data import load_publication_data
 from vth_pipeline.publish.images import find_browser, image_server, write_static_images
@@ -45,7 +58,8 @@ from vth_pipeline.publish.report import (
     render_report,
 )
 from vth_pipeline.publish.tables import write_tables
-from vth_pipeline.resources import VthSettings, project_root
+from vth_pipeline.resources import VthSettings, assets_dir, project_root
+from vth_pipeline.sql import sql_version
 from vth_pipeline.validation import assert_publishable, write_validation_report
 from vth_pipeline.warehouse import session, table_exists
 
@@ -53,6 +67,33 @@ STAAT_KEYS = [
     k for a in (*staat_assets, *seveso_assets) for k in a.keys if k.path[0].startswith("staat_")
 ]
 CHARTS_FILE = "figuren.json"
+ASSETS = assets_dir()
+# What decides each publication asset's files (Dagster code versions).
+TABLES_VERSION = code_version(
+    tables, data_module, publication, sql_version("kerncijfers"), sql_version("seveso_reeks")
+)
+CHARTS_VERSION = code_version(
+    charts_module,
+    data_module,
+    images,
+    formatting,
+    publication,
+    ASSETS / "theme.json",
+    ASSETS / "figure.html.j2",
+)
+REPORT_VERSION = code_version(
+    report,
+    report_tables,
+    data_module,
+    formatting,
+    glossary,
+    publication,
+    ASSETS / "report.html.j2",
+    ASSETS / "style.css",
+    ASSETS / "theme.json",
+)
+MANIFEST_VERSION = code_version(manifest, sql_version("manifest_leveringen"))
+OVERVIEW_VERSION = code_version(report, ASSETS / "overview.html.j2", ASSETS / "style.css")
 
 
 def year_folder(vth: VthSettings, year: int) -> Path:
@@ -65,6 +106,7 @@ def year_folder(vth: VthSettings, year: int) -> Path:
     deps=STAAT_KEYS,
     kinds={"csv", "parquet", "excel"},
     description="<out>/<jaar>/tabellen/: one CSV and Parquet per table, and tabellen.xlsx.",
+    code_version=TABLES_VERSION,
 )
 def publicatie_tabellen(
     context: AssetExecutionContext, duckdb: DuckDBResource, vth: VthSettings
@@ -74,7 +116,7 @@ def publicatie_tabellen(
     with session(duckdb) as conn:
         assert_publishable(conn, year)  # no publication on data that failed a blocking toets
         counts = write_tables(conn, year, folder)
-    return MaterializeResult(metadata={"folder": str(folder), **counts})
+    return MaterializeResult(metadata={"folder": MetadataValue.path(str(folder)), **counts})
 
 
 def write_charts(charts: list[Chart], folder: Path, assets_dir: Path, year: int) -> None:
@@ -107,6 +149,7 @@ def write_charts(charts: list[Chart], folder: Path, assets_dir: Path, year: int)
     kinds={"plotly"},
     description="<out>/<jaar>/figuren/: every chart as interactive HTML, PNG and SVG, plus "
     "figuren.json. Needs a Chromium for the static images (BROWSER_PATH or chromium on PATH).",
+    code_version=CHARTS_VERSION,
 )
 def publicatie_figuren(
     context: AssetExecutionContext, duckdb: DuckDBResource, vth: VthSettings
@@ -126,7 +169,7 @@ def publicatie_figuren(
         metadata={
             "charts": len(charts),
             "images": len(images),
-            "folder": str(folder),
+            "folder": MetadataValue.path(str(folder)),
             "browser": browser,
         }
     )
@@ -148,6 +191,7 @@ def load_charts(folder: Path) -> list[Chart]:
     deps=["publicatie_tabellen", "publicatie_figuren"],
     kinds={"html"},
     description="<out>/<jaar>/index.html: the Staat van VTH of the year, in Dutch, offline.",
+    code_version=REPORT_VERSION,
 )
 def publicatie_rapport(
     context: AssetExecutionContext, duckdb: DuckDBResource, vth: VthSettings
@@ -163,7 +207,12 @@ def publicatie_rapport(
     html = render_report(data, charts, Path(vth.assets_dir), folder)
     (folder / "index.html").write_text(html, encoding="utf-8")
     return MaterializeResult(
-        metadata={"path": str(folder / "index.html"), "bytes": len(html), "charts": len(charts)}
+        metadata={
+            "path": MetadataValue.path(str(folder / "index.html")),
+            "folder": MetadataValue.path(str(folder)),
+            "bytes": len(html),
+            "charts": len(charts),
+        }
     )
 
 
@@ -172,6 +221,7 @@ def publicatie_rapport(
     deps=[AssetKey("publicatie_rapport")],
     kinds={"html"},
     description="<out>/index.html: links to every year that has been published.",
+    code_version=OVERVIEW_VERSION,
 )
 def publicatie_overzicht(duckdb: DuckDBResource, vth: VthSettings) -> MaterializeResult:
     years = sorted(
@@ -264,6 +314,7 @@ YEAR_KEYS = [
     description="<out>/<jaar>/manifest.json: what the year was built from (code, deliveries, "
     "reference files, suites) and every output file with its sha256; deterministic. Run ids "
     "and times go to bouwlog.json. Written last.",
+    code_version=MANIFEST_VERSION,
 )
 def publicatie_manifest(
     context: AssetExecutionContext, duckdb: DuckDBResource, vth: VthSettings

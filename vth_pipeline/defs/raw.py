@@ -5,15 +5,26 @@ One asset per file kind. Only the file in effect per (jaar, partner, soort) is r
 and the file stays archived.
 """
 
+import hashlib
+
 import polars as pl
-from dagster import AssetExecutionContext, AssetsDefinition, MaterializeResult, asset
+from dagster import AssetExecutionContext, AssetsDefinition, DataVersion, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
+from vth_pipeline.contract import columns
 from vth_pipeline.contract.columns import FILE_KINDS, FileKind
+from vth_pipeline.defs.factory import code_version, table_metadata
+from vth_pipeline.ingest import raw, readers
 from vth_pipeline.ingest.raw import load_raw
 from vth_pipeline.partitions import year_of, yearly
 from vth_pipeline.resources import VthSettings
 from vth_pipeline.warehouse import session
+
+
+def files_version(files: list[tuple[str, str, str]]) -> DataVersion:
+    """The data version of a kind's year: the paths and sha256 of its files in effect."""
+    text = "\n".join(f"{pad} {sha}" for pad, _, sha in sorted(files))
+    return DataVersion(hashlib.sha256(text.encode("utf-8")).hexdigest()[:16])
 
 
 def _raw_asset(kind: FileKind) -> AssetsDefinition:
@@ -24,6 +35,7 @@ def _raw_asset(kind: FileKind) -> AssetsDefinition:
         deps=["meta_leveringen"],
         kinds={"duckdb", "polars"},
         description=f"raw.{kind.name}: the {kind.name} files in effect, every cell as text.",
+        code_version=code_version(raw, readers, columns),
     )
     def _raw(
         context: AssetExecutionContext, duckdb: DuckDBResource, vth: VthSettings
@@ -36,11 +48,18 @@ def _raw_asset(kind: FileKind) -> AssetsDefinition:
                 [year, kind.name],
             ).fetchall()
             n, outcomes = load_raw(conn, kind, year, files, vth.raw, vth.max_file_bytes)
+            table = table_metadata(conn, f"raw.{kind.name}", n)
         rejected = outcomes.filter(pl.col("resultaat") == "afgewezen")
         for pad, reden in rejected.select("pad", "reden").iter_rows():
             context.log.warning(f"{pad}: afgewezen: {reden}")
         return MaterializeResult(
-            metadata={"files_read": outcomes.height, "files_rejected": rejected.height, "rows": n}
+            metadata={
+                "files_read": outcomes.height,
+                "files_rejected": rejected.height,
+                "rows": n,
+                **table,
+            },
+            data_version=files_version(files),
         )
 
     return _raw

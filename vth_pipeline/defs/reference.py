@@ -9,6 +9,8 @@ from pathlib import Path
 from dagster import AssetExecutionContext, AssetsDefinition, DataVersion, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
+from vth_pipeline.defs.factory import code_version
+from vth_pipeline.ingest import archive, reference
 from vth_pipeline.ingest.archive import archive_reference
 from vth_pipeline.ingest.discovery import sha256_of
 from vth_pipeline.ingest.reference import REFERENCE_TABLES, load_reference, record_reference
@@ -22,6 +24,7 @@ def _reference_asset(name: str) -> AssetsDefinition:
         group_name="reference",
         description=f"`data/reference/{name}.csv` in schema `ref`.",
         kinds={"duckdb"},
+        code_version=code_version(reference, archive),
     )
     def _ref(
         context: AssetExecutionContext, duckdb: DuckDBResource, vth: VthSettings

@@ -6,9 +6,17 @@ Row conservation (rows read = accepted + quarantined) is asserted where it is pr
 from dagster import AssetExecutionContext, AssetsDefinition, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
+from vth_pipeline.contract import columns, rules
 from vth_pipeline.contract.columns import FILE_KINDS, FileKind
-from vth_pipeline.defs.factory import VALIDATION_SECONDS, timed_checks
+from vth_pipeline.defs.factory import (
+    VALIDATION_SECONDS,
+    code_version,
+    suite_file,
+    table_metadata,
+    timed_checks,
+)
 from vth_pipeline.defs.reference import REF_KEYS
+from vth_pipeline.ingest import staging
 from vth_pipeline.ingest.staging import stage
 from vth_pipeline.partitions import year_of, yearly
 from vth_pipeline.validation import EXTRA_DEPS, check_specs_for
@@ -32,6 +40,7 @@ def _stg_asset(kind: FileKind) -> AssetsDefinition:
         kinds={"duckdb"},
         description=f"stg.{kind.name}: typed, accepted rows; findings in stg.quarantaine.",
         check_specs=check_specs_for(f"stg_{kind.name}"),
+        code_version=code_version(staging, columns, rules, suite_file(f"stg_{kind.name}")),
     )
     def _stg(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
         year = year_of(context)
@@ -40,8 +49,13 @@ def _stg_asset(kind: FileKind) -> AssetsDefinition:
             if counts["read"] != counts["accepted"] + counts["quarantined"]:
                 raise RuntimeError(f"row conservation broken for {kind.name}: {counts}")
             checks, seconds = timed_checks(conn, f"stg_{kind.name}", year)
+            table = table_metadata(conn, f"stg.{kind.name}", counts["accepted"])
         return MaterializeResult(
-            metadata={**{f"rows_{k}": v for k, v in counts.items()}, VALIDATION_SECONDS: seconds},
+            metadata={
+                **{f"rows_{k}": v for k, v in counts.items()},
+                VALIDATION_SECONDS: seconds,
+                **table,
+            },
             check_results=checks,
         )
 

@@ -25,12 +25,14 @@ from vth_pipeline.publish.charts import Chart, frame_layout
 from vth_pipeline.publish.data import PublicationData
 from vth_pipeline.publish.formatting import EMPTY, nl_figure, nl_number, nl_signed
 from vth_pipeline.publish.glossary import definition_groups
+from vth_pipeline.publish.manifest import MANIFEST, git_state
 from vth_pipeline.publish.report_tables import (
     change_text,
     figure_cell,
     table_views,
     validation_summary,
 )
+from vth_pipeline.resources import project_root
 from vth_pipeline.validation.report import DETAIL_FILE as VALIDATION_PAGE
 
 RULES_VERSION = "1.1"
@@ -203,6 +205,15 @@ def render_chart_page(chart: Chart, assets_dir: Path, year: int) -> str:
     )
 
 
+def code_line() -> str:
+    """The code a report was built with, in Dutch: version and git commit (as manifest.json)."""
+    commit, dirty = git_state(project_root())
+    if commit == "onbekend":
+        return f"vth-pipeline {package_version('vth-pipeline')} (commit onbekend)"
+    extra = ", met niet-vastgelegde wijzigingen" if dirty else ""
+    return f"vth-pipeline {package_version('vth-pipeline')} (commit {commit[:12]}{extra})"
+
+
 def render_report(
     data: PublicationData, charts: list[Chart], assets_dir: Path, folder: Path
 ) -> str:
@@ -235,6 +246,8 @@ def render_report(
             for g in definition_groups(data.labels.get("seveso_handhaving", {}))
         ],
         rekenregels_versie=RULES_VERSION,
+        code=code_line(),
+        manifest=MANIFEST,
         downloads=downloads,
         figure_downloads=list(chart_ctx.values()),
         has_overview=True,

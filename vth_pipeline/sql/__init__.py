@@ -10,10 +10,14 @@ starts with `_` are shared fragments, included by others.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
 
 from vth_pipeline.contract.columns import DUTIES, FILE_KINDS
 from vth_pipeline.contract.publication import (
@@ -21,6 +25,7 @@ from vth_pipeline.contract.publication import (
     KENGETAL_COLUMNS,
     PARTNER_INCONSISTENCIES,
     SEVESO_FIGURES,
+    Figure,
 )
 
 SQL_DIR = Path(__file__).resolve().parent
@@ -40,6 +45,19 @@ def _duties() -> list[dict[str, Any]]:
     ]
 
 
+def figure_inputs(figures: Iterable[Figure]) -> list[dict[str, str | None]]:
+    """(figuur, soort, indicator or None) for every input of the figures (for the lineage)."""
+    return [
+        {
+            "figuur": f.name,
+            "soort": i.split(".")[0],
+            "indicator": i.split(".", 1)[1] if "." in i else None,
+        }
+        for f in figures
+        for i in f.inputs
+    ]
+
+
 # What the templates may use, all from the contract's declarations.
 CONTEXT: dict[str, Any] = {
     "kengetal_columns": KENGETAL_COLUMNS,
@@ -48,6 +66,7 @@ CONTEXT: dict[str, Any] = {
     "duties": _duties(),
     "inconsistencies": PARTNER_INCONSISTENCIES,
     "figures": FIGURES,
+    "figure_inputs": figure_inputs(FIGURES.values()),
 }
 
 
@@ -75,3 +94,30 @@ def load_sql(name: str, **context: Any) -> str:
 def sql_names() -> list[str]:
     """Every asset with a SQL file (fragments `_*.sql` excluded)."""
     return sorted(p.stem for p in SQL_DIR.glob("*.sql") if not p.name.startswith("_"))
+
+
+def _sources(name: str, seen: set[str] | None = None) -> list[str]:
+    """The template `name` and every file it includes, in include order (each once)."""
+    seen = seen if seen is not None else set()
+    if name in seen:
+        return []
+    seen.add(name)
+    env = _environment()
+    source = env.loader.get_source(env, name)[0]
+    out = [source]
+    for included in jinja2.meta.find_referenced_templates(env.parse(source)):
+        if included:
+            out += _sources(included, seen)
+    return out
+
+
+def sql_version(name: str) -> str:
+    """A version of asset `name`'s computation: its SQL (with fragments) and the declarations it
+    reads from the contract; Dagster's `code_version`. Placeholders the warehouse fills (codes
+    of a code list) are data, not code, and are left out."""
+    env = _environment()
+    sources = _sources(f"{name}.sql")
+    used = set().union(*(jinja2.meta.find_undeclared_variables(env.parse(s)) for s in sources))
+    declarations = {k: CONTEXT[k] for k in sorted(used) if k in CONTEXT}
+    text = "\n".join(sources) + json.dumps(declarations, sort_keys=True, default=repr)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,199 @@
+"""`vth lineage`: where a published figure comes from, read from the warehouse (no re-run).
+
+For one figure of a year: the rule (its Dutch definition and the SQL file computing it), the
+national value with its completeness, each partner's value, the delivery files with sha256 and
+the row-number ranges that went in (staat.herkomst), the quarantined rows of those kinds that
+did not, the files that were not used, and the checks (staat.validatie) run on the inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from vth_pipeline.contract.publication import NATIONAL_SEVESO_PREFIX, Figure, figure
+from vth_pipeline.sql import sql_path
+
+# The staat table per SQL asset of a figure, and the column that names the partner in it.
+PARTNER_COLUMN = {
+    "staat_omgevingsdiensten": "partner_code",
+    "staat_provincies": "provincie_code",
+    "staat_seveso": "scope",
+}
+MAX_ROWS_SHOWN = 12
+
+
+class LineageError(ValueError):
+    """A question that cannot be answered (unknown figure, year not built)."""
+
+
+@dataclass
+class Lineage:
+    year: int
+    name: str  # as asked (landelijk.csv names Seveso figures with `seveso_`)
+    figure: Figure
+    national: dict[str, Any] | None
+    partners: list[dict[str, Any]]  # partner_code, waarde
+    files: list[dict[str, Any]]  # staat.herkomst rows
+    quarantined: list[dict[str, Any]]
+    unused: list[dict[str, Any]]
+    checks: list[dict[str, Any]]
+
+
+def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dict[str, Any]]:
+    cur = conn.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def _bare(name: str, declared: Figure) -> str:
+    return declared.name if declared.name in name else name.removeprefix(NATIONAL_SEVESO_PREFIX)
+
+
+def _params(year: int, bare: str, partner: str | None) -> dict[str, Any]:
+    return {"jaar": year, "figuur": bare} | ({"partner": partner} if partner else {})
+
+
+def herkomst_sql(partner: str | None) -> str:
+    """The provenance rows of a figure (and partner), with the partner's published value."""
+    where = "AND h.partner_code = $partner" if partner else ""
+    return (
+        "SELECT h.figuur, h.partner_code, h.soort, h.bestand, h.sha256, h.rijen, h.rijbereiken "
+        f"FROM staat.herkomst h WHERE h.jaar = $jaar AND h.figuur = $figuur {where} "
+        "ORDER BY h.partner_code, h.soort, h.bestand"
+    )
+
+
+def lineage(
+    conn: duckdb.DuckDBPyConnection, year: int, name: str, partner: str | None = None
+) -> Lineage:
+    declared = figure(name)
+    if declared is None:
+        raise LineageError(f"onbekend cijfer '{name}' (zie landelijk.csv, kolom figuur)")
+    bare = _bare(name, declared)
+    if not conn.execute("SELECT count(*) FROM staat.herkomst WHERE jaar = ?", [year]).fetchone()[0]:
+        raise LineageError(f"verslagjaar {year} is niet gebouwd in dit warehouse")
+    files = _rows(conn, herkomst_sql(partner), _params(year, bare, partner))
+    national_name = NATIONAL_SEVESO_PREFIX + bare if declared.sql == "staat_seveso" else bare
+    national = _rows(
+        conn,
+        "SELECT figuur, waarde, geleverd, verwacht FROM staat.landelijk "
+        "WHERE jaar = ? AND figuur = ?",
+        [year, national_name],
+    )
+    key = PARTNER_COLUMN[declared.sql]
+    table = declared.sql.replace("_", ".", 1)
+    extra = [partner] if partner else []
+    partners = _rows(
+        conn,
+        f'SELECT {key} AS partner_code, "{bare}"::VARCHAR AS waarde FROM {table} '
+        f"WHERE jaar = ? {f'AND {key} = ?' if partner else ''} ORDER BY {key}",
+        [year, *extra],
+    )
+    kinds = list(declared.kinds)
+    who = "AND partner_code = ?" if partner else ""
+    quarantined = _rows(
+        conn,
+        "SELECT partner_code, soort, bron_bestand AS bestand, regel, kolom, count(*) AS rijen, "
+        "string_agg(bron_rij::VARCHAR, ', ' ORDER BY bron_rij) AS rijnummers FROM ("
+        "SELECT DISTINCT partner_code, soort, bron_bestand, regel, kolom, bron_rij "
+        f"FROM stg.quarantaine WHERE jaar = ? AND list_contains(?, soort) {who}) "
+        "GROUP BY ALL ORDER BY partner_code, bestand, regel, kolom",
+        [year, kinds, *extra],
+    )
+    unused = _rows(
+        conn,
+        "SELECT partner_code, soort, pad AS bestand, sha256, status, reden FROM staat.leveringen "
+        f"WHERE jaar = ? AND list_contains(?, soort) AND status <> 'in_gebruik' {who} "
+        "ORDER BY pad",
+        [year, kinds, *extra],
+    )
+    datasets = [*(f"stg_{k}" for k in kinds), declared.sql, "staat_landelijk"]
+    checks = _rows(
+        conn,
+        "SELECT dataset, toets, ernst, uitkomst, afwijkende_rijen FROM staat.validatie "
+        "WHERE jaar = ? AND list_contains(?, dataset) ORDER BY dataset, toets",
+        [year, datasets],
+    )
+    return Lineage(
+        year,
+        name,
+        declared,
+        national[0] if national else None,
+        partners,
+        files,
+        quarantined,
+        unused,
+        checks,
+    )
+
+
+def _fmt(value: Any) -> str:
+    return "–" if value is None or value == "" else str(value)
+
+
+def render(lin: Lineage, project: Path | None = None) -> str:
+    """The lineage as Dutch text for the terminal."""
+    f = lin.figure
+
+    def shown(name: str) -> Path:
+        path = sql_path(name)
+        return path.relative_to(project) if project and path.is_relative_to(project) else path
+
+    out = [
+        f"Cijfer {lin.name} ({f.label}), verslagjaar {lin.year}",
+        f"Regel: {f.definition}",
+        f"Berekend in: {shown(f.sql)} (per partner), {shown('staat_landelijk')} (landelijk)",
+        f"Nodig: {', '.join(f.inputs)}",
+    ]
+    if lin.national:
+        n = lin.national
+        out.append(
+            f"Landelijk: {_fmt(n['waarde'])} (geleverd door {_fmt(n['geleverd'])} van "
+            f"{_fmt(n['verwacht'])} partners)"
+        )
+    out.append("")
+    out.append("Bijdrage per partner (waarde in de tabel van de partner):")
+    values = {p["partner_code"]: p["waarde"] for p in lin.partners}
+    by_partner: dict[str, list[dict]] = {}
+    for row in lin.files:
+        by_partner.setdefault(row["partner_code"], []).append(row)
+    for code in sorted(set(values) | set(by_partner)):
+        value = _fmt(values[code]) if code in values else "geen eigen rij in de tabel"
+        out.append(f"  {code}: {value}")
+        for r in by_partner.get(code, []):
+            out.append(
+                f"    {r['bestand']}  sha256 {r['sha256']}  {r['rijen']} rijen: {r['rijbereiken']}"
+            )
+    out.append("")
+    if lin.quarantined:
+        out.append("Niet meegeteld (quarantaine):")
+        for q in lin.quarantined[:MAX_ROWS_SHOWN]:
+            out.append(
+                f"  {q['bestand']}: {q['rijen']} rij(en) op {q['regel']} (rij {q['rijnummers']})"
+            )
+        if len(lin.quarantined) > MAX_ROWS_SHOWN:
+            out.append(f"  ... en {len(lin.quarantined) - MAX_ROWS_SHOWN} meer")
+    else:
+        out.append("Niet meegeteld (quarantaine): geen rijen")
+    for u in lin.unused:
+        out.append(f"  niet gebruikt: {u['bestand']} ({u['status']}: {_fmt(u['reden'])})")
+    out.append("")
+    out.append("Toetsen op deze gegevens (staat.validatie):")
+    for c in lin.checks:
+        out.append(f"  {c['dataset']} / {c['toets']} [{c['ernst']}]: {c['uitkomst']}")
+    if not lin.checks:
+        out.append("  geen")
+    return "\n".join(out)
+
+
+def write_csv(conn: duckdb.DuckDBPyConnection, lin: Lineage, partner: str | None, path: Path):
+    """The provenance rows as a table (one row per partner and file), by DuckDB's COPY."""
+    params = _params(lin.year, lin.figure.name, partner)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn.execute(
+        f"COPY ({herkomst_sql(partner)}) TO '{path.as_posix()}' (HEADER, DELIMITER ',')", params
+    )
