@@ -33,12 +33,39 @@ class StageResult:
 
 
 def instance_from_env() -> DagsterInstance:
-    """The persistent instance of DAGSTER_HOME when set (so `dagster dev` shows the runs)."""
-    home = os.environ.get("DAGSTER_HOME")
-    if home:
-        Path(home).mkdir(parents=True, exist_ok=True)
-        return DagsterInstance.get()
-    return DagsterInstance.ephemeral()
+    """The instance of DAGSTER_HOME, else the project's `.dagster_home` (so the UI shows runs)."""
+    home = Path(os.environ.get("DAGSTER_HOME") or project_root() / ".dagster_home")
+    home.mkdir(parents=True, exist_ok=True)
+    return DagsterInstance.from_config(str(home.resolve()))
+
+
+def git_commit() -> str:
+    """The commit of the code that runs (for the run's tags), or 'onbekend' outside git."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=project_root(),
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+    except OSError:
+        return "onbekend"
+    return done.stdout.strip() if done.returncode == 0 else "onbekend"
+
+
+def build_tags(settings: VthSettings) -> dict[str, str]:
+    """Tags of every run of one `vth build`: the UI shows which build, code and folders."""
+    import uuid
+
+    return {
+        "vth/build_id": uuid.uuid4().hex[:12],
+        "vth/git_commit": git_commit(),
+        "vth/raw_dir": str(Path(settings.raw_dir).resolve()),
+        "vth/out_dir": str(Path(settings.out_dir).resolve()),
+    }
 
 
 def failure_message(result) -> str:
@@ -68,9 +95,16 @@ def validation_seconds(result) -> float:
 class Runner:
     """The definitions with one set of paths, and the runs made with them."""
 
-    def __init__(self, settings: VthSettings, warehouse: DuckDBResource, instance=None) -> None:
+    def __init__(
+        self,
+        settings: VthSettings,
+        warehouse: DuckDBResource,
+        instance: DagsterInstance | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> None:
         self.defs = make_definitions(settings, warehouse)
         self.instance = instance or DagsterInstance.ephemeral()
+        self.tags = tags or {}
 
     def run(self, job: str, year: int | None = None) -> StageResult:
         import time
@@ -81,6 +115,7 @@ class Runner:
             partition_key=None if year is None else str(year),
             raise_on_error=False,
             run_config=QUIET,
+            tags=self.tags,
         )
         error = None if result.success else failure_message(result)
         return StageResult(

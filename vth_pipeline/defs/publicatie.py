@@ -30,7 +30,7 @@ from vth_pipeline.publish.report import (
     render_report,
 )
 from vth_pipeline.publish.tables import write_tables
-from vth_pipeline.resources import VthSettings
+from vth_pipeline.resources import WAREHOUSE_POOL, VthSettings
 from vth_pipeline.validation import assert_publishable, write_validation_report
 from vth_pipeline.warehouse import session
 
@@ -46,6 +46,7 @@ def year_folder(vth: VthSettings, year: int) -> Path:
 
 @asset(
     group_name="publicatie",
+    pool=WAREHOUSE_POOL,
     partitions_def=yearly,
     deps=STAAT_KEYS,
     kinds={"csv", "parquet", "excel"},
@@ -87,6 +88,7 @@ def write_charts(charts: list[Chart], folder: Path, assets_dir: Path, year: int)
 
 @asset(
     group_name="publicatie",
+    pool=WAREHOUSE_POOL,
     partitions_def=yearly,
     deps=STAAT_KEYS,
     kinds={"plotly"},
@@ -129,6 +131,7 @@ def load_charts(folder: Path) -> list[Chart]:
 
 @asset(
     group_name="publicatie",
+    pool=WAREHOUSE_POOL,
     partitions_def=yearly,
     deps=["publicatie_tabellen", "publicatie_figuren"],
     kinds={"html"},
@@ -154,6 +157,7 @@ def publicatie_rapport(
 
 @asset(
     group_name="overzicht",
+    pool=WAREHOUSE_POOL,
     deps=[AssetKey("publicatie_rapport")],
     kinds={"html"},
     description="<out>/index.html: links to every year that has been published.",

@@ -10,7 +10,7 @@ from dagster import AssetExecutionContext, AssetsDefinition, DataVersion, Materi
 from dagster_duckdb import DuckDBResource
 
 from vth_pipeline.ingest.discovery import sha256_of
-from vth_pipeline.resources import VthSettings
+from vth_pipeline.resources import WAREHOUSE_POOL, VthSettings
 from vth_pipeline.warehouse import session
 
 # Typed columns per reference file; other columns are text.
@@ -43,6 +43,7 @@ def _reference_asset(name: str) -> AssetsDefinition:
     @asset(
         name=f"ref_{name}",
         group_name="reference",
+        pool=WAREHOUSE_POOL,
         description=f"`data/reference/{name}.csv` in schema `ref`.",
         kinds={"duckdb"},
     )
