@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import subprocess
@@ -80,12 +81,22 @@ def test_settings_come_from_the_environment_as_envvar(monkeypatch):
     assert warehouse_from_env().database.env_var_name == "VTH_WAREHOUSE"
 
 
-def test_vth_build_records_its_runs_tagged_in_the_configured_instance(tmp_path, monkeypatch):
+def test_vth_build_records_its_runs_tagged_in_the_configured_instance(
+    tmp_path, monkeypatch, capsys
+):
     raw = tmp_path / "raw"
     deliver(raw, 2023)
+    current = dt.date.today().year
+    deliver(raw, current)  # a partner delivered early: the open year is skipped, not refused
     home = tmp_path / "home"
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     assert main(build_args(tmp_path, raw)) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"overgeslagen: {raw / str(current)}: verslagjaar {current} is nog niet afgesloten" in out
+    )
+    assert "Gebouwd: 2023." in out
+    assert not (tmp_path / "out" / str(current)).exists()
     runs = DagsterInstance.from_config(str(home)).get_runs()
     jobs = sorted(r.job_name for r in runs)
     assert jobs == sorted(
@@ -197,3 +208,60 @@ def test_an_asset_meeting_a_lock_fails_its_run_within_seconds_saying_who(tmp_pat
     assert not result.success
     assert result.seconds < 10, result.seconds
     assert f"in gebruik door proces {holder.pid}" in result.error
+
+
+# --- atomic publication ---------------------------------------------------------------------
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_build_killed_while_publishing_leaves_the_previous_year_complete(tmp_path):
+    import signal
+
+    from vth_pipeline.publish.swap import staging_folder
+
+    raw = tmp_path / "raw"
+    deliver(raw, 2023, n=12)
+    assert main(build_args(tmp_path, raw)) == 0
+    published = tmp_path / "out" / "2023"
+    before = snapshot(published)
+    assert "index.html" in before and "tabellen/landelijk.csv" in before
+
+    deliver(raw, 2023, n=30)  # a corrected delivery: every table changes
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "VTH_TEST_PAUZE_PUBLICATIE": "figuren:300",
+    }
+    build = subprocess.Popen(
+        [sys.executable, "-m", "vth_pipeline.cli", *build_args(tmp_path, raw)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    staged = staging_folder(tmp_path / "out", 2023)
+    try:
+        deadline = time.monotonic() + 240
+        charts = staged / "figuren" / "figuren.json"  # rewritten just before the pause
+        while not charts.exists() or charts.read_bytes() == before["figuren/figuren.json"]:
+            assert build.poll() is None, "the build ended before its publication stage"
+            assert time.monotonic() < deadline, "the build never reached the publication stage"
+            time.sleep(0.2)
+        os.killpg(build.pid, signal.SIGKILL)  # killed halfway through publishing 2023
+    finally:
+        if build.poll() is None:
+            os.killpg(build.pid, signal.SIGKILL)
+        build.wait(timeout=30)
+    # the new tables were written, but only in the staging folder
+    assert (staged / "tabellen" / "landelijk.csv").read_bytes() != before["tabellen/landelijk.csv"]
+    assert snapshot(published) == before  # the previous publication, complete and unchanged
+
+    assert main(build_args(tmp_path, raw)) == 0  # the next build publishes over the leftover
+    after = snapshot(published)
+    assert after["tabellen/landelijk.csv"] != before["tabellen/landelijk.csv"]
+    assert set(after) == set(before)
+    assert not (tmp_path / "out" / ".bouw").exists()

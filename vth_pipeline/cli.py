@@ -24,7 +24,7 @@ def _quiet_dagster() -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     from dagster_duckdb import DuckDBResource
 
-    from vth_pipeline.ingest.discovery import year_folders
+    from vth_pipeline.ingest.discovery import buildable_years
     from vth_pipeline.partitions import yearly
     from vth_pipeline.resources import (
         DEFAULT_WAREHOUSE,
@@ -37,9 +37,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     from vth_pipeline.warehouse import WarehouseLocked, open_writer
 
     raw = Path(args.raw_dir)
-    found, ignored = year_folders(raw)
-    for name, reason in ignored:
-        print(f"let op: {raw / name}: {reason}")
+    found, skipped = buildable_years(raw)
+    for name, reason in skipped:
+        print(f"overgeslagen: {raw / name}: {reason}")
     years = sorted(set(args.year or found))
     if not years:
         print(f"fout: geen verslagjaren gevonden onder {raw}", file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
 from dagster_duckdb import DuckDBResource
 
+from vth_pipeline.defs.automation import automation
 from vth_pipeline.defs.leveringen import meta_leveringen
 from vth_pipeline.defs.publicatie import publicatie_assets, publicatie_overzicht
 from vth_pipeline.defs.raw import raw_assets
@@ -57,6 +58,8 @@ def make_definitions(
     return Definitions(
         assets=ALL_ASSETS,
         jobs=[reference_job, year_job, *stage_jobs, overview_job],
+        sensors=automation["sensors"],
+        schedules=automation["schedules"],
         resources={
             "vth": settings or settings_from_env(),
             "duckdb": warehouse or warehouse_from_env(),
