@@ -46,7 +46,11 @@ def expected_run_key(raw: Path, year: int) -> str:
 
 def evaluate(raw: Path, cursor: str | None, instance: DagsterInstance):
     context = build_sensor_context(
-        instance=instance, cursor=cursor, resources={"vth": VthSettings(raw_dir=str(raw))}
+        instance=instance,
+        cursor=cursor,
+        resources={
+            "vth": VthSettings(raw_dir=str(raw), reference_dir=str(ROOT / "data" / "reference"))
+        },
     )
     return leveringen_sensor(context)
 
@@ -57,9 +61,10 @@ def test_the_sensor_requests_a_year_when_its_files_change_and_nothing_otherwise(
     deliver(raw, 2022)
     deliver(raw, 2023)
     first = evaluate(raw, None, instance)
-    assert sorted((r.partition_key, r.run_key) for r in first.run_requests) == [
-        ("2022", expected_run_key(raw, 2022)),
-        ("2023", expected_run_key(raw, 2023)),
+    assert [(r.job_name, r.partition_key, r.run_key) for r in first.run_requests] == [
+        ("referentiedata", None, first.run_requests[0].run_key),  # first the reference data
+        ("staat_van_vth_jaar", "2022", expected_run_key(raw, 2022)),
+        ("staat_van_vth_jaar", "2023", expected_run_key(raw, 2023)),
     ]
     unchanged = evaluate(raw, first.cursor, instance)
     assert unchanged.run_requests == [] and "geen nieuwe" in unchanged.skip_reason.skip_message
@@ -71,11 +76,11 @@ def test_the_sensor_requests_a_year_when_its_files_change_and_nothing_otherwise(
     assert [(r.partition_key, r.run_key) for r in added.run_requests] == [
         ("2023", expected_run_key(raw, 2023))
     ]
-    assert added.run_requests[0].run_key != first.run_requests[1].run_key
+    assert added.run_requests[0].run_key != first.run_requests[2].run_key
 
     new.unlink()  # and removed again: the year is as at first, so its first run_key again
     removed = evaluate(raw, added.cursor, instance)
-    assert [r.run_key for r in removed.run_requests] == [first.run_requests[1].run_key]
+    assert [r.run_key for r in removed.run_requests] == [first.run_requests[2].run_key]
 
     # a folder of the current (open) year: skipped, with the reason in Dutch
     current = dt.date.today().year

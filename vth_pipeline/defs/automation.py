@@ -17,7 +17,6 @@ from dagster import (
     DagsterEventType,
     DefaultScheduleStatus,
     DefaultSensorStatus,
-    EventRecordsFilter,
     RunFailureSensorContext,
     RunRequest,
     ScheduleEvaluationContext,
@@ -29,10 +28,11 @@ from dagster import (
     sensor,
 )
 
+from vth_pipeline.defs.jobs import reference_job, year_job
 from vth_pipeline.ingest.discovery import buildable_years, sha256_of
 from vth_pipeline.resources import VthSettings
 
-YEAR_JOB = "staat_van_vth_jaar"
+YEAR_JOB = year_job.name
 AUTOMATION_ENV = "VTH_AUTOMATION"  # "aan": sensors and schedule start RUNNING
 FINAL_BUILD_ENV = "VTH_JAARBOUW_DATUM"  # MM-DD of the final build of the previous year
 SENSOR_INTERVAL_ENV = "VTH_SENSOR_INTERVAL"  # seconds between looks at the raw folder
@@ -54,40 +54,53 @@ def _schedule_status() -> DefaultScheduleStatus:
 # --- the raw folder -------------------------------------------------------------------------
 
 
-def _file_hashes(raw: Path, year: int, known: dict[str, list]) -> dict[str, list]:
-    """{path: [size, mtime_ns, sha256]} of a year's files; unchanged stats reuse the old hash."""
-    found = {}
-    for path in sorted(p for p in (raw / str(year)).rglob("*") if p.is_file()):
-        rel = path.relative_to(raw).as_posix()
-        stat = path.stat()
-        old = known.get(rel)
-        same = old and old[0] == stat.st_size and old[1] == stat.st_mtime_ns
-        found[rel] = [stat.st_size, stat.st_mtime_ns, old[2] if same else sha256_of(path)]
-    return found
-
-
 def year_digest(files: dict[str, list]) -> str:
     """One hash of a year's delivery: its paths and their contents (order-independent)."""
     lines = "".join(f"{rel}\t{entry[2]}\n" for rel, entry in sorted(files.items()))
     return hashlib.sha256(lines.encode()).hexdigest()
 
 
-def raw_folder_changes(raw: Path, cursor: str | None) -> tuple[list[RunRequest], str, list[str]]:
-    """Run requests for the years whose files changed since `cursor`, the new cursor, and
-    Dutch lines for the folders that are not built (open years, folders of no year)."""
+def folder_digest(folder: Path, known: dict[str, list], files: dict[str, list]) -> str:
+    """The digest of every file under `folder` (entries added to `files`)."""
+    found = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.as_posix()
+        stat = path.stat()
+        old = known.get(rel)
+        same = old and old[0] == stat.st_size and old[1] == stat.st_mtime_ns
+        found[rel] = [stat.st_size, stat.st_mtime_ns, old[2] if same else sha256_of(path)]
+    files |= found
+    rel_to = folder.parent
+    return year_digest({Path(k).relative_to(rel_to).as_posix(): v for k, v in found.items()})
+
+
+def raw_folder_changes(
+    raw: Path, cursor: str | None, reference: Path | None = None
+) -> tuple[list[RunRequest], str, list[str]]:
+    """Run requests for the years whose files changed since `cursor` (first the reference data
+    when its files changed), the new cursor, and Dutch lines for the folders not built."""
     state = json.loads(cursor) if cursor else {"jaren": {}, "bestanden": {}}
     years, skipped = buildable_years(raw)
     requests, digests, files = [], {}, {}
+    if reference is not None and years:
+        digests["referentie"] = folder_digest(reference, state["bestanden"], files)
+        if state["jaren"].get("referentie") != digests["referentie"]:
+            requests.append(
+                RunRequest(
+                    job_name=reference_job.name,
+                    run_key=f"referentie-{digests['referentie'][:16]}",
+                    tags={"vth/aanleiding": "nieuwe of gewijzigde referentiedata"},
+                )
+            )
     for year in years:
-        found = _file_hashes(raw, year, state["bestanden"])
-        files |= found
-        digests[str(year)] = year_digest(found)
+        digests[str(year)] = folder_digest(raw / str(year), state["bestanden"], files)
         if state["jaren"].get(str(year)) != digests[str(year)]:
             requests.append(
                 RunRequest(
+                    job_name=YEAR_JOB,
                     run_key=f"{year}-{digests[str(year)][:16]}",
                     partition_key=str(year),
-                    tags={"vth/aanleiding": "nieuwe of gewijzigde leveringen"},
+                    tags={"vth/aanleiding": "nieuwe, gewijzigde of verwijderde leveringen"},
                 )
             )
     notes = [f"{raw / name}: overgeslagen: {reason}" for name, reason in skipped]
@@ -95,14 +108,15 @@ def raw_folder_changes(raw: Path, cursor: str | None) -> tuple[list[RunRequest],
 
 
 @sensor(
-    job_name=YEAR_JOB,
+    jobs=[reference_job, year_job],
     minimum_interval_seconds=int(os.environ.get(SENSOR_INTERVAL_ENV) or 60),
     default_status=_sensor_status(),
     description="Looks at the raw folder: a year whose delivery files were added, changed or "
-    "removed is built again (run_key: the hash of the year's files). Open years are skipped.",
+    "removed is built again (run_key: the hash of the year's files); the reference data first "
+    "when its files changed. Open years are skipped.",
 )
 def leveringen_sensor(context: SensorEvaluationContext, vth: VthSettings):
-    requests, cursor, notes = raw_folder_changes(vth.raw, context.cursor)
+    requests, cursor, notes = raw_folder_changes(vth.raw, context.cursor, vth.reference)
     for note in notes:
         context.log.info(note)
     if not requests:
@@ -122,7 +136,7 @@ def final_build_cron(date: str | None = None) -> str:
 
 @schedule(
     cron_schedule=final_build_cron(),
-    job_name=YEAR_JOB,
+    job=year_job,
     execution_timezone="Europe/Amsterdam",
     default_status=_schedule_status(),
     description="The final build of the previous reporting year (VTH_JAARBOUW_DATUM, MM-DD, "
@@ -144,13 +158,9 @@ def failure_reason(instance, run_id: str, fallback: str) -> tuple[str, str]:
     """(kind, Dutch reason) of a failed run: its failed blocking checks, else the step error."""
     from vth_pipeline.validation import failed_check_messages
 
-    records = instance.get_event_records(
-        EventRecordsFilter(event_type=DagsterEventType.ASSET_CHECK_EVALUATION), limit=1000
-    )
     evaluations = [
-        r.event_log_entry.dagster_event.event_specific_data
-        for r in records
-        if r.event_log_entry.run_id == run_id
+        entry.dagster_event.event_specific_data
+        for entry in instance.all_logs(run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
     ]
     checks = failed_check_messages(evaluations, blocking_only=True)
     if checks:
