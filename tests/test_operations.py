@@ -217,7 +217,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def test_a_build_killed_while_publishing_leaves_the_previous_year_complete(tmp_path):
+def test_a_build_killed_while_publishing_leaves_the_previous_year_complete(tmp_path, capsys):
     import signal
 
     from vth_pipeline.publish.swap import staging_folder
@@ -260,7 +260,10 @@ def test_a_build_killed_while_publishing_leaves_the_previous_year_complete(tmp_p
     assert (staged / "tabellen" / "landelijk.csv").read_bytes() != before["tabellen/landelijk.csv"]
     assert snapshot(published) == before  # the previous publication, complete and unchanged
 
+    capsys.readouterr()
     assert main(build_args(tmp_path, raw)) == 0  # the next build publishes over the leftover
+    # the killed build's run no longer holds the warehouse pool
+    assert "van een afgebroken build als mislukt gemarkeerd" in capsys.readouterr().out
     after = snapshot(published)
     assert after["tabellen/landelijk.csv"] != before["tabellen/landelijk.csv"]
     assert set(after) == set(before)

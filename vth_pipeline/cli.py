@@ -32,7 +32,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         settings_from_env,
         warehouse_from_env,
     )
-    from vth_pipeline.runner import Runner, build_tags, instance_from_env
+    from vth_pipeline.runner import Runner, build_tags, instance_from_env, release_dead_builds
     from vth_pipeline.summary import build_summary
     from vth_pipeline.warehouse import WarehouseLocked, open_writer
 
@@ -66,6 +66,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"fout: {e}", file=sys.stderr)
         return 1
     instance = instance_from_env()
+    for run_id in release_dead_builds(instance):
+        print(f"let op: run {run_id} van een afgebroken build als mislukt gemarkeerd")
     runner = Runner(settings, warehouse, instance, build_tags(settings))
 
     def on_stage(job: str, year: int | None) -> None:

@@ -39,6 +39,42 @@ def instance_from_env() -> DagsterInstance:
     return DagsterInstance.from_config(str(home.resolve()))
 
 
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def release_dead_builds(instance: DagsterInstance) -> list[str]:
+    """Mark runs of earlier `vth build`s whose process is gone (killed) as failed and free
+    their pool slots; otherwise a killed build would hold the warehouse pool forever.
+
+    A deployment has the daemon's run monitoring for this; `vth build` runs in its own process
+    on this machine, and its runs say which (the pid of their start event).
+    """
+    from dagster import DagsterEventType, DagsterRunStatus, RunsFilter
+
+    released = []
+    active = RunsFilter(statuses=[DagsterRunStatus.STARTED, DagsterRunStatus.STARTING])
+    for run in instance.get_runs(active):
+        if "vth/build_id" not in run.tags:
+            continue
+        starts = instance.all_logs(run.run_id, of_type=DagsterEventType.RUN_START)
+        pid = starts[0].dagster_event.pid if starts and starts[0].dagster_event else None
+        if _alive(pid):
+            continue
+        instance.report_run_failed(run, f"het proces van vth build ({pid}) bestaat niet meer")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        released.append(run.run_id)
+    return released
+
+
 def git_commit() -> str:
     """The commit of the code that runs (for the run's tags), or 'onbekend' outside git."""
     import subprocess
