@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vth_pipeline.contract.columns import FILE_KINDS
-from vth_pipeline.defs.staat import KENGETAL_COLUMNS
+from vth_pipeline.contract.publication import KENGETAL_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "data" / "reference"

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import CONTROLES_HEADER, ROOT, build, write
 from vth_pipeline.cli import main
-from vth_pipeline.contract.docs import load_codes, render
+from vth_pipeline.docs import load_codes, render
 from vth_pipeline.ingest.discovery import Partner, discover, year_folders
 from vth_pipeline.xlsx import write_sheets
 

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 
 from tests.conftest import CONTROLES_HEADER, ROOT
 from vth_pipeline.contract.columns import FILE_KINDS
-from vth_pipeline.defs.raw import load_raw
-from vth_pipeline.defs.reference import REFERENCE_TABLES, load_reference
-from vth_pipeline.defs.stg import stage
+from vth_pipeline.ingest.raw import load_raw
+from vth_pipeline.ingest.reference import REFERENCE_TABLES, load_reference
+from vth_pipeline.ingest.staging import stage
 from vth_pipeline.warehouse import prepare
 
 YEAR = 2023

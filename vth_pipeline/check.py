@@ -14,7 +14,12 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import polars as pl
+
 from vth_pipeline.ingest.discovery import FILE_NAME, year_folders
+from vth_pipeline.runner import run_stages
+from vth_pipeline.warehouse import connect
+from vth_pipeline.xlsx import write_sheets
 
 # Kinds whose rules read other files of the year: the Seveso register.
 CONTEXT_KINDS = {"seveso_inspecties": "seveso_inrichtingen", "seveso_inrichtingen": None}
@@ -136,8 +141,6 @@ def check_file(path: Path, **options) -> Verdict:
 def _check_batch(
     batch: list[Placement], raw_dir: Path | None, max_file_bytes: int | None, work: Path | None
 ) -> dict[Placement, Verdict]:
-    from vth_pipeline.runner import run_stages
-
     tmp = Path(tempfile.mkdtemp(prefix="vth-check-", dir=work))
     try:
         raw = tmp / "raw"
@@ -161,8 +164,6 @@ def _check_batch(
 
 
 def _verdict(database: Path, year: int, pad: str, original: Path) -> Verdict:
-    from vth_pipeline.warehouse import connect
-
     with connect(str(database), read_only=True) as conn:
         row = conn.execute(
             "SELECT l.partner_code, l.soort, l.status, l.reden, i.resultaat, i.reden, i.rijen "
@@ -215,10 +216,6 @@ def summary(v: Verdict) -> str:
 
 def write_report(verdicts: list[Verdict], path: Path) -> None:
     """An XLSX a partner can open: a summary sheet and every finding; text stays text."""
-    import polars as pl
-
-    from vth_pipeline.xlsx import write_sheets
-
     overview = pl.DataFrame(
         [
             {

@@ -126,7 +126,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from vth_pipeline.contract.docs import write_docs
+    from vth_pipeline.docs import write_docs
 
     path = write_docs(Path(args.out))
     print(f"geschreven: {path}")

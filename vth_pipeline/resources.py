@@ -9,7 +9,6 @@ the code location creates no folder; the folders are made when a run writes into
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
 from pathlib import Path
 
 from dagster import ConfigurableResource, EnvVar
@@ -81,32 +80,29 @@ def settings_from_env(**overrides) -> VthSettings:
     return VthSettings(**{k: v for k, v in values.items() if v is not None})
 
 
-class WarehouseResource(DuckDBResource):
-    """The DuckDB warehouse; a lock held by another process fails at once, in Dutch, saying who.
+def warehouse_from_env(path: str | None = None) -> DuckDBResource:
+    """The warehouse at `path`, else VTH_WAREHOUSE (as `EnvVar`), else the default file.
 
-    dagster-duckdb's resource retries a failing connect for minutes; one writer at a time is
-    ensured by the concurrency pool instead, so a lock here means someone outside the pool.
+    Every asset connects through `warehouse.session`, which fails within seconds on a lock
+    held by another process (dagster-duckdb's own connect retries for minutes).
     """
-
-    lock_retries: int = 0  # VTH_TRANSIENT_RETRIES: step retries after a lock (production)
-
-    @contextmanager
-    def get_connection(self):
-        from vth_pipeline.warehouse import open_writer
-
-        conn = open_writer(self.database, self.connection_config)
-        try:
-            yield conn
-        finally:
-            conn.close()
-
-
-def warehouse_from_env(path: str | None = None) -> WarehouseResource:
-    """The warehouse at `path`, else VTH_WAREHOUSE (as `EnvVar`), else the default file."""
-    retries = _env_or_default(SETTINGS_ENV["transient_retries"])
-    extra = {"lock_retries": retries} if retries is not None else {}
     if path:
-        return WarehouseResource(database=path, **extra)
+        return DuckDBResource(database=path)
     if os.environ.get(WAREHOUSE_ENV):
-        return WarehouseResource(database=EnvVar(WAREHOUSE_ENV), **extra)
-    return WarehouseResource(database=DEFAULT_WAREHOUSE, **extra)
+        return DuckDBResource(database=EnvVar(WAREHOUSE_ENV))
+    return DuckDBResource(database=DEFAULT_WAREHOUSE)
+
+
+def project_root() -> Path:
+    return Path(__file__).resolve().parents[1]
+
+
+def reference_dir() -> Path:
+    """data/reference of the working directory, else of the source checkout."""
+    local = Path("data/reference")
+    return local if local.is_dir() else project_root() / "data" / "reference"
+
+
+def assets_dir() -> Path:
+    local = Path("assets")
+    return local if (local / "theme.json").is_file() else project_root() / "assets"

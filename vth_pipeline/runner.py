@@ -7,6 +7,7 @@ without stopping the other years.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +16,10 @@ from dagster import DagsterInstance
 from dagster_duckdb import DuckDBResource
 
 from vth_pipeline.definitions import STAGES, make_definitions
-from vth_pipeline.resources import VthSettings
-from vth_pipeline.warehouse import VALIDATION_SECONDS
+from vth_pipeline.defs.factory import VALIDATION_SECONDS
+from vth_pipeline.publish.manifest import git_state
+from vth_pipeline.resources import VthSettings, assets_dir, project_root, reference_dir
+from vth_pipeline.validation import failed_check_messages
 
 # Progress is printed per stage by the callers; Dagster's event log stays in the instance.
 QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
@@ -77,19 +80,8 @@ def release_dead_builds(instance: DagsterInstance) -> list[str]:
 
 def git_commit() -> str:
     """The commit of the code that runs (for the run's tags), or 'onbekend' outside git."""
-    import subprocess
-
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=project_root(),
-            capture_output=True,
-            text=True,
-            timeout=10,
-        )
-    except OSError:
-        return "onbekend"
-    return done.stdout.strip() if done.returncode == 0 else "onbekend"
+    commit, _ = git_state(project_root())
+    return commit or "onbekend"
 
 
 def build_tags(settings: VthSettings) -> dict[str, str]:
@@ -106,8 +98,6 @@ def build_tags(settings: VthSettings) -> dict[str, str]:
 
 def failure_message(result) -> str:
     """Why a run failed: the failed blocking checks with their reasons, else the step error."""
-    from vth_pipeline.validation import failed_check_messages
-
     checks = failed_check_messages(result, blocking_only=True)
     if checks:
         return "\n".join(checks)
@@ -143,8 +133,6 @@ class Runner:
         self.tags = tags or {}
 
     def run(self, job: str, year: int | None = None) -> StageResult:
-        import time
-
         t0 = time.monotonic()
         result = self.defs.resolve_job_def(job).execute_in_process(
             instance=self.instance,
@@ -213,18 +201,3 @@ def run_stages(
     if failed:
         raise RuntimeError(failed[0].error)
     return results
-
-
-def project_root() -> Path:
-    return Path(__file__).resolve().parents[1]
-
-
-def reference_dir() -> Path:
-    """data/reference of the working directory, else of the source checkout."""
-    local = Path("data/reference")
-    return local if local.is_dir() else project_root() / "data" / "reference"
-
-
-def assets_dir() -> Path:
-    local = Path("assets")
-    return local if (local / "theme.json").is_file() else project_root() / "assets"

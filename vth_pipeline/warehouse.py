@@ -7,6 +7,7 @@ rebuilding a year is idempotent and other years are untouched.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -148,13 +149,13 @@ def open_writer(
 def session(resource) -> Iterator[duckdb.DuckDBPyConnection]:
     """A prepared writing connection to the warehouse of the Dagster DuckDB resource.
 
-    A lock is transient: with `lock_retries` (production) Dagster retries the step later;
-    bad data never gets here, so it is never retried.
+    A lock is transient: with VTH_TRANSIENT_RETRIES (production) Dagster retries the step
+    later; bad data never gets here, so it is never retried.
     """
     try:
         conn = open_writer(resource.database, resource.connection_config)
     except WarehouseLocked as e:
-        retries = getattr(resource, "lock_retries", 0)
+        retries = int(os.environ.get("VTH_TRANSIENT_RETRIES") or 0)
         if not retries:
             raise
         from dagster import RetryRequested
@@ -164,17 +165,3 @@ def session(resource) -> Iterator[duckdb.DuckDBPyConnection]:
         yield prepare(conn)
     finally:
         conn.close()
-
-
-VALIDATION_SECONDS = "validatie_seconden"
-
-
-def timed_checks(conn: duckdb.DuckDBPyConnection, asset_name: str, year: int) -> tuple[list, float]:
-    """The asset checks of an asset for a year, and how long they took (for the run summary)."""
-    import time
-
-    from vth_pipeline.validation import run_checks
-
-    t0 = time.perf_counter()
-    checks = run_checks(conn, asset_name, year)
-    return checks, round(time.perf_counter() - t0, 3)

@@ -7,7 +7,7 @@ for publication. One suite per dataset, versioned in `expectations/<dataset>.jso
 severity: ERROR is blocking (the year is not published on data that failed it), WARN is
 reported and shown in the publication.
 
-Wiring, per asset (see the module docs of `runner`):
+Wiring, per asset (see `defs/factory.py`):
 
     @asset(..., check_specs=check_specs_for(name), deps=[..., *EXTRA_DEPS.get(name, [])])
     def _a(context, duckdb):
@@ -19,6 +19,12 @@ Wiring, per asset (see the module docs of `runner`):
 Importing this package does not import Great Expectations; `run_checks` does, once.
 """
 
+from vth_pipeline.validation.checks import (
+    check_results,
+    check_specs_for,
+    failed_check_messages,
+    raise_for_blocking,
+)
 from vth_pipeline.validation.handmatig import DEFAULT_FACTOR, DEFAULT_MIN_BASIS, EXTRA_DEPS
 from vth_pipeline.validation.report import (
     annex_html,
@@ -26,22 +32,15 @@ from vth_pipeline.validation.report import (
     annex_summary,
     write_validation_report,
 )
-from vth_pipeline.validation.runner import (
+from vth_pipeline.validation.results import (
     VALIDATIE,
     VALIDATIE_VERWACHTINGEN,
     BlokkerendeToetsMislukt,
     assert_publishable,
     blocking_failures,
-    check_results,
-    check_specs_for,
-    failed_check_messages,
     persist_results,
-    raise_for_blocking,
-    run_checks,
-    suite_drift,
-    validate_dataset,
-    validate_year,
 )
+from vth_pipeline.validation.runner import run_checks, suite_drift, validate_dataset, validate_year
 from vth_pipeline.validation.suites import DATASETS, PUBLISHED, STAGED, write_suites
 
 __all__ = [

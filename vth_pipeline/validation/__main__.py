@@ -12,6 +12,12 @@ import sys
 import time
 from pathlib import Path
 
+from vth_pipeline.validation.gx import gx_import_seconds
+from vth_pipeline.validation.report import write_validation_report
+from vth_pipeline.validation.runner import validate_year
+from vth_pipeline.validation.suites import write_suites
+from vth_pipeline.warehouse import connect
+
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m vth_pipeline.validation")
@@ -26,15 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
 
     if args.command == "suites":
-        from vth_pipeline.validation.suites import write_suites
-
         for path in write_suites(Path(args.map) if args.map else None):
             print(path)
         return 0
-
-    from vth_pipeline.validation.report import write_validation_report
-    from vth_pipeline.validation.runner import gx_import_seconds, validate_year
-    from vth_pipeline.warehouse import connect
 
     print(f"GX geïmporteerd in {gx_import_seconds():.1f} s")
     failed = False

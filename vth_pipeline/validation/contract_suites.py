@@ -6,13 +6,9 @@ year, minimum/maximum -> range, unique key -> uniqueness) and from the named rul
 `contract.rules` (datum in het jaar, bevoegd gezag geldig op de datum, inrichting in het
 register, ...), whose own SQL is evaluated on the staged rows at hand-over.
 
-Published tables (`staat_<tabel>`): from the output contract (`publish.tables.PUBLISHED_TABLES`)
-and the figure lists of `defs.staat` / `defs.seveso`, with the conventions of rekenregels.md:
-a figure ending in `_pct` is a percentage 0-100 with one decimal, `controles_per_fte` a ratio
-with two decimals, every other figure a count >= 0.
-
-The `defs` and `publish` modules are imported inside the functions: they will import this
-package themselves once the checks are wired into the assets.
+Published tables (`staat_<tabel>`): from the output contract (`contract.publication`: the
+published tables with their keys and columns, and every figure with its unit): a percentage is
+0-100 with one decimal, a ratio has two decimals, every other figure is a count >= 0.
 """
 
 from __future__ import annotations
@@ -20,7 +16,10 @@ from __future__ import annotations
 import re
 
 from vth_pipeline.contract.columns import FILE_KINDS, Column, FileKind
+from vth_pipeline.contract.publication import FIGURES, table_for
 from vth_pipeline.contract.rules import NAMED_RULES, Rule
+from vth_pipeline.ingest.raw import raw_frame_schema
+from vth_pipeline.ingest.staging import PROVENANCE
 from vth_pipeline.validation.model import (
     Dataset,
     Toets,
@@ -152,9 +151,6 @@ def stg_rows_view(kind: FileKind) -> View:
 
 def provenance_types() -> dict[str, str]:
     """Provenance columns of a staged table and their DuckDB types (from the raw layout)."""
-    from vth_pipeline.defs.raw import raw_frame_schema
-    from vth_pipeline.defs.stg import PROVENANCE
-
     schema = raw_frame_schema(next(iter(FILE_KINDS.values())))
     names = [c.strip() for c in PROVENANCE.split(",")]
     return {n: _POLARS_TO_DUCKDB[str(schema[n])] for n in names}
@@ -348,30 +344,22 @@ def stg_dataset(kind: FileKind) -> Dataset:
 
 # ----------------------------------------------------------------------- published tables
 
-RATIO_FIGURES = ("controles_per_fte",)
+RATIO_FIGURES = tuple(f.name for f in FIGURES.values() if f.unit == "ratio")
 # Ends in _pct but is a change (can be negative or above 100), not a share: rekenregels.md,
 # "the change in percent" of the outcome indicators.
 NOT_A_SHARE = ("verschil_pct",)
 INTEGER_TYPES = ["BIGINT", "HUGEINT", "INTEGER"]
 
-# dataset -> (key columns, contract kind whose columns of the same name set codes and ranges,
-# value set of the partner/area column)
-PUBLISHED: dict[str, tuple[tuple[str, ...], str | None, dict[str, str]]] = {
-    "staat_omgevingsdiensten": (("partner_code",), None, {"partner_code": "partners"}),
-    "staat_landelijk": (("figuur",), None, {}),
-    "staat_provincies": (("provincie_code",), None, {"provincie_code": "provincies"}),
-    "staat_seveso": (("scope",), None, {"scope": "seveso_scopes"}),
-    "staat_interventies": (
-        ("partner_code", "interventie"),
-        "controles",
-        {"partner_code": "partners_nl"},
-    ),
-    "staat_lhso": (
-        ("partner_code", "lhs_gevolg", "lhs_gedrag"),
-        "controles",
-        {"partner_code": "partners_nl"},
-    ),
-    "staat_uitkomsten": (("indicator", "gebied"), "uitkomsten", {}),
+# dataset -> (contract kind whose columns of the same name set codes and ranges, value set of
+# the partner/area column); keys and columns come from the output contract.
+PUBLISHED: dict[str, tuple[str | None, dict[str, str]]] = {
+    "staat_omgevingsdiensten": (None, {"partner_code": "partners"}),
+    "staat_landelijk": (None, {}),
+    "staat_provincies": (None, {"provincie_code": "provincies"}),
+    "staat_seveso": (None, {"scope": "seveso_scopes"}),
+    "staat_interventies": ("controles", {"partner_code": "partners_nl"}),
+    "staat_lhso": ("controles", {"partner_code": "partners_nl"}),
+    "staat_uitkomsten": ("uitkomsten", {}),
 }
 
 PUB_UNIEK = Toets("uniek", "ERROR", "Elke sleutel van de tabel komt één keer voor.")
@@ -400,13 +388,8 @@ PUB_CODES = Toets(
 
 def figure_classes() -> tuple[set[str], set[str]]:
     """(counts, ratios) among the figures of the published tables."""
-    from vth_pipeline.defs.seveso import SEVESO_FIGURES
-    from vth_pipeline.defs.staat import CONTROLE_FIGURES, PROVINCIE_KENGETALLEN
-
-    figures = {*CONTROLE_FIGURES, *SEVESO_FIGURES, *PROVINCIE_KENGETALLEN}
-    figures |= {"aantal", "geleverd", "verwacht"}
-    counts = {f for f in figures if not f.endswith("_pct") and f not in RATIO_FIGURES}
-    return counts, set(RATIO_FIGURES)
+    counts = {f.name for f in FIGURES.values() if f.unit == "aantal"}
+    return counts | {"aantal", "geleverd", "verwacht"}, set(RATIO_FIGURES)
 
 
 def published_rows_view(table: str, key: tuple[str, ...]) -> View:
@@ -419,11 +402,10 @@ def published_rows_view(table: str, key: tuple[str, ...]) -> View:
 
 
 def published_dataset(name: str) -> Dataset:
-    from vth_pipeline.publish.tables import PUBLISHED_TABLES
-
-    key, kind_name, area = PUBLISHED[name]
+    kind_name, area = PUBLISHED[name]
     table = "staat." + name.removeprefix("staat_")
-    spec = next(t for t in PUBLISHED_TABLES if t.source == table)
+    spec = table_for(table)
+    key = spec.key
     ds = Dataset(name, table, f"Gepubliceerde tabel {spec.file} ({spec.sheet}).")
     schema, rows = schema_view(table), published_rows_view(table, key)
     columns = [c for c in spec.columns if re.fullmatch(r"\w+", c)]

@@ -50,6 +50,9 @@ register rows per provincie, Seveso partner rows per partner, and the national c
 
 from __future__ import annotations
 
+from vth_pipeline.contract.publication import KENGETAL_COLUMNS
+from vth_pipeline.sql import load_sql
+from vth_pipeline.validation.contract_suites import AANTALLEN, PERCENTAGES, RATIO_FIGURES
 from vth_pipeline.validation.model import Dataset, Toets, View, cond_gt, param
 
 DEFAULT_FACTOR = 3.0
@@ -113,9 +116,7 @@ def _yoy(ds: Dataset, naam: str, view: View, wat: str) -> None:
 
 def _int_kengetallen(year_param: str = "$jaar") -> str:
     """The kengetallen per partner as rekenregels.md defines them (`int.kengetallen`'s SQL)."""
-    from vth_pipeline.defs.staat import INT_KENGETALLEN
-
-    return INT_KENGETALLEN.replace("$jaar", year_param)
+    return load_sql("int_kengetallen").replace("$jaar", year_param)
 
 
 def _pair(ds: Dataset, t: Toets, v: View, a: str, b: str, text: str, equal: bool = False) -> None:
@@ -143,9 +144,7 @@ def _pair(ds: Dataset, t: Toets, v: View, a: str, b: str, text: str, equal: bool
 
 
 def kengetal_wide() -> tuple[str, ...]:
-    """The kengetallen the published figures divide by (declared beside their SQL)."""
-    from vth_pipeline.defs.staat import KENGETAL_COLUMNS
-
+    """The kengetallen the published figures divide by (declared with the figures)."""
     return KENGETAL_COLUMNS
 
 
@@ -490,8 +489,6 @@ def staat_seveso(ds: Dataset) -> None:
 
 
 def staat_landelijk(ds: Dataset) -> None:
-    from vth_pipeline.validation.contract_suites import AANTALLEN, PERCENTAGES, RATIO_FIGURES
-
     ratios = ", ".join(f"'{r}'" for r in RATIO_FIGURES)
     figuren = View(
         "figuren",

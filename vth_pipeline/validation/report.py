@@ -16,7 +16,9 @@ from typing import Any
 import duckdb
 import jinja2
 
-from vth_pipeline.validation.runner import VALIDATIE, VALIDATIE_VERWACHTINGEN
+from vth_pipeline.validation.results import VALIDATIE, VALIDATIE_VERWACHTINGEN
+from vth_pipeline.validation.suites import DATASETS
+from vth_pipeline.warehouse import table_exists
 
 DATASET_LABELS: dict[str, str] = {
     "stg_controles": "Controles",
@@ -37,8 +39,6 @@ DETAIL_FILE = "validatie.html"
 
 
 def _rows(conn: duckdb.DuckDBPyConnection, sql: str, year: int) -> list[dict[str, Any]]:
-    from vth_pipeline.warehouse import table_exists
-
     table = sql.split(" FROM ", 1)[1].split()[0]
     if not table_exists(conn, table):
         return []
@@ -48,8 +48,6 @@ def _rows(conn: duckdb.DuckDBPyConnection, sql: str, year: int) -> list[dict[str
 
 
 def _order() -> str:
-    from vth_pipeline.validation.suites import DATASETS
-
     cases = " ".join(f"WHEN '{d}' THEN {i}" for i, d in enumerate(DATASETS))
     return f"CASE dataset {cases} ELSE 99 END"
 

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from vth_pipeline.contract.columns import CONTRACT_VERSION, FILE_KINDS
+from vth_pipeline.validation.contract_suites import published_dataset, stg_dataset
+from vth_pipeline.validation.handmatig import HAND_CHECKS
 from vth_pipeline.validation.model import Dataset, Toets
 
 STAGED = tuple(f"stg_{k}" for k in FILE_KINDS)
@@ -39,9 +41,6 @@ def expectations_dir() -> Path:
 @functools.cache
 def generated() -> dict[str, Dataset]:
     """Every dataset with its views and expectations, as the declarations say."""
-    from vth_pipeline.validation.contract_suites import published_dataset, stg_dataset
-    from vth_pipeline.validation.handmatig import HAND_CHECKS
-
     out: dict[str, Dataset] = {}
     for name in DATASETS:
         ds = (
@@ -72,7 +71,7 @@ def suite_dict(ds: Dataset) -> dict[str, Any]:
         },
         "notes": (
             "Gegenereerd door vth_pipeline.validation (python -m vth_pipeline.validation "
-            "suites): uit vth_pipeline.contract (kolommen, regels) en publish.tables, plus de "
+            "suites): uit vth_pipeline.contract (kolommen, regels, publicatie), plus de "
             "handmatige afstemmings- en jaar-op-jaartoetsen van validation/handmatig.py. Niet "
             "met de hand wijzigen. Parameters ($PARAMETER) worden bij het valideren uit DuckDB "
             "gevuld: codelijsten en registers van het verslagjaar, en de jaar-op-jaarfactor."

@@ -13,11 +13,16 @@ from pathlib import Path
 from vth_pipeline.contract.columns import CONTRACT_VERSION, DUTIES, FILE_KINDS, FIRST_YEAR
 from vth_pipeline.contract.rules import NOTATIONS, allowed_text, rules_for
 from vth_pipeline.ingest.readers import EXTRA_FIELDS
-from vth_pipeline.runner import reference_dir
+from vth_pipeline.resources import reference_dir
 
 TYPE_NAMES = {
-    "text": "tekst", "code": "code", "date": "datum", "boolean": "ja/nee",
-    "integer": "geheel getal", "decimal": "getal", "number": "getal",
+    "text": "tekst",
+    "code": "code",
+    "date": "datum",
+    "boolean": "ja/nee",
+    "integer": "geheel getal",
+    "decimal": "getal",
+    "number": "getal",
 }
 REQUIRED_NAMES = {"ja": "ja", "nee": "nee", "voorwaardelijk": "voorwaardelijk"}
 

@@ -1,0 +1,140 @@
+"""The house: imports run one way, no cycles, and every figure is declared once.
+
+`lint-imports` (import-linter, configured in pyproject.toml) checks the layers; the cycle and
+function-local import checks below read the import graph and the source themselves.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import grimp
+
+from tests.conftest import ROOT
+from vth_pipeline.contract.publication import FIGURES, NATIONAL_SEVESO_PREFIX
+from vth_pipeline.sql import sql_names, sql_path
+
+PACKAGE = ROOT / "vth_pipeline"
+# The command line defers Dagster, GX and polars to the command that needs them, so that
+# `vth --help` and `vth docs` start at once; nowhere else may a module import the package late.
+LATE_IMPORTS_ALLOWED = {"vth_pipeline/cli.py"}
+
+
+def test_layers_hold_as_import_linter_reads_them():
+    linter = Path(sys.executable).parent / "lint-imports"
+    done = subprocess.run(
+        [str(linter), "--config", str(ROOT / "pyproject.toml")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "1 kept, 0 broken" in done.stdout
+
+
+def _strongly_connected(graph: dict[str, set[str]]) -> list[set[str]]:
+    """Tarjan's algorithm: the groups of modules that import each other, directly or not."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[set[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = set()
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                group.add(w)
+                if w == v:
+                    break
+            groups.append(group)
+
+    sys.setrecursionlimit(10_000)
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return groups
+
+
+def test_no_module_imports_itself_through_others():
+    g = grimp.build_graph("vth_pipeline")
+    graph = {m: g.find_modules_directly_imported_by(m) for m in g.modules}
+    # a package's __init__ importing its own submodules is not a cycle between concerns
+    for m, deps in graph.items():
+        graph[m] = {d for d in deps if not m.startswith(d + ".") and not d.startswith(m + ".")}
+    cycles = [sorted(c) for c in _strongly_connected(graph) if len(c) > 1]
+    assert not cycles, cycles
+
+
+def test_the_cycle_check_finds_a_cycle():
+    assert _strongly_connected({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [
+        {"a", "b", "c"},
+        {"d"},
+    ]
+
+
+def test_no_late_import_of_the_package_outside_the_command_line():
+    late = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel in LATE_IMPORTS_ALLOWED:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for func in ast.walk(tree):
+            if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(func):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                    "vth_pipeline"
+                ):
+                    late.append(f"{rel}:{node.lineno} {node.module}")
+    assert not late, late
+
+
+def test_every_figure_is_computed_in_the_sql_file_its_declaration_names():
+    assert set(sql_names()) >= {f.sql for f in FIGURES.values()}
+    for f in FIGURES.values():
+        text = sql_path(f.sql).read_text(encoding="utf-8")
+        for fragment in re.findall(r'{% include "(_\w+)\.sql" %}', text):
+            text += sql_path(fragment).read_text(encoding="utf-8")
+        assert re.search(rf"\bAS {f.name}\b", text), (f.name, f.sql)
+
+
+def test_every_national_figure_of_the_first_table_is_in_the_landelijk_sql():
+    text = sql_path("staat_landelijk").read_text(encoding="utf-8")
+    for f in FIGURES.values():
+        if f.sql == "staat_omgevingsdiensten":
+            assert f"'{f.name}'" in text, f.name
+    assert f"'{NATIONAL_SEVESO_PREFIX}" in text
+
+
+def _string_constants(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    }
+
+
+def test_figures_are_not_declared_outside_the_output_contract():
+    """A figure's Dutch definition lives in contract/publication.py only."""
+    constants = {
+        p.relative_to(ROOT).as_posix(): _string_constants(p) for p in PACKAGE.rglob("*.py")
+    }
+    for f in FIGURES.values():
+        owners = [path for path, strings in constants.items() if f.definition in strings]
+        assert owners == ["vth_pipeline/contract/publication.py"], (f.name, owners)

@@ -1,0 +1,50 @@
+"""Staging: typed rows that pass every rule of the contract; the rest in quarantine.
+
+The SQL is generated from the contract declarations (`contract.rules`), so ingest, `vth check`
+and the documentation judge a row by the same rules. A quarantined row carries every rule it
+breaks, one row per finding in `stg.quarantaine`.
+"""
+
+import duckdb as duckdb_module
+
+from vth_pipeline.contract.columns import FileKind
+from vth_pipeline.contract.rules import staging_sql, stg_select
+from vth_pipeline.warehouse import replace_partition
+
+PROVENANCE = "jaar, partner_code, bron_bestand, bron_sha256, bron_rij"
+
+
+def code_lists(conn: duckdb_module.DuckDBPyConnection) -> dict[str, list[str]]:
+    rows = conn.execute("SELECT lijst, code FROM ref.codelijsten ORDER BY lijst, code").fetchall()
+    lists: dict[str, list[str]] = {}
+    for lijst, code in rows:
+        lists.setdefault(lijst, []).append(code)
+    return lists
+
+
+def stage(conn: duckdb_module.DuckDBPyConnection, kind: FileKind, year: int) -> dict[str, int]:
+    """Stage one kind for one year; returns counts of rows read, accepted and quarantined."""
+    sql = staging_sql(kind, code_lists(conn))
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE __staged AS {sql}", {"jaar": year})
+    accepted = replace_partition(
+        conn,
+        f"stg.{kind.name}",
+        f"SELECT {PROVENANCE}, {stg_select(kind)} FROM __staged WHERE len(bevindingen) = 0 "
+        "ORDER BY partner_code, bron_bestand, bron_rij",
+        year,
+    )
+    findings = replace_partition(
+        conn,
+        "stg.quarantaine",
+        f"SELECT {PROVENANCE}, $soort AS soort, b.regel, b.kolom, b.waarde, b.melding FROM "
+        "(SELECT *, unnest(bevindingen) AS b FROM __staged WHERE len(bevindingen) > 0) "
+        "ORDER BY partner_code, bron_bestand, bron_rij, b.regel",
+        year,
+        params={"soort": kind.name},
+        where="AND soort = $soort",
+    )
+    read, quarantined = conn.execute(
+        "SELECT count(*), count(*) FILTER (WHERE len(bevindingen) > 0) FROM __staged"
+    ).fetchone()
+    conn.execute("DROP TABLE __staged")
+    return {"read": read, "accepted": accepted, "quarantined": quarantined, "findings": findings}

@@ -1,0 +1,1 @@
+"""The writers of the publication: tables, charts, the report; they read staat tables only."""

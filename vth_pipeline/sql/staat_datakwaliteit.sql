@@ -1,0 +1,69 @@
+-- Per partner and kind: required or not, what arrived, and rows read = accepted + quarantined.
+-- A veiligheidsregio must deliver when an establishment of the register in its area is active
+-- on at least one day of the year.
+WITH partners AS (
+  SELECT partner_code, soort AS partner_soort, seveso_omgevingsdienst = 'ja' AS seveso
+  FROM ref.partners
+), duties(partner_soort, seveso, soort, verplicht) AS (
+  VALUES {% for d in duties %}('{{ d.partner_soort }}', {{ d.seveso }}, '{{ d.soort }}', {{ d.verplicht }}){{ ", " if not loop.last }}{% endfor %}
+),
+vr_duty AS (
+  SELECT DISTINCT veiligheidsregio FROM stg.seveso_inrichtingen WHERE jaar = $jaar
+    AND actief_vanaf <= make_date($jaar, 12, 31)
+    AND (actief_tot IS NULL OR actief_tot >= make_date($jaar, 1, 1))
+), expected AS (
+  SELECT p.partner_code, d.soort,
+    CASE WHEN p.partner_soort = 'veiligheidsregio'
+      THEN p.partner_code IN (SELECT veiligheidsregio FROM vr_duty) ELSE d.verplicht END
+      AS verplicht
+  FROM partners p JOIN duties d ON d.partner_soort = p.partner_soort
+    AND (d.seveso IS NULL OR d.seveso = p.seveso)
+), files AS (
+  SELECT l.*, i.resultaat, i.reden AS reden_inlezing, i.rijen
+  FROM meta.leveringen l
+  LEFT JOIN meta.inlezing i ON i.jaar = l.jaar AND i.pad = l.pad
+  WHERE l.jaar = $jaar AND l.soort IS NOT NULL
+    AND l.partner_code IN (SELECT partner_code FROM partners)
+), per_triple AS (
+  SELECT partner_code, soort, count(*) AS bestanden_ontvangen,
+    string_agg(pad, ' ; ' ORDER BY pad) FILTER (WHERE status IN ('in_gebruik', 'conflict',
+      'afgewezen')) AS bestand,
+    max(leverdatum) FILTER (WHERE status = 'in_gebruik') AS leverdatum,
+    max(sha256) FILTER (WHERE status = 'in_gebruik') AS sha256,
+    bool_or(status = 'in_gebruik' AND resultaat = 'ingelezen') AS ingelezen,
+    bool_or(status = 'conflict') AS conflict,
+    max(coalesce(reden_inlezing, reden)) FILTER (WHERE status IN ('conflict', 'afgewezen')
+      OR resultaat = 'afgewezen') AS reden,
+    max(rijen) FILTER (WHERE status = 'in_gebruik') AS rijen
+  FROM files GROUP BY partner_code, soort
+), accepted AS (
+  -- accepted rows per file, over every kind
+  {% for k in file_kinds %}{{ "UNION ALL " if not loop.first }}SELECT bron_bestand, count(*) AS n FROM stg.{{ k }} WHERE jaar = $jaar GROUP BY 1
+  {% endfor %}
+),
+quarantined AS (
+  SELECT bron_bestand, count(DISTINCT bron_rij) AS n FROM stg.quarantaine
+  WHERE jaar = $jaar GROUP BY 1
+), keys AS (
+  SELECT partner_code, soort FROM expected UNION SELECT partner_code, soort FROM per_triple
+)
+SELECT $jaar::INTEGER AS jaar, k.partner_code, k.soort,
+  CASE WHEN coalesce(e.verplicht, false) THEN 'ja' ELSE 'nee' END AS verplicht,
+  CASE WHEN coalesce(t.ingelezen, false) THEN 'ja' ELSE 'nee' END AS geleverd,
+  CASE WHEN t.ingelezen THEN 'ingelezen'
+       WHEN t.conflict THEN 'conflict'
+       WHEN t.partner_code IS NOT NULL AND t.bestand IS NOT NULL THEN 'afgewezen'
+       WHEN e.partner_code IS NULL THEN 'niet_gevraagd'
+       ELSE 'niet_geleverd' END AS status,
+  t.leverdatum, t.bestand, t.sha256,
+  CASE WHEN t.ingelezen THEN t.rijen END AS rijen,
+  CASE WHEN t.ingelezen THEN coalesce(a.n, 0) END AS geaccepteerd,
+  CASE WHEN t.ingelezen THEN coalesce(q.n, 0) END AS quarantaine,
+  coalesce(t.bestanden_ontvangen, 0) AS bestanden_ontvangen,
+  t.reden
+FROM keys k
+LEFT JOIN expected e USING (partner_code, soort)
+LEFT JOIN per_triple t USING (partner_code, soort)
+LEFT JOIN accepted a ON t.ingelezen AND a.bron_bestand = t.bestand
+LEFT JOIN quarantined q ON t.ingelezen AND q.bron_bestand = t.bestand
+ORDER BY k.partner_code, k.soort

@@ -1,0 +1,91 @@
+-- Every Seveso figure per scope: NL, each drempel, each Seveso-omgevingsdienst (all nine, also
+-- when empty). Only integrated inspections at active establishments count. The lower-tier
+-- three-year figure reads int.seveso_inspecties of the two previous years. `handhaving_codes`
+-- (the codes of list seveso_handhaving, in ascending order of weight) is filled in by the asset.
+WITH scopes AS (
+  SELECT 'NL' AS scope, 0 AS volgorde
+  UNION ALL SELECT code, 1 FROM ref.codelijsten WHERE lijst = 'seveso_drempel'
+  UNION ALL SELECT partner_code, 2 FROM ref.partners WHERE seveso_omgevingsdienst = 'ja'
+), reg AS (
+  SELECT * FROM int.seveso_register WHERE jaar = $jaar AND actief_heel_jaar
+), reg_scope AS (
+  SELECT 'NL' AS scope, * FROM reg UNION ALL SELECT drempel, * FROM reg
+  UNION ALL SELECT omgevingsdienst, * FROM reg
+), insp AS (
+  SELECT * FROM int.seveso_inspecties WHERE jaar = $jaar AND telt_mee
+), insp_scope AS (
+  SELECT r.scope, i.* FROM insp i JOIN reg_scope r USING (inrichting_id)
+), per_inrichting AS (
+  SELECT r.scope, r.inrichting_id, r.drempel, count(i.inspectie_sleutel) AS inspecties,
+    coalesce(sum(i.overtredingen_cat1), 0) AS c1, coalesce(sum(i.overtredingen_cat2), 0) AS c2,
+    coalesce(sum(i.overtredingen_cat3), 0) AS c3
+  FROM reg_scope r LEFT JOIN insp i USING (inrichting_id)
+  GROUP BY r.scope, r.inrichting_id, r.drempel
+), available AS (
+  -- a year is available when its register and at least one inspections file were accepted
+  SELECT y.jaar,
+    EXISTS (SELECT 1 FROM stg.seveso_inrichtingen r WHERE r.jaar = y.jaar)
+    AND EXISTS (SELECT 1 FROM meta.inlezing m WHERE m.jaar = y.jaar
+                AND m.soort = 'seveso_inspecties' AND m.resultaat = 'ingelezen') AS ok
+  FROM (SELECT unnest([$jaar - 1, $jaar - 2]) AS jaar) y
+), window_ok AS (SELECT bool_and(ok) AS ok FROM available),
+cur AS (
+  -- without a register or without any inspections file, the figures that need it are empty
+  SELECT EXISTS (SELECT 1 FROM stg.seveso_inrichtingen WHERE jaar = $jaar) AS reg_ok,
+    EXISTS (SELECT 1 FROM meta.inlezing WHERE jaar = $jaar AND soort = 'seveso_inspecties'
+            AND resultaat = 'ingelezen') AS insp_ok
+),
+three AS (
+  -- earlier years count whether or not the establishment was active the whole of that year
+  SELECT DISTINCT inrichting_id FROM int.seveso_inspecties
+  WHERE jaar BETWEEN $jaar - 2 AND $jaar AND NOT conflict
+    AND (jaar < $jaar OR telt_mee)
+), est AS (
+  SELECT scope,
+    count(*) AS inrichtingen_actief,
+    count(*) FILTER (WHERE inspecties > 0) AS inrichtingen_geinspecteerd,
+    count(*) FILTER (WHERE drempel = 'hoog') AS hoog_actief,
+    count(*) FILTER (WHERE drempel = 'hoog' AND inspecties > 0) AS hoog_geinspecteerd,
+    count(*) FILTER (WHERE drempel = 'laag') AS laag_actief,
+    count(*) FILTER (WHERE drempel = 'laag' AND inrichting_id IN (SELECT * FROM three))
+      AS laag_driejaarlijks,
+    count(*) FILTER (WHERE inspecties > 0 AND c1 + c2 + c3 > 0) AS met_overtreding,
+    count(*) FILTER (WHERE inspecties > 0 AND c1 + c2 + c3 = 0) AS zonder_overtreding,
+    count(*) FILTER (WHERE inspecties > 0 AND c1 + c2 = 0 AND c3 > 0) AS alleen_cat3
+  FROM per_inrichting GROUP BY scope
+), ins AS (
+  SELECT i.scope, count(*) AS inspecties,
+    sum(i.overtredingen_cat1) AS overtredingen_cat1,
+    sum(i.overtredingen_cat2) AS overtredingen_cat2,
+    sum(i.overtredingen_cat3) AS overtredingen_cat3,
+    count(*) FILTER (WHERE i.onaangekondigd) AS onaangekondigd,
+    count(*) FILTER (WHERE i.deelname_arbeidsinspectie) AS met_nla,
+    count(*) FILTER (WHERE i.deelname_veiligheidsregio) AS met_vr,
+    {% for c in handhaving_codes %}count(*) FILTER (WHERE i.handhaving = '{{ c }}') AS handhaving_{{ c }}{{ ", " if not loop.last }}{% endfor %}
+  FROM insp_scope i GROUP BY i.scope
+)
+SELECT $jaar::INTEGER AS jaar, s.scope,
+  CASE WHEN cur.reg_ok THEN coalesce(est.inrichtingen_actief, 0) END AS inrichtingen_actief,
+  CASE WHEN cur.insp_ok THEN coalesce(ins.inspecties, 0) END AS inspecties,
+  CASE WHEN cur.reg_ok AND cur.insp_ok THEN coalesce(est.inrichtingen_geinspecteerd, 0) END
+    AS inrichtingen_geinspecteerd,
+  pct(est.inrichtingen_geinspecteerd, est.inrichtingen_actief) AS geinspecteerd_pct,
+  pct(est.hoog_geinspecteerd, est.hoog_actief) AS hoogdrempel_jaarlijks_pct,
+  CASE WHEN (SELECT ok FROM window_ok) THEN pct(est.laag_driejaarlijks, est.laag_actief) END
+    AS laagdrempel_driejaarlijks_pct,
+  CASE WHEN cur.insp_ok THEN coalesce(ins.overtredingen_cat1, 0) END AS overtredingen_cat1,
+  CASE WHEN cur.insp_ok THEN coalesce(ins.overtredingen_cat2, 0) END AS overtredingen_cat2,
+  CASE WHEN cur.insp_ok THEN coalesce(ins.overtredingen_cat3, 0) END AS overtredingen_cat3,
+  CASE WHEN cur.insp_ok THEN coalesce(ins.overtredingen_cat1 + ins.overtredingen_cat2
+    + ins.overtredingen_cat3, 0) END AS overtredingen_totaal,
+  pct(est.met_overtreding, est.inrichtingen_geinspecteerd) AS inrichtingen_met_overtreding_pct,
+  pct(est.zonder_overtreding, est.inrichtingen_geinspecteerd)
+    AS inrichtingen_zonder_overtreding_pct,
+  pct(est.alleen_cat3, est.inrichtingen_geinspecteerd) AS inrichtingen_alleen_cat3_pct,
+  pct(ins.onaangekondigd, ins.inspecties) AS onaangekondigd_pct,
+  pct(ins.met_nla, ins.inspecties) AS deelname_arbeidsinspectie_pct,
+  pct(ins.met_vr, ins.inspecties) AS deelname_veiligheidsregio_pct,
+  {% for c in handhaving_codes %}CASE WHEN cur.insp_ok THEN coalesce(ins.handhaving_{{ c }}, 0) END AS handhaving_{{ c }},
+  {% endfor %}  s.volgorde
+FROM scopes s CROSS JOIN cur LEFT JOIN est USING (scope) LEFT JOIN ins USING (scope)
+ORDER BY s.volgorde, s.scope

@@ -1,0 +1,8 @@
+-- Every partner row of a joint inspection whose rows disagree on establishment or date.
+SELECT i.jaar, i.gezamenlijke_inspectie_id, i.partner_code, i.inspectie_id, i.inrichting_id,
+  i.datum, i.bron_bestand, i.bron_rij
+FROM stg.seveso_inspecties i
+JOIN int.seveso_inspecties s ON s.jaar = i.jaar AND s.conflict
+  AND s.gezamenlijke_inspectie_id = i.gezamenlijke_inspectie_id
+WHERE i.jaar = $jaar
+ORDER BY i.gezamenlijke_inspectie_id, i.partner_code, i.inspectie_id

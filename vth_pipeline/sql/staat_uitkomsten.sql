@@ -1,0 +1,65 @@
+-- Outcome indicators. A (jaar, indicator, gebied) delivered by two partners is a conflict: its
+-- value stays empty and the partners are named. Nationally: the NL row when one partner
+-- delivered it, else the sum over the GM gebieden. The previous year's value of a gemeente
+-- includes the gemeenten merged into it, and is empty unless every one of them was delivered.
+WITH per AS (
+  SELECT jaar, indicator, gebied,
+    string_agg(DISTINCT partner_code, ', ' ORDER BY partner_code) AS geleverd_door,
+    count(DISTINCT partner_code) AS n_partners,
+    CASE WHEN count(DISTINCT partner_code) = 1 THEN max(waarde) END AS waarde
+  FROM stg.uitkomsten WHERE jaar IN ($jaar, $jaar - 1)
+  GROUP BY ALL
+), nat AS (
+  SELECT jaar, indicator, 'NL' AS gebied,
+    coalesce(max(waarde) FILTER (WHERE gebied = 'NL'),
+             sum(waarde) FILTER (WHERE gebied LIKE 'GM%')) AS waarde,
+    sum(waarde) FILTER (WHERE gebied LIKE 'GM%') AS som_gemeenten,
+    CASE WHEN count(waarde) FILTER (WHERE gebied = 'NL') > 0 THEN max(geleverd_door)
+      FILTER (WHERE gebied = 'NL') ELSE 'som van de gemeenten' END AS geleverd_door,
+    count(*) FILTER (WHERE gebied = 'NL' AND n_partners > 1) AS n_conflict,
+    count(*) FILTER (WHERE gebied LIKE 'GM%' AND n_partners > 1) AS n_gm_conflict
+  FROM per GROUP BY jaar, indicator
+), vals AS (
+  SELECT jaar, indicator, gebied, waarde, geleverd_door,
+    CASE WHEN n_partners > 1 THEN 'conflict: door meer dan één partner geleverd; niet gebruikt'
+    END AS opmerking
+  FROM per WHERE gebied <> 'NL'
+  UNION ALL
+  SELECT jaar, indicator, gebied, waarde, geleverd_door,
+    concat_ws('; ',
+      CASE WHEN n_conflict > 0 THEN 'NL door meer dan één partner geleverd; som gebruikt' END,
+      CASE WHEN n_gm_conflict > 0 AND geleverd_door = 'som van de gemeenten'
+        THEN n_gm_conflict::VARCHAR || ' gemeente(n) met een conflict niet in de som' END,
+      CASE WHEN geleverd_door <> 'som van de gemeenten' AND som_gemeenten IS NOT NULL
+        AND som_gemeenten <> waarde THEN 'som van de gemeenten: ' || som_gemeenten::VARCHAR END
+    ) AS opmerking
+  FROM nat
+), chain AS (
+  -- every gemeente with itself and the gemeenten that were merged into it
+  WITH RECURSIVE ch(bron, doel) AS (
+    SELECT gm_code, gm_code FROM ref.gemeenten
+    UNION ALL
+    SELECT ch.bron, g.opvolger FROM ch JOIN ref.gemeenten g ON g.gm_code = ch.doel
+    WHERE g.opvolger IS NOT NULL
+  ) SELECT DISTINCT bron, doel FROM ch
+), prev_expected AS (
+  SELECT c.doel AS gebied, c.bron FROM chain c JOIN ref.gemeenten g ON g.gm_code = c.bron
+  WHERE coalesce(g.geldig_van, DATE '1900-01-01') <= make_date($jaar - 1, 12, 31)
+    AND coalesce(g.geldig_tot, DATE '9999-12-31') >= make_date($jaar - 1, 1, 1)
+), prev AS (
+  SELECT cur.indicator, cur.gebied,
+    CASE WHEN cur.gebied NOT LIKE 'GM%' THEN max(p.waarde) FILTER (WHERE p.gebied = cur.gebied)
+         WHEN count(e.bron) > 0 AND count(e.bron) = count(p.waarde) THEN sum(p.waarde)
+    END AS waarde_vorig_jaar
+  FROM (SELECT DISTINCT indicator, gebied FROM vals WHERE jaar = $jaar) cur
+  LEFT JOIN prev_expected e ON e.gebied = cur.gebied
+  LEFT JOIN vals p ON p.jaar = $jaar - 1 AND p.indicator = cur.indicator
+    AND p.gebied = coalesce(e.bron, cur.gebied)
+  GROUP BY cur.indicator, cur.gebied
+)
+SELECT $jaar::INTEGER AS jaar, v.indicator, v.gebied, v.waarde, prev.waarde_vorig_jaar,
+  pct(v.waarde - prev.waarde_vorig_jaar, prev.waarde_vorig_jaar) AS verschil_pct,
+  v.geleverd_door, nullif(v.opmerking, '') AS opmerking
+FROM vals v LEFT JOIN prev USING (indicator, gebied)
+WHERE v.jaar = $jaar
+ORDER BY v.indicator, v.gebied = 'NL', v.gebied

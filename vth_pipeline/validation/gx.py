@@ -1,0 +1,162 @@
+"""The Great Expectations adapter: one GX runtime per process, and its results made plain.
+
+GX is imported lazily, once per process (it costs 3.5-5.7 s), with analytics off, no progress
+bars and an ephemeral context that builds no Data Docs (so nothing is written to a temporary
+folder and nothing is fetched from the network). Frames come from DuckDB as Arrow and are
+converted to pandas (DECIMAL -> float64, DATE -> datetime64); GX's pandas engine judges them.
+GX's SQL route cannot be used: against DuckDB every metric fails (GX issues 10738, 11579).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from vth_pipeline.validation.results import SAMPLE_SIZE, Uitkomst, as_text, plain
+
+
+class GxRuntime:
+    """The one GX runtime of this process: an ephemeral context and a pandas datasource."""
+
+    _instance: GxRuntime | None = None
+    _lock = threading.Lock()
+
+    def __init__(self) -> None:
+        os.environ["GX_ANALYTICS_ENABLED"] = "false"
+        t0 = time.perf_counter()
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        self.gx = gx
+        self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = ProgressBarsConfig(
+            globally=False, metric_calculations=False
+        )
+        self.datasource = self.context.data_sources.add_pandas("vth_duckdb")
+        self.batch_definition = self.datasource.add_dataframe_asset(
+            "jaar"
+        ).add_batch_definition_whole_dataframe("jaar")
+        self.suites: dict[tuple[str, str], Any] = {}
+        self.import_seconds = time.perf_counter() - t0
+
+    @classmethod
+    def get(cls) -> GxRuntime:
+        with cls._lock:
+            if cls._instance is None:
+                cls._instance = cls()
+            return cls._instance
+
+    def suite(self, key: tuple[str, str], expectations: list[dict]) -> Any:
+        if key not in self.suites:
+            self.suites[key] = self.gx.ExpectationSuite(
+                name=f"{key[0]}.{key[1]}", expectations=copy.deepcopy(expectations)
+            )
+        return self.suites[key]
+
+    def validate(self, frame, suite, parameters: Mapping[str, Any]):
+        with self._lock:
+            batch = self.batch_definition.get_batch(batch_parameters={"dataframe": frame})
+            try:
+                return batch.validate(
+                    suite,
+                    expectation_parameters=dict(parameters),
+                    result_format={
+                        "result_format": "SUMMARY",
+                        "partial_unexpected_count": SAMPLE_SIZE,
+                    },
+                )
+            finally:
+                manager = self.datasource.get_execution_engine().batch_manager
+                manager.reset_batch_cache()
+                manager.batch_data_cache.clear()
+
+
+def gx_import_seconds() -> float:
+    """Import GX now (if not yet) and say how long the import took in this process."""
+    return GxRuntime.get().import_seconds
+
+
+def to_pandas(table):
+    """Arrow to pandas for GX: decimals as float64 (GX compares numbers, and pandas' object
+    Decimals are slow), dates as datetime64. Several times faster than DuckDB's `.df()` on a
+    year of controles (0.15 s against 0.8-1.5 s for 234,000 rows)."""
+    for i, f in enumerate(table.schema):
+        if pa.types.is_decimal(f.type):
+            table = table.set_column(i, f.name, pc.cast(table.column(i), pa.float64()))
+    return table.to_pandas(date_as_object=False)
+
+
+def outcome(
+    index: int, exp: dict[str, Any], toetsen: dict, result, label: Callable | None = None
+) -> Uitkomst:
+    meta = exp.get("meta", {})
+    kwargs = dict(exp.get("kwargs", {}))
+    toets = meta.get("toets", "")
+    out = Uitkomst(
+        volgnummer=index,
+        toets=toets,
+        ernst=toetsen.get(toets, {}).get("ernst", "ERROR"),
+        view=meta.get("view", ""),
+        verwachting=exp["type"],
+        kolom=kwargs.pop("column", None),
+        argumenten=kwargs,
+        toelichting=meta.get("toelichting", ""),
+        geslaagd=False,
+    )
+    if result is None:
+        return out
+    info = plain(result.exception_info) or {}
+    if info.get("raised_exception"):
+        out.fout = str(info.get("exception_message") or "onbekende fout").splitlines()[0][:500]
+        out.waargenomen = "niet uitgevoerd"
+        return out
+    res = result.result or {}
+    out.geslaagd = bool(result.success)
+    out.getoetst = plain(res.get("element_count"))
+    unexpected = plain(res.get("unexpected_count"))
+    if "observed_value" in res and res.get("observed_value") is not None:
+        out.waargenomen = as_text(res["observed_value"])[:500]
+    elif unexpected is not None:
+        base = f" van {out.getoetst}" if out.getoetst is not None else ""
+        out.waargenomen = f"{unexpected}{base} afwijkend"
+    positions = plain(res.get("partial_unexpected_index_list")) or []
+    values = plain(res.get("partial_unexpected_list")) or []
+    if positions:
+        rows = [label(p) if label is not None and isinstance(p, int) else p for p in positions]
+        out.voorbeeld = [
+            f"{as_text(lbl)}: {as_text(v)}" for lbl, v in zip(rows, values, strict=False)
+        ][:SAMPLE_SIZE]
+    else:
+        out.voorbeeld = [f"onverwacht: {as_text(v)}" for v in values][:SAMPLE_SIZE]
+    missing = plain(res.get("partial_missing_list")) or []
+    out.voorbeeld += [f"ontbreekt: {as_text(v)}" for v in missing][
+        : SAMPLE_SIZE - len(out.voorbeeld)
+    ]
+    if not out.geslaagd:
+        count = unexpected
+        if count is None and (values or missing):
+            count = len(values) + len(missing)
+        out.afwijkend = count
+        if not out.waargenomen:
+            out.waargenomen = "; ".join(out.voorbeeld[:3]) or "mislukt"
+    else:
+        out.afwijkend = unexpected
+    return out
+
+
+def parameter_names(value: Any) -> set[str]:
+    """The `$PARAMETER` names used anywhere in (a list of) expectations."""
+    if isinstance(value, dict):
+        if "$PARAMETER" in value:
+            return {value["$PARAMETER"]}
+        return set().union(*(parameter_names(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(parameter_names(v) for v in value))
+    return set()
