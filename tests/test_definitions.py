@@ -1,4 +1,4 @@
-"""The code location as `dagster dev` loads it, and its equivalence with `vth build`."""
+"""The code location as `dg dev` loads it, and its equivalence with `vth build`."""
 
 from __future__ import annotations
 
@@ -100,7 +100,7 @@ def test_a_partition_materialised_like_the_ui_equals_vth_build(tmp_path, monkeyp
         )
         == 0
     )
-    # 2. the definitions `dagster dev` loads (paths from the environment), whole-year job
+    # 2. the definitions `dg dev` loads (paths from the environment), whole-year job
     monkeypatch.setenv("VTH_RAW_DIR", str(raw))
     monkeypatch.setenv("VTH_OUT_DIR", str(tmp_path / "out_ui"))
     monkeypatch.setenv("VTH_WAREHOUSE", str(tmp_path / "ui.duckdb"))

@@ -1,6 +1,6 @@
 """`vth`: the command line of the pipeline, a thin face over the Dagster definitions.
 
-`vth build` materialises the same assets as `dagster dev` does, stage by stage and year by
+`vth build` materialises the same assets as `dg dev` does, stage by stage and year by
 year, and computes nothing itself.
 """
 

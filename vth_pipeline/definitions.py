@@ -31,7 +31,7 @@ __all__ = ["STAGES", "ALL_ASSETS", "YEARLY_ASSETS", "defs", "make_definitions"]
 def make_definitions(
     settings: VthSettings | None = None, warehouse: DuckDBResource | None = None
 ) -> Definitions:
-    """The definitions with the given paths; `dagster dev` uses the environment's."""
+    """The definitions with the given paths; `dg dev` uses the environment's."""
     return Definitions(
         assets=ALL_ASSETS,
         jobs=[reference_job, year_job, *stage_jobs, overview_job],

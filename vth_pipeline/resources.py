@@ -1,7 +1,7 @@
 """Resources, configured in one place: where the files are and where the warehouse lives.
 
 Every setting can come from an environment variable, read through Dagster's `EnvVar` so the UI
-shows which variable a value came from (deployments, `dagster dev`), or from the CLI, which
+shows which variable a value came from (deployments, `dg dev`), or from the CLI, which
 builds the same definitions with its own paths. Nothing here touches the file system: importing
 the code location creates no folder; the folders are made when a run writes into them.
 """
