@@ -32,7 +32,7 @@ stage_jobs = [
         selection=AssetSelection.groups(stage),
         partitions_def=yearly,
         tags=WRITER_TAGS,
-    description=f"The '{stage}' stage of one reporting year.",
+        description=f"The '{stage}' stage of one reporting year.",
     )
     for stage in STAGES
 ]

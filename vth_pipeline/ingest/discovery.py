@@ -83,8 +83,10 @@ def buildable_years(raw_dir: Path) -> tuple[list[int], list[tuple[str, str]]]:
     years, skipped = year_folders(raw_dir)
     for year in (y for y in years if y not in closed):
         skipped.append(
-            (str(year), f"verslagjaar {year} is nog niet afgesloten; bouwen kan vanaf 1 januari "
-             f"{year + 1}")
+            (
+                str(year),
+                f"verslagjaar {year} is nog niet afgesloten; bouwen kan vanaf 1 januari {year + 1}",
+            )
         )
     return [y for y in years if y in closed], skipped
 
