@@ -9,7 +9,7 @@ from dagster_duckdb import DuckDBResource
 from vth_pipeline.defs.reference import REF_KEYS
 from vth_pipeline.ingest.discovery import Partner, archive, discover
 from vth_pipeline.partitions import year_of, yearly
-from vth_pipeline.resources import VthSettings
+from vth_pipeline.resources import WAREHOUSE_POOL, VthSettings
 from vth_pipeline.warehouse import replace_partition, session
 
 
@@ -22,6 +22,7 @@ def load_partners(conn) -> dict[str, Partner]:
 
 @asset(
     group_name="leveringen",
+    pool=WAREHOUSE_POOL,
     partitions_def=yearly,
     deps=REF_KEYS,
     kinds={"duckdb"},

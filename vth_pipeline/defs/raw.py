@@ -12,7 +12,7 @@ from dagster_duckdb import DuckDBResource
 from vth_pipeline.contract.columns import FILE_KINDS, FileKind
 from vth_pipeline.ingest.raw import load_raw
 from vth_pipeline.partitions import year_of, yearly
-from vth_pipeline.resources import VthSettings
+from vth_pipeline.resources import WAREHOUSE_POOL, VthSettings
 from vth_pipeline.warehouse import session
 
 
@@ -20,6 +20,7 @@ def _raw_asset(kind: FileKind) -> AssetsDefinition:
     @asset(
         name=f"raw_{kind.name}",
         group_name="raw",
+        pool=WAREHOUSE_POOL,
         partitions_def=yearly,
         deps=["meta_leveringen"],
         kinds={"duckdb", "polars"},

@@ -12,7 +12,7 @@ from dagster_duckdb import DuckDBResource
 from vth_pipeline.ingest.archive import archive_reference
 from vth_pipeline.ingest.discovery import sha256_of
 from vth_pipeline.ingest.reference import REFERENCE_TABLES, load_reference, record_reference
-from vth_pipeline.resources import VthSettings
+from vth_pipeline.resources import WAREHOUSE_POOL, VthSettings
 from vth_pipeline.warehouse import session
 
 
@@ -20,6 +20,7 @@ def _reference_asset(name: str) -> AssetsDefinition:
     @asset(
         name=f"ref_{name}",
         group_name="reference",
+        pool=WAREHOUSE_POOL,
         description=f"`data/reference/{name}.csv` in schema `ref`.",
         kinds={"duckdb"},
     )
