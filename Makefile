@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	bash scripts/install-browser.sh
+	bash scripts/install-postgres.sh
 	touch $(STAMP)
 
 install: $(STAMP) ## Create .venv and install the pinned dependencies
@@ -32,8 +33,8 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-dev: install ## The Dagster UI on http://localhost:3000
-	$(BIN)/dagster dev -w workspace.yaml
+dev: install ## The Dagster UI on http://localhost:3000 (Dagster 1.13's `dg dev`)
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dg dev
 
 sample-data: install ## Regenerate the committed sample deliveries
 	$(BIN)/vth sample-data --out $(RAW) --years 2021 2022 2023 2024 --scale 0.05

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +19,12 @@ from vth_pipeline.resources import VthSettings
 from vth_pipeline.runner import Runner
 
 ROOT = Path(__file__).resolve().parents[1]
-os.environ.pop("DAGSTER_HOME", None)  # tests use ephemeral instances, not the dev one
+# Tests never write the developer's instance: `vth build` in a test records its runs in a
+# throwaway DAGSTER_HOME with the project's instance settings; other runs are ephemeral.
+TEST_DAGSTER_HOME = Path(tempfile.mkdtemp(prefix="vth-dagster-home-"))
+shutil.copy(ROOT / ".dagster_home" / "dagster.yaml", TEST_DAGSTER_HOME / "dagster.yaml")
+os.environ["DAGSTER_HOME"] = str(TEST_DAGSTER_HOME)
+atexit.register(shutil.rmtree, TEST_DAGSTER_HOME, ignore_errors=True)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The code location as `dagster dev` loads it, and its equivalence with `vth build`."""
+"""The code location as `dg dev` loads it, and its equivalence with `vth build`."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import importlib
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 from dagster import DagsterInstance
@@ -25,18 +26,24 @@ STAAT = (
 )
 
 
-def test_workspace_loads_and_validates():
-    env = {**os.environ, "DAGSTER_HOME": str(ROOT / ".dagster_home")}
+def test_definitions_load_and_validate_with_dg_check_defs():
+    """Dagster 1.13's validation command, without deprecation warnings (instance: the tests')."""
+    dg = Path(sys.executable).parent / "dg"
+    env = {**os.environ, "PATH": f"{dg.parent}{os.pathsep}{os.environ['PATH']}"}
     done = subprocess.run(
-        [sys.executable, "-m", "dagster", "definitions", "validate", "-w", "workspace.yaml"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
+        [str(dg), "check", "defs"], cwd=ROOT, capture_output=True, text=True, env=env, timeout=300
     )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert "Validation successful" in done.stderr + done.stdout
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output[-2000:]
+    assert "All definitions loaded successfully" in output
+    assert "deprecat" not in output.lower(), output[-2000:]
+
+
+def test_the_ui_shows_a_schedule_and_two_sensors():
+    from vth_pipeline.definitions import defs
+
+    assert [s.name for s in defs.schedules] == ["jaarlijkse_eindbouw"]
+    assert sorted(s.name for s in defs.sensors) == ["leveringen_sensor", "melding_bij_mislukte_run"]
 
 
 def test_every_yearly_asset_is_partitioned_by_year_and_grouped_by_stage():
@@ -93,7 +100,7 @@ def test_a_partition_materialised_like_the_ui_equals_vth_build(tmp_path, monkeyp
         )
         == 0
     )
-    # 2. the definitions `dagster dev` loads (paths from the environment), whole-year job
+    # 2. the definitions `dg dev` loads (paths from the environment), whole-year job
     monkeypatch.setenv("VTH_RAW_DIR", str(raw))
     monkeypatch.setenv("VTH_OUT_DIR", str(tmp_path / "out_ui"))
     monkeypatch.setenv("VTH_WAREHOUSE", str(tmp_path / "ui.duckdb"))

@@ -1,6 +1,6 @@
 """`vth`: the command line of the pipeline, a thin face over the Dagster definitions.
 
-`vth build` materialises the same assets as `dagster dev` does, stage by stage and year by
+`vth build` materialises the same assets as `dg dev` does, stage by stage and year by
 year, and computes nothing itself.
 """
 
@@ -24,16 +24,22 @@ def _quiet_dagster() -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     from dagster_duckdb import DuckDBResource
 
-    from vth_pipeline.ingest.discovery import year_folders
+    from vth_pipeline.ingest.discovery import buildable_years
     from vth_pipeline.partitions import yearly
-    from vth_pipeline.resources import settings_from_env, warehouse_from_env
-    from vth_pipeline.runner import Runner, instance_from_env
+    from vth_pipeline.resources import (
+        DEFAULT_WAREHOUSE,
+        WAREHOUSE_ENV,
+        settings_from_env,
+        warehouse_from_env,
+    )
+    from vth_pipeline.runner import Runner, build_tags, instance_from_env, release_dead_builds
     from vth_pipeline.summary import build_summary
+    from vth_pipeline.warehouse import WarehouseLocked, open_writer
 
     raw = Path(args.raw_dir)
-    found, ignored = year_folders(raw)
-    for name, reason in ignored:
-        print(f"let op: {raw / name}: {reason}")
+    found, skipped = buildable_years(raw)
+    for name, reason in skipped:
+        print(f"overgeslagen: {raw / name}: {reason}")
     years = sorted(set(args.year or found))
     if not years:
         print(f"fout: geen verslagjaren gevonden onder {raw}", file=sys.stderr)
@@ -47,13 +53,22 @@ def cmd_build(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    warehouse: DuckDBResource = warehouse_from_env(args.warehouse)
+    database = args.warehouse or os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE
+    warehouse: DuckDBResource = warehouse_from_env(database)
     settings = settings_from_env(raw_dir=str(raw), out_dir=args.out)
     if args.max_file_bytes:
         settings = settings.model_copy(update={"max_file_bytes": args.max_file_bytes})
     _quiet_dagster()
     started = time.monotonic()
-    runner = Runner(settings, warehouse, instance_from_env())
+    try:  # a lock held by another process: say so at once, not once per asset
+        open_writer(database).close()
+    except WarehouseLocked as e:
+        print(f"fout: {e}", file=sys.stderr)
+        return 1
+    instance = instance_from_env()
+    for run_id in release_dead_builds(instance):
+        print(f"let op: run {run_id} van een afgebroken build als mislukt gemarkeerd")
+    runner = Runner(settings, warehouse, instance, build_tags(settings))
 
     def on_stage(job: str, year: int | None) -> None:
         if job == "stap_leveringen":
@@ -68,6 +83,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     print(f"Staat van VTH: {len(years)} verslagja(a)r(en) uit {raw} -> {args.out}")
     print(f"warehouse: {warehouse.database}")
+    print(
+        f"Dagster-instance: {instance.root_directory} (runs met tag vth/build_id="
+        f"{runner.tags['vth/build_id']})"
+    )
     results = runner.build(years, on_stage=on_stage, on_done=on_done)
     failed = sorted({r.year for r in results if not r.success and r.year is not None})
     if any(not r.success and r.year is None for r in results):

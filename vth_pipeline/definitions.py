@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
+from dagster import Definitions, in_process_executor
 from dagster_duckdb import DuckDBResource
 
+from vth_pipeline.defs.automation import automation
 from vth_pipeline.defs.herkomst import staat_herkomst
+from vth_pipeline.defs.jobs import STAGES, overview_job, reference_job, stage_jobs, year_job
 from vth_pipeline.defs.leveringen import meta_leveringen
 from vth_pipeline.defs.publicatie import publicatie_assets, publicatie_overzicht
 from vth_pipeline.defs.raw import raw_assets
@@ -13,7 +15,6 @@ from vth_pipeline.defs.reference import reference_assets
 from vth_pipeline.defs.seveso import seveso_assets
 from vth_pipeline.defs.staat import staat_assets
 from vth_pipeline.defs.stg import stg_assets
-from vth_pipeline.partitions import yearly
 from vth_pipeline.resources import VthSettings, settings_from_env, warehouse_from_env
 
 YEARLY_ASSETS = [
@@ -26,44 +27,18 @@ YEARLY_ASSETS = [
     *publicatie_assets,
 ]
 ALL_ASSETS = [*reference_assets, *YEARLY_ASSETS, publicatie_overzicht]
-
-# The stages of one reporting year, in the order the data flows (asset groups).
-STAGES = ("leveringen", "raw", "stg", "int", "staat", "publicatie")
-
-reference_job = define_asset_job(
-    "referentiedata",
-    selection=AssetSelection.groups("reference"),
-    description="Loads the code lists and registers of data/reference.",
-)
-year_job = define_asset_job(
-    "staat_van_vth_jaar",
-    selection=AssetSelection.assets(*YEARLY_ASSETS),
-    partitions_def=yearly,
-    description="Builds one reporting year, from the delivery files to the publication.",
-)
-stage_jobs = [
-    define_asset_job(
-        f"stap_{stage}",
-        selection=AssetSelection.groups(stage),
-        partitions_def=yearly,
-        description=f"The '{stage}' stage of one reporting year.",
-    )
-    for stage in STAGES
-]
-overview_job = define_asset_job(
-    "overzicht",
-    selection=AssetSelection.assets(publicatie_overzicht),
-    description="Writes the overview page that links every published year.",
-)
+__all__ = ["STAGES", "ALL_ASSETS", "YEARLY_ASSETS", "defs", "make_definitions"]
 
 
 def make_definitions(
     settings: VthSettings | None = None, warehouse: DuckDBResource | None = None
 ) -> Definitions:
-    """The definitions with the given paths; `dagster dev` uses the environment's."""
+    """The definitions with the given paths; `dg dev` uses the environment's."""
     return Definitions(
         assets=ALL_ASSETS,
         jobs=[reference_job, year_job, *stage_jobs, overview_job],
+        sensors=automation["sensors"],
+        schedules=automation["schedules"],
         resources={
             "vth": settings or settings_from_env(),
             "duckdb": warehouse or warehouse_from_env(),

@@ -1,7 +1,9 @@
 """Resources, configured in one place: where the files are and where the warehouse lives.
 
-Every path can be set by an environment variable (for `dagster dev` and deployments) or by
-the CLI, which builds the same definitions with its own paths.
+Every setting can come from an environment variable, read through Dagster's `EnvVar` so the UI
+shows which variable a value came from (deployments, `dg dev`), or from the CLI, which
+builds the same definitions with its own paths. Nothing here touches the file system: importing
+the code location creates no folder; the folders are made when a run writes into them.
 """
 
 from __future__ import annotations
@@ -9,11 +11,28 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, EnvVar
 from dagster_duckdb import DuckDBResource
 
 DEFAULT_WAREHOUSE = "data/warehouse/vth.duckdb"
 DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024
+
+# The one Dagster concurrency pool of every asset that opens the warehouse for writing; its
+# limit (1) is set in the instance configuration (.dagster_home/ and deploy/dagster.yaml).
+WAREHOUSE_POOL = "vth_warehouse"
+
+# Setting -> environment variable. One table for the resources, the docs and the tests.
+SETTINGS_ENV = {
+    "raw_dir": "VTH_RAW_DIR",
+    "reference_dir": "VTH_REFERENCE_DIR",
+    "out_dir": "VTH_OUT_DIR",
+    "archive_dir": "VTH_ARCHIVE_DIR",
+    "assets_dir": "VTH_ASSETS_DIR",
+    "max_file_bytes": "VTH_MAX_FILE_BYTES",
+    "alert_webhook": "VTH_ALERT_WEBHOOK",
+    "transient_retries": "VTH_TRANSIENT_RETRIES",
+}
+WAREHOUSE_ENV = "VTH_WAREHOUSE"
 
 
 class VthSettings(ConfigurableResource):
@@ -25,6 +44,10 @@ class VthSettings(ConfigurableResource):
     archive_dir: str = "data/warehouse/archief"
     assets_dir: str = "assets"
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    alert_webhook: str = ""
+    # Retries of a step that met a transient failure (warehouse lock, browser start); 0 in
+    # development so a collision is reported at once, set in the production configuration.
+    transient_retries: int = 0
 
     @property
     def raw(self) -> Path:
@@ -39,25 +62,35 @@ class VthSettings(ConfigurableResource):
         return Path(self.out_dir)
 
 
+def _env_or_default(name: str):
+    """`EnvVar(name)` when the variable is set (resolved by Dagster at run time), else None."""
+    if not os.environ.get(name):
+        return None
+    return (
+        EnvVar.int(name)
+        if name in ("VTH_MAX_FILE_BYTES", "VTH_TRANSIENT_RETRIES")
+        else EnvVar(name)
+    )
+
+
 def settings_from_env(**overrides) -> VthSettings:
-    env = {
-        "raw_dir": os.environ.get("VTH_RAW_DIR"),
-        "reference_dir": os.environ.get("VTH_REFERENCE_DIR"),
-        "out_dir": os.environ.get("VTH_OUT_DIR"),
-        "archive_dir": os.environ.get("VTH_ARCHIVE_DIR"),
-        "assets_dir": os.environ.get("VTH_ASSETS_DIR"),
-        "max_file_bytes": os.environ.get("VTH_MAX_FILE_BYTES"),
-    }
-    values = {k: v for k, v in env.items() if v} | {k: v for k, v in overrides.items() if v}
-    if "max_file_bytes" in values:
-        values["max_file_bytes"] = int(values["max_file_bytes"])
-    return VthSettings(**values)
+    """Settings from the environment (as `EnvVar`), overridden by explicit values (the CLI)."""
+    values = {key: _env_or_default(name) for key, name in SETTINGS_ENV.items()}
+    values |= {k: v for k, v in overrides.items() if v}
+    return VthSettings(**{k: v for k, v in values.items() if v is not None})
 
 
 def warehouse_from_env(path: str | None = None) -> DuckDBResource:
-    database = path or os.environ.get("VTH_WAREHOUSE") or DEFAULT_WAREHOUSE
-    Path(database).parent.mkdir(parents=True, exist_ok=True)
-    return DuckDBResource(database=database)
+    """The warehouse at `path`, else VTH_WAREHOUSE (as `EnvVar`), else the default file.
+
+    Every asset connects through `warehouse.session`, which fails within seconds on a lock
+    held by another process (dagster-duckdb's own connect retries for minutes).
+    """
+    if path:
+        return DuckDBResource(database=path)
+    if os.environ.get(WAREHOUSE_ENV):
+        return DuckDBResource(database=EnvVar(WAREHOUSE_ENV))
+    return DuckDBResource(database=DEFAULT_WAREHOUSE)
 
 
 def project_root() -> Path:

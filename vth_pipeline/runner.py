@@ -18,7 +18,8 @@ from dagster_duckdb import DuckDBResource
 
 from vth_pipeline.definitions import STAGES, make_definitions
 from vth_pipeline.defs.factory import VALIDATION_SECONDS
-from vth_pipeline.resources import VthSettings, assets_dir, reference_dir
+from vth_pipeline.publish.manifest import git_state
+from vth_pipeline.resources import VthSettings, assets_dir, project_root, reference_dir
 from vth_pipeline.validation import failed_check_messages
 
 # Progress and the reason of a failure are printed by the callers; Dagster's own event log
@@ -37,12 +38,64 @@ class StageResult:
 
 
 def instance_from_env() -> DagsterInstance:
-    """The persistent instance of DAGSTER_HOME when set (so `dagster dev` shows the runs)."""
-    home = os.environ.get("DAGSTER_HOME")
-    if home:
-        Path(home).mkdir(parents=True, exist_ok=True)
-        return DagsterInstance.get()
-    return DagsterInstance.ephemeral()
+    """The instance of DAGSTER_HOME, else the project's `.dagster_home` (so the UI shows runs)."""
+    home = Path(os.environ.get("DAGSTER_HOME") or project_root() / ".dagster_home")
+    home.mkdir(parents=True, exist_ok=True)
+    return DagsterInstance.from_config(str(home.resolve()))
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def release_dead_builds(instance: DagsterInstance) -> list[str]:
+    """Mark runs of earlier `vth build`s whose process is gone (killed) as failed and free
+    their pool slots; otherwise a killed build would hold the warehouse pool forever.
+
+    A deployment has the daemon's run monitoring for this; `vth build` runs in its own process
+    on this machine, and its runs say which (the pid of their start event).
+    """
+    from dagster import DagsterEventType, DagsterRunStatus, RunsFilter
+
+    released = []
+    active = RunsFilter(statuses=[DagsterRunStatus.STARTED, DagsterRunStatus.STARTING])
+    for run in instance.get_runs(active):
+        if "vth/build_id" not in run.tags:
+            continue
+        starts = instance.all_logs(run.run_id, of_type=DagsterEventType.RUN_START)
+        pid = starts[0].dagster_event.pid if starts and starts[0].dagster_event else None
+        if _alive(pid):
+            continue
+        instance.report_run_failed(run, f"het proces van vth build ({pid}) bestaat niet meer")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        released.append(run.run_id)
+    return released
+
+
+def git_commit() -> str:
+    """The commit of the code that runs (for the run's tags), or 'onbekend' outside git."""
+    commit, _ = git_state(project_root())
+    return commit or "onbekend"
+
+
+def build_tags(settings: VthSettings) -> dict[str, str]:
+    """Tags of every run of one `vth build`: the UI shows which build, code and folders."""
+    import uuid
+
+    return {
+        "vth/build_id": uuid.uuid4().hex[:12],
+        "vth/git_commit": git_commit(),
+        "vth/raw_dir": str(Path(settings.raw_dir).resolve()),
+        "vth/out_dir": str(Path(settings.out_dir).resolve()),
+    }
 
 
 def failure_message(result) -> str:
@@ -81,9 +134,16 @@ def validation_seconds(result) -> float:
 class Runner:
     """The definitions with one set of paths, and the runs made with them."""
 
-    def __init__(self, settings: VthSettings, warehouse: DuckDBResource, instance=None) -> None:
+    def __init__(
+        self,
+        settings: VthSettings,
+        warehouse: DuckDBResource,
+        instance: DagsterInstance | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> None:
         self.defs = make_definitions(settings, warehouse)
         self.instance = instance or DagsterInstance.ephemeral()
+        self.tags = tags or {}
 
     def run(self, job: str, year: int | None = None) -> StageResult:
         t0 = time.monotonic()
@@ -92,6 +152,7 @@ class Runner:
             partition_key=None if year is None else str(year),
             raise_on_error=False,
             run_config=QUIET,
+            tags=self.tags,
         )
         error = None if result.success else failure_message(result)
         return StageResult(

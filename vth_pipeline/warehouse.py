@@ -7,6 +7,8 @@ rebuilding a year is idempotent and other years are untouched.
 from __future__ import annotations
 
 import contextlib
+import os
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -152,11 +154,70 @@ def _align_columns(
         )
 
 
+class WarehouseLocked(RuntimeError):
+    """Another process holds the warehouse file; the message says who and what to do (Dutch)."""
+
+
+LOCK_WAIT_SECONDS = 3.0
+RETRY_SECONDS = 60
+
+
+def lock_message(database: str, error: str) -> str:
+    """DuckDB names the program and PID holding the lock; say it in Dutch with what to do."""
+    holder = re.search(r"held in (.+?) \(PID (\d+)\)(?: by user (\S+))?", error)
+    who = (
+        f"proces {holder[2]} ({holder[1]}{', gebruiker ' + holder[3] if holder[3] else ''})"
+        if holder
+        else "een ander proces"
+    )
+    return (
+        f"Het warehouse {database} is in gebruik door {who}. Er kan maar één proces tegelijk "
+        "in schrijven. Sluit die sessie (bijvoorbeeld een open DuckDB-sessie of notebook) of "
+        "wacht tot die run klaar is, en start deze run daarna opnieuw."
+    )
+
+
+def open_writer(
+    database: str, config: Mapping[str, Any] | None = None, wait: float = LOCK_WAIT_SECONDS
+) -> duckdb.DuckDBPyConnection:
+    """A writing connection; a lock held by another process fails after `wait` seconds.
+
+    dagster-duckdb retries for minutes; runs of this pipeline never meet each other (one
+    concurrency pool), so a lock means a process outside Dagster, and waiting does not help.
+    """
+    import time
+
+    if database != ":memory:":  # a missing folder is no lock
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return duckdb.connect(database, read_only=False, config=dict(config or {}))
+        except duckdb.IOException as e:
+            if "lock" not in str(e).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseLocked(lock_message(database, str(e))) from e
+            time.sleep(0.5)
+
+
 @contextlib.contextmanager
 def session(resource) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A prepared connection from the Dagster DuckDB resource."""
-    # dagster-duckdb retries a failing connect for minutes; a missing folder is no lock.
-    if resource.database != ":memory:":
-        Path(resource.database).parent.mkdir(parents=True, exist_ok=True)
-    with resource.get_connection() as conn:
+    """A prepared writing connection to the warehouse of the Dagster DuckDB resource.
+
+    A lock is transient: with VTH_TRANSIENT_RETRIES (production) Dagster retries the step
+    later; bad data never gets here, so it is never retried.
+    """
+    try:
+        conn = open_writer(resource.database, resource.connection_config)
+    except WarehouseLocked as e:
+        retries = int(os.environ.get("VTH_TRANSIENT_RETRIES") or 0)
+        if not retries:
+            raise
+        from dagster import RetryRequested
+
+        raise RetryRequested(max_retries=retries, seconds_to_wait=RETRY_SECONDS) from e
+    try:
         yield prepare(conn)
+    finally:
+        conn.close()

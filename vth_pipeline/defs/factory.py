@@ -26,6 +26,7 @@ from dagster import (
 from dagster_duckdb import DuckDBResource
 
 from vth_pipeline.partitions import year_of, yearly
+from vth_pipeline.resources import WAREHOUSE_POOL
 from vth_pipeline.sql import load_sql, sql_version
 from vth_pipeline.validation import check_specs_for, run_checks
 from vth_pipeline.validation.suites import expectations_dir
@@ -105,6 +106,7 @@ def sql_asset(
     @asset(
         name=name,
         group_name=group,
+        pool=WAREHOUSE_POOL,
         partitions_def=yearly,
         deps=list(deps),
         kinds={"duckdb"},

@@ -14,7 +14,7 @@ from vth_pipeline.ingest import archive as archive_module
 from vth_pipeline.ingest import discovery
 from vth_pipeline.ingest.discovery import Partner, archive, discover
 from vth_pipeline.partitions import year_of, yearly
-from vth_pipeline.resources import VthSettings
+from vth_pipeline.resources import WAREHOUSE_POOL, VthSettings
 from vth_pipeline.warehouse import replace_partition, session
 
 
@@ -27,6 +27,7 @@ def load_partners(conn) -> dict[str, Partner]:
 
 @asset(
     group_name="leveringen",
+    pool=WAREHOUSE_POOL,
     partitions_def=yearly,
     deps=REF_KEYS,
     kinds={"duckdb"},

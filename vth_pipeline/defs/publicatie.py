@@ -5,6 +5,11 @@ a year whose data failed a blocking toets (staat.validatie) is not published. Th
 assets are separate so that a change of template re-renders the report without
 rendering the images again: figuren writes `figuren.json` (the charts as plotly JSON), which the
 report reads back.
+
+Atomic publication: the yearly assets write into a staging folder `<out>/.bouw/<jaar>`
+(publicatie_tabellen starts it afresh from the published year), and publicatie_manifest, the
+last step, swaps it in for `<out>/<jaar>` in one rename (`publish.swap`). A build killed
+halfway leaves the previous publication of that year complete.
 """
 
 import datetime as dt
@@ -12,6 +17,7 @@ import json
 import os
 import platform
 import shutil
+import time
 from pathlib import Path
 
 import plotly.io as pio
@@ -23,6 +29,7 @@ from dagster import (
     DagsterInstance,
     MaterializeResult,
     MetadataValue,
+    RetryRequested,
     asset,
 )
 from dagster_duckdb import DuckDBResource
@@ -48,7 +55,12 @@ from vth_pipeline.publish import (
 )
 from vth_pipeline.publish.charts import Chart, build_charts, load_theme
 from vth_pipeline.publish.data import load_publication_data
-from vth_pipeline.publish.images import find_browser, image_server, write_static_images
+from vth_pipeline.publish.images import (
+    BrowserStartError,
+    find_browser,
+    image_server,
+    write_static_images,
+)
 from vth_pipeline.publish.manifest import BOUWLOG, MANIFEST, build_manifest, write_json
 from vth_pipeline.publish.report import (
     OVERVIEW_FIGURES,
@@ -57,8 +69,9 @@ from vth_pipeline.publish.report import (
     render_overview,
     render_report,
 )
+from vth_pipeline.publish.swap import current_staging, fresh_staging, swap_and_tidy
 from vth_pipeline.publish.tables import write_tables
-from vth_pipeline.resources import VthSettings, assets_dir, project_root
+from vth_pipeline.resources import WAREHOUSE_POOL, VthSettings, assets_dir, project_root
 from vth_pipeline.sql import sql_version
 from vth_pipeline.validation import assert_publishable, write_validation_report
 from vth_pipeline.warehouse import session, table_exists
@@ -97,11 +110,25 @@ OVERVIEW_VERSION = code_version(report, ASSETS / "overview.html.j2", ASSETS / "s
 
 
 def year_folder(vth: VthSettings, year: int) -> Path:
+    """The published year (what readers see)."""
     return vth.out / str(year)
+
+
+def staging(vth: VthSettings, year: int) -> Path:
+    """Where the yearly assets write until publicatie_manifest swaps the year in."""
+    return current_staging(vth.out, year)
+
+
+def test_pause(step: str) -> None:
+    """Test hook: VTH_TEST_PAUZE_PUBLICATIE=<step>:<seconds> sleeps there (kill tests)."""
+    hook = os.environ.get("VTH_TEST_PAUZE_PUBLICATIE", "")
+    if hook.startswith(f"{step}:"):
+        time.sleep(float(hook.split(":", 1)[1]))
 
 
 @asset(
     group_name="publicatie",
+    pool=WAREHOUSE_POOL,
     partitions_def=yearly,
     deps=STAAT_KEYS,
     kinds={"csv", "parquet", "excel"},
@@ -112,9 +139,9 @@ def publicatie_tabellen(
     context: AssetExecutionContext, duckdb: DuckDBResource, vth: VthSettings
 ) -> MaterializeResult:
     year = year_of(context)
-    folder = year_folder(vth, year) / "tabellen"
     with session(duckdb) as conn:
         assert_publishable(conn, year)  # no publication on data that failed a blocking toets
+        folder = fresh_staging(vth.out, year) / "tabellen"
         counts = write_tables(conn, year, folder)
     return MaterializeResult(metadata={"folder": MetadataValue.path(str(folder)), **counts})
 
@@ -144,8 +171,10 @@ def write_charts(charts: list[Chart], folder: Path, assets_dir: Path, year: int)
 
 @asset(
     group_name="publicatie",
+    pool=WAREHOUSE_POOL,
     partitions_def=yearly,
-    deps=STAAT_KEYS,
+    # after the tables: publicatie_tabellen starts the year's staging folder afresh
+    deps=[*STAAT_KEYS, "publicatie_tabellen"],
     kinds={"plotly"},
     description="<out>/<jaar>/figuren/: every chart as interactive HTML, PNG and SVG, plus "
     "figuren.json. Needs a Chromium for the static images (BROWSER_PATH or chromium on PATH).",
@@ -156,15 +185,21 @@ def publicatie_figuren(
 ) -> MaterializeResult:
     browser = find_browser()  # before any work: without it the publication is incomplete
     year = year_of(context)
-    folder = year_folder(vth, year) / "figuren"
     with session(duckdb) as conn:
         assert_publishable(conn, year)
         data = load_publication_data(conn, year)
+    folder = staging(vth, year) / "figuren"
     assets_dir = Path(vth.assets_dir)
     charts = build_charts(data, load_theme(assets_dir))
     write_charts(charts, folder, assets_dir, year)
-    with image_server(browser):
-        images = write_static_images(charts, folder)
+    test_pause("figuren")
+    try:
+        with image_server(browser):
+            images = write_static_images(charts, folder)
+    except BrowserStartError as e:  # transient: retried in production, bad data never is
+        if not vth.transient_retries:
+            raise
+        raise RetryRequested(max_retries=vth.transient_retries, seconds_to_wait=30) from e
     return MaterializeResult(
         metadata={
             "charts": len(charts),
@@ -187,6 +222,7 @@ def load_charts(folder: Path) -> list[Chart]:
 
 @asset(
     group_name="publicatie",
+    pool=WAREHOUSE_POOL,
     partitions_def=yearly,
     deps=["publicatie_tabellen", "publicatie_figuren"],
     kinds={"html"},
@@ -197,10 +233,10 @@ def publicatie_rapport(
     context: AssetExecutionContext, duckdb: DuckDBResource, vth: VthSettings
 ) -> MaterializeResult:
     year = year_of(context)
-    folder = year_folder(vth, year)
     with session(duckdb) as conn:
         assert_publishable(conn, year)
         data = load_publication_data(conn, year)
+        folder = staging(vth, year)
         if data.validatie:  # every toets and expectation, linked from the annex
             write_validation_report(conn, year, folder)
     charts = load_charts(folder / "figuren")
@@ -208,8 +244,8 @@ def publicatie_rapport(
     (folder / "index.html").write_text(html, encoding="utf-8")
     return MaterializeResult(
         metadata={
-            "path": MetadataValue.path(str(folder / "index.html")),
-            "folder": MetadataValue.path(str(folder)),
+            "path": MetadataValue.path(str(year_folder(vth, year) / "index.html")),
+            "folder": MetadataValue.path(str(year_folder(vth, year))),
             "bytes": len(html),
             "charts": len(charts),
         }
@@ -218,7 +254,8 @@ def publicatie_rapport(
 
 @asset(
     group_name="overzicht",
-    deps=[AssetKey("publicatie_rapport")],
+    pool=WAREHOUSE_POOL,
+    deps=[AssetKey("publicatie_manifest")],
     kinds={"html"},
     description="<out>/index.html: links to every year that has been published.",
     code_version=OVERVIEW_VERSION,
@@ -308,21 +345,23 @@ YEAR_KEYS = [
 
 @asset(
     group_name="publicatie",
+    pool=WAREHOUSE_POOL,
     partitions_def=yearly,
     deps=[publicatie_rapport],
     kinds={"json"},
     description="<out>/<jaar>/manifest.json: what the year was built from (code, deliveries, "
     "reference files, suites) and every output file with its sha256; deterministic. Run ids "
-    "and times go to bouwlog.json. Written last.",
+    "and times go to bouwlog.json. Written last, then the year's staging folder "
+    "(<out>/.bouw/<jaar>) is swapped in for <out>/<jaar> at once.",
     code_version=MANIFEST_VERSION,
 )
 def publicatie_manifest(
     context: AssetExecutionContext, duckdb: DuckDBResource, vth: VthSettings
 ) -> MaterializeResult:
     year = year_of(context)
-    folder = year_folder(vth, year)
     with session(duckdb) as conn:
         assert_publishable(conn, year)
+        folder = staging(vth, year)
         manifest = build_manifest(conn, year, folder, project_root())
     write_json(folder / MANIFEST, manifest)
     bouwlog = {
@@ -339,9 +378,10 @@ def publicatie_manifest(
         "mappen": {"leveringen": str(vth.raw), "referentie": str(vth.reference)},
     }
     write_json(folder / BOUWLOG, bouwlog)
+    published = swap_and_tidy(folder, year_folder(vth, year))  # the one swap of the year
     return MaterializeResult(
         metadata={
-            "path": MetadataValue.path(str(folder / MANIFEST)),
+            "path": MetadataValue.path(str(published / MANIFEST)),
             "files": len(manifest["uitvoer"]),
             "deliveries": len(manifest["leveringen"]),
             "git_commit": manifest["code"]["git_commit"],

@@ -17,7 +17,7 @@ from vth_pipeline.defs.factory import code_version, table_metadata
 from vth_pipeline.ingest import raw, readers
 from vth_pipeline.ingest.raw import load_raw
 from vth_pipeline.partitions import year_of, yearly
-from vth_pipeline.resources import VthSettings
+from vth_pipeline.resources import WAREHOUSE_POOL, VthSettings
 from vth_pipeline.warehouse import session
 
 
@@ -31,6 +31,7 @@ def _raw_asset(kind: FileKind) -> AssetsDefinition:
     @asset(
         name=f"raw_{kind.name}",
         group_name="raw",
+        pool=WAREHOUSE_POOL,
         partitions_def=yearly,
         deps=["meta_leveringen"],
         kinds={"duckdb", "polars"},

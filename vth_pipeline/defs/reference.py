@@ -14,7 +14,7 @@ from vth_pipeline.ingest import archive, reference
 from vth_pipeline.ingest.archive import archive_reference
 from vth_pipeline.ingest.discovery import sha256_of
 from vth_pipeline.ingest.reference import REFERENCE_TABLES, load_reference, record_reference
-from vth_pipeline.resources import VthSettings
+from vth_pipeline.resources import WAREHOUSE_POOL, VthSettings
 from vth_pipeline.warehouse import session
 
 
@@ -22,6 +22,7 @@ def _reference_asset(name: str) -> AssetsDefinition:
     @asset(
         name=f"ref_{name}",
         group_name="reference",
+        pool=WAREHOUSE_POOL,
         description=f"`data/reference/{name}.csv` in schema `ref`.",
         kinds={"duckdb"},
         code_version=code_version(reference, archive),

@@ -19,6 +19,7 @@ from vth_pipeline.defs.reference import REF_KEYS
 from vth_pipeline.ingest import staging
 from vth_pipeline.ingest.staging import stage
 from vth_pipeline.partitions import year_of, yearly
+from vth_pipeline.resources import WAREHOUSE_POOL
 from vth_pipeline.validation import EXTRA_DEPS, check_specs_for
 from vth_pipeline.warehouse import session
 
@@ -30,6 +31,7 @@ def _stg_asset(kind: FileKind) -> AssetsDefinition:
     @asset(
         name=f"stg_{kind.name}",
         group_name="stg",
+        pool=WAREHOUSE_POOL,
         partitions_def=yearly,
         deps=[
             f"raw_{kind.name}",

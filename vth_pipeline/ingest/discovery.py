@@ -71,6 +71,26 @@ def year_folders(raw_dir: Path) -> tuple[list[int], list[tuple[str, str]]]:
     return years, ignored
 
 
+def buildable_years(raw_dir: Path) -> tuple[list[int], list[tuple[str, str]]]:
+    """The complete reporting years under the raw folder, and the folders skipped with why.
+
+    Partners may deliver before the year is over; such a folder is read once the year is a
+    partition (from 1 January after it), and until then skipped, not an error.
+    """
+    from vth_pipeline.partitions import yearly
+
+    closed = {int(k) for k in yearly.get_partition_keys()}
+    years, skipped = year_folders(raw_dir)
+    for year in (y for y in years if y not in closed):
+        skipped.append(
+            (
+                str(year),
+                f"verslagjaar {year} is nog niet afgesloten; bouwen kan vanaf 1 januari {year + 1}",
+            )
+        )
+    return [y for y in years if y in closed], skipped
+
+
 def discover(raw_dir: Path, year: int, partners: dict[str, Partner]) -> pl.DataFrame:
     """One row per file under `<raw>/<year>/`, with its status and reason."""
     base = raw_dir / str(year)

@@ -54,13 +54,20 @@ def find_browser() -> str:
     )
 
 
+class BrowserStartError(RuntimeError):
+    """The browser for the static images did not start: transient, worth a retry."""
+
+
 @contextlib.contextmanager
 def image_server(browser: str | None = None) -> Iterator[str]:
     """One kaleido server for the whole run; stopped again however the run ends."""
     import kaleido
 
     path = browser or find_browser()
-    kaleido.start_sync_server(path=path, mathjax=False, silence_warnings=True)
+    try:
+        kaleido.start_sync_server(path=path, mathjax=False, silence_warnings=True)
+    except Exception as e:  # whatever kaleido raises: the browser did not come up
+        raise BrowserStartError(f"de browser {path} startte niet: {e}") from e
     try:
         yield path
     finally:

@@ -1,0 +1,44 @@
+"""The jobs of the code location, selected by asset group (shared by definitions and sensors)."""
+
+from __future__ import annotations
+
+from dagster import AssetSelection, define_asset_job
+
+from vth_pipeline.partitions import yearly
+
+# Every job writes the one warehouse: the production run queue admits one run with this tag at a
+# time (deploy/dagster.yaml tag_concurrency_limits), so queued runs go in order of request.
+WRITER_TAGS = {"vth/warehouse": "schrijver"}
+
+# The stages of one reporting year, in the order the data flows (asset groups).
+STAGES = ("leveringen", "raw", "stg", "int", "staat", "publicatie")
+
+reference_job = define_asset_job(
+    "referentiedata",
+    selection=AssetSelection.groups("reference"),
+    tags=WRITER_TAGS,
+    description="Loads the code lists and registers of data/reference.",
+)
+year_job = define_asset_job(
+    "staat_van_vth_jaar",
+    selection=AssetSelection.groups(*STAGES),
+    partitions_def=yearly,
+    tags=WRITER_TAGS,
+    description="Builds one reporting year, from the delivery files to the publication.",
+)
+stage_jobs = [
+    define_asset_job(
+        f"stap_{stage}",
+        selection=AssetSelection.groups(stage),
+        partitions_def=yearly,
+        tags=WRITER_TAGS,
+        description=f"The '{stage}' stage of one reporting year.",
+    )
+    for stage in STAGES
+]
+overview_job = define_asset_job(
+    "overzicht",
+    selection=AssetSelection.groups("overzicht"),
+    tags=WRITER_TAGS,
+    description="Writes the overview page that links every published year.",
+)
