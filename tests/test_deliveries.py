@@ -51,6 +51,23 @@ def test_identical_bytes_change_nothing(raw):
     assert got["2023/ODH/controles_2024-04-01.csv"] == "identiek"
 
 
+def test_identical_bytes_are_compared_within_one_partner_and_soort(raw):
+    """The same bytes from another partner, or as another soort, are a delivery of their own."""
+    same = "indicator,bevoegd_gezag,gebied,waarde\n"  # a valid header of both soorten
+    partners = PARTNERS | {"ODZOB": Partner("ODZOB", "omgevingsdienst", False)}
+    write(raw / "2023/ODH/controles_2024-02-01.csv", controles(2))
+    write(raw / "2023/ODZOB/controles_2024-03-01.csv", controles(2))
+    write(raw / "2023/ODH/kengetallen_2024-02-01.csv", same)
+    write(raw / "2023/ODH/uitkomsten_2024-03-01.csv", same)
+    frame = discover(raw, 2023, partners)
+    assert dict(frame.select("pad", "status").iter_rows()) == {
+        "2023/ODH/controles_2024-02-01.csv": "in_gebruik",
+        "2023/ODZOB/controles_2024-03-01.csv": "in_gebruik",
+        "2023/ODH/kengetallen_2024-02-01.csv": "in_gebruik",
+        "2023/ODH/uitkomsten_2024-03-01.csv": "in_gebruik",
+    }
+
+
 def test_competing_files_are_a_conflict_and_neither_is_used(raw):
     write(raw / "2023/ODH/controles.csv", controles(1))
     write(raw / "2023/ODH/controles.xlsx", b"x")

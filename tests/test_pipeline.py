@@ -249,7 +249,8 @@ def test_publication_has_the_contracted_shape(run, year):
                 assert spec["kolom"] in next(csv.reader(t)), spec
     assert (folder / "index.html").is_file() and (folder / "tabellen" / "tabellen.xlsx").is_file()
     tool = ROOT.parent / "shared" / "tools" / "check_publication.py"
-    assert tool.is_file(), f"the partners' checker is required: {tool}"
+    # The partners' own checker: its absence is a failure, never a silent pass.
+    assert tool.is_file(), f"{tool} ontbreekt: de publicatie kan niet worden gecontroleerd"
     done = subprocess.run([sys.executable, str(tool), str(folder)], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout
 
@@ -278,10 +279,40 @@ def test_each_bad_row_class_is_quarantined_where_it_was_made(run, klasse):
     assert defects, f"the sample has no {klasse}"
     for d in defects:
         found = built.sql(
-            "SELECT count(*) FROM stg.quarantaine WHERE bron_bestand = ? AND bron_rij = ?",
+            "SELECT regel FROM stg.quarantaine WHERE bron_bestand = ? AND bron_rij = ?",
             [d.path, d.row],
-        )[0][0]
-        assert found >= 1, d
+        )
+        assert expected_rule(d) in {r[0] for r in found}, (d, found)
+
+
+# The rule each spoiled row must get (contract/rules.py ids `<soort>.<kolom>.<check>`).
+RULE_OF_CLASS = {
+    "datum_ongeldig": "{soort}.datum.type",
+    "datum_buiten_jaar": "{soort}.datum.datum_in_jaar",
+    "code_onbekend": "{soort}.{kolom}.type",
+    "verplicht_leeg": "{soort}.{kolom}.verplicht",
+    "lhs_niet_leeg_zonder_overtreding": "controles.{kolom}.leeg_tenzij",
+    "overtreding_zonder_lhs": "controles.{kolom}.verplicht_bij",
+    "dubbel_id": "{soort}.{kolom}.uniek",
+    "gemeente_niet_geldig_op_datum": "controles.bevoegd_gezag.geldig_op_datum",
+    "uren_buiten_bereik": "controles.uren.maximum",
+    "geen_geheel_getal": "{soort}.waarde.eenheid",
+    "waarde_negatief": "{soort}.waarde.minimum",
+    "decimaalkomma_bij_komma_scheiding": "{soort}.{kolom}.type",
+    "te_veel_velden": "{soort}.rij.te_veel_velden",
+    "indicator_niet_voor_partner": "kengetallen.indicator.voor_partner",
+    "inrichting_niet_in_register": "seveso_inspecties.inrichting_id.in_register",
+    "dubbel_id_landelijk": "seveso_inrichtingen.inrichting_id.landelijk_uniek",
+}
+
+
+def expected_rule(d) -> str:
+    soort = d.path.split("/")[-1].split(".")[0].split("_20")[0]  # <soort>[_<datum>].<ext>
+    return RULE_OF_CLASS[d.klasse].format(soort=soort, kolom=d.column)
+
+
+def test_every_quarantine_class_has_its_rule():
+    assert set(RULE_OF_CLASS) == set(QUARANTINE_CLASSES)
 
 
 @pytest.mark.parametrize("klasse", sorted(FILE_STATUS))

@@ -352,21 +352,23 @@ def expected_seveso(d: Deliveries, year: int) -> dict[str, dict[str, str]]:
 # --- outcomes ------------------------------------------------------------------------------------
 
 
-def _valid_in(gm: str, year: int) -> bool:
+def _exists_on(gm: str, day: str) -> bool:
     g = GEMEENTEN[gm]
-    return (g["geldig_van"] or "1900") <= f"{year}-12-31" and (
-        g["geldig_tot"] or "9999"
-    ) >= f"{year}-01-01"
+    return (g["geldig_van"] or "1900-01-01") <= day <= (g["geldig_tot"] or "9999-12-31")
 
 
-def _merged_into(gm: str) -> set[str]:
-    """The gemeente and every gemeente whose successors lead to it."""
-    out = {gm}
-    while True:
-        more = {c for c, g in GEMEENTEN.items() if g["opvolger"] in out} - out
-        if not more:
-            return out
-        out |= more
+def _part_of_on(gm: str, day: str) -> str:
+    """The gemeente `gm` belongs to on `day`: itself, or the successor it was merged into."""
+    while not _exists_on(gm, day) and GEMEENTEN[gm]["opvolger"]:
+        gm = GEMEENTEN[gm]["opvolger"]
+    return gm
+
+
+def _previous_members(gm: str, year: int) -> list[str]:
+    """rekenregels v1.2: the gemeenten of the indeling of 1 January of last year that belong to
+    `gm` on 1 January of `year` (each counts for one gemeente only)."""
+    before, now = f"{year - 1}-01-01", f"{year}-01-01"
+    return [m for m in GEMEENTEN if _exists_on(m, before) and _part_of_on(m, now) == gm]
 
 
 def outcome_values(d: Deliveries, year: int) -> dict[tuple[str, str], Fraction | None]:
@@ -391,7 +393,7 @@ def expected_uitkomsten(d: Deliveries, year: int) -> dict[tuple[str, str], dict[
     out = {}
     for (ind, gebied), value in cur.items():
         if gebied.startswith("GM"):
-            members = [m for m in _merged_into(gebied) if _valid_in(m, year - 1)]
+            members = _previous_members(gebied, year)
             olds = [prev.get((ind, m)) for m in members]
             before = _sum(olds) if members and all(o is not None for o in olds) else None
         else:

@@ -408,3 +408,79 @@ def test_three_year_window_and_missing_year(tmp_path):
         "WHERE scope = 'laag' AND jaar = 2023"
     )
     assert pct == [(None,)]
+
+
+def inspection(partner: str, inr: str, year: int, n: int = 1, cat3: int = 0) -> dict:
+    return {
+        "partner": partner,
+        "inspectie_id": f"{partner}-{inr}-{year}-{n}",
+        "inrichting_id": inr,
+        "datum": f"{year}-06-0{n}",
+        "gezamenlijke_inspectie_id": "",
+        "type": "regulier",
+        "overtredingen_cat1": 0,
+        "overtredingen_cat2": 0,
+        "overtredingen_cat3": cat3,
+        "handhaving": "waarschuwing" if cat3 else "geen",
+    }
+
+
+def small_register(year: int) -> list[dict]:
+    """Two hoog (S0001, S0002) and two laag (S0171, S0172) establishments, active all year."""
+    reg = register(year)
+    return [r for r in reg if r["inrichting_id"] in ("S0001", "S0002", "S0171", "S0172")]
+
+
+def figure_values(built, year: int) -> dict:
+    """Every figure of scope NL except `inrichtingen_actief`."""
+    f = figures(built, year=year)
+    return {k: v for k, v in f.items() if k not in ("jaar", "scope", "volgorde")}
+
+
+def test_register_without_inspections_leaves_every_figure_but_the_active_count_empty(tmp_path):
+    raw = tmp_path / "raw"
+    deliver(raw, 2021, small_register(2021), [])  # no seveso_inspecties file at all
+    built = build(tmp_path, raw, [2021], stages=FIGURES)
+    got = figure_values(built, 2021)
+    assert got.pop("inrichtingen_actief") == 4
+    assert got and set(got.values()) == {None}, got  # 0.0 or 0 would be a false figure
+    for scope in ("hoog", "laag", "ODG"):
+        f = figures(built, scope, 2021)
+        assert f["geinspecteerd_pct"] is None and f["hoogdrempel_jaarlijks_pct"] is None
+    national = dict(
+        built.sql("SELECT figuur, waarde FROM staat.landelijk WHERE figuur LIKE 'seveso_%'")
+    )
+    assert national.pop("seveso_inrichtingen_actief") == "4"
+    assert set(national.values()) == {None}
+
+
+def test_inspections_without_register_leave_every_figure_empty(tmp_path):
+    raw = tmp_path / "raw"
+    reg = small_register(2021)
+    od = reg[0]["omgevingsdienst"]
+    rows = [inspection(od, "S0001", 2021, cat3=2), inspection(od, "S0171", 2021)]
+    deliver(raw, 2021, [], rows)  # the inspections file is read, its rows find no register
+    built = build(tmp_path, raw, [2021], stages=FIGURES)
+    assert built.sql("SELECT resultaat FROM meta.inlezing WHERE soort = 'seveso_inspecties'") == [
+        ("ingelezen",)
+    ]
+    got = figure_values(built, 2021)
+    assert got and set(got.values()) == {None}, got
+
+
+def test_three_year_window_needs_this_year_available(tmp_path):
+    """2021 and 2022 inspected both laag establishments; 2023 has a register only."""
+    raw = tmp_path / "raw"
+    reg = small_register(2021)
+    od = reg[2]["omgevingsdienst"]
+    deliver(raw, 2021, reg, [inspection(od, "S0171", 2021)])
+    deliver(raw, 2022, reg, [inspection(od, "S0172", 2022)])
+    deliver(raw, 2023, reg, [])
+    built = build(tmp_path, raw, [2021, 2022, 2023], stages=FIGURES)
+    laag = dict(
+        built.sql(
+            "SELECT jaar, laagdrempel_driejaarlijks_pct FROM staat.seveso WHERE scope = 'laag'"
+        )
+    )
+    assert laag == {2021: None, 2022: None, 2023: None}  # not 100.0: 2023 is not available
+    assert figures(built, "laag", 2023)["inrichtingen_actief"] == 2

@@ -46,6 +46,7 @@ class Verdict:
     geaccepteerd: int | None = None
     quarantaine: int | None = None
     bevindingen: list[Finding] = field(default_factory=list)
+    opmerkingen: list[Finding] = field(default_factory=list)  # do not quarantine (rounding)
 
     @property
     def ok(self) -> bool:
@@ -185,10 +186,16 @@ def _verdict(database: Path, year: int, pad: str, original: Path) -> Verdict:
             "WHERE jaar = ? AND bron_bestand = ? ORDER BY bron_rij, regel",
             [year, pad],
         ).fetchall()
+        notes = conn.execute(
+            "SELECT bron_rij, kolom, waarde, regel, melding FROM stg.meldingen "
+            "WHERE jaar = ? AND bron_bestand = ? ORDER BY bron_rij, regel",
+            [year, pad],
+        ).fetchall()
         accepted = conn.execute(
             f"SELECT count(*) FROM stg.{soort} WHERE jaar = ? AND bron_bestand = ?", [year, pad]
         ).fetchone()[0]
     verdict.bevindingen = [Finding(*f) for f in findings]
+    verdict.opmerkingen = [Finding(*f) for f in notes]
     verdict.rijen = rows
     verdict.geaccepteerd = accepted
     verdict.quarantaine = len({f.rij for f in verdict.bevindingen})
@@ -205,13 +212,22 @@ def summary(v: Verdict) -> str:
         head + f"{v.rijen} rijen gelezen, {v.geaccepteerd} geaccepteerd, "
         f"{v.quarantaine} in quarantaine"
     ]
-    for f in v.bevindingen[:20]:
+    lines += _finding_lines(v.bevindingen, "bevindingen")
+    if v.opmerkingen:
+        lines.append("  opmerkingen (geen quarantaine):")
+        lines += _finding_lines(v.opmerkingen, "opmerkingen")
+    return "\n".join(lines)
+
+
+def _finding_lines(findings: list[Finding], what: str, limit: int = 20) -> list[str]:
+    lines = []
+    for f in findings[:limit]:
         where = f"rij {f.rij}" + (f", kolom {f.kolom}" if f.kolom else "")
         value = f" waarde '{f.waarde}'" if f.waarde is not None else ""
         lines.append(f"  {where}:{value}: {f.melding} [{f.regel}]")
-    if len(v.bevindingen) > 20:
-        lines.append(f"  ... en nog {len(v.bevindingen) - 20} bevindingen (zie het rapport)")
-    return "\n".join(lines)
+    if len(findings) > limit:
+        lines.append(f"  ... en nog {len(findings) - limit} {what} (zie het rapport)")
+    return lines
 
 
 def write_report(verdicts: list[Verdict], path: Path) -> None:
@@ -243,7 +259,21 @@ def write_report(verdicts: list[Verdict], path: Path) -> None:
             "quarantaine": pl.Int64,
         },
     )
-    findings = pl.DataFrame(
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_sheets(
+        {
+            "Oordeel": overview,
+            "Bevindingen": _findings_frame(verdicts, "bevindingen"),
+            "Opmerkingen": _findings_frame(verdicts, "opmerkingen"),
+        },
+        path,
+    )
+
+
+def _findings_frame(verdicts: list[Verdict], attr: str):
+    import polars as pl
+
+    return pl.DataFrame(
         [
             {
                 "bestand": v.bestand,
@@ -254,7 +284,7 @@ def write_report(verdicts: list[Verdict], path: Path) -> None:
                 "regel": f.regel,
             }
             for v in verdicts
-            for f in v.bevindingen
+            for f in getattr(v, attr)
         ],
         schema={
             "bestand": pl.String,
@@ -265,8 +295,6 @@ def write_report(verdicts: list[Verdict], path: Path) -> None:
             "regel": pl.String,
         },
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_sheets({"Oordeel": overview, "Bevindingen": findings}, path)
 
 
 def raw_dir_default() -> Path | None:

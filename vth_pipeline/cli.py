@@ -18,7 +18,7 @@ from vth_pipeline.contract.columns import FILE_KINDS, FIRST_YEAR
 
 def _quiet_dagster() -> None:
     for name in ("dagster", "dagster.builtin", "alembic"):
-        logging.getLogger(name).setLevel(logging.ERROR)
+        logging.getLogger(name).setLevel(logging.CRITICAL)  # the event log keeps the errors
 
 
 def cmd_build(args: argparse.Namespace) -> int:

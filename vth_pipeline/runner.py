@@ -7,6 +7,7 @@ without stopping the other years.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -21,8 +22,9 @@ from vth_pipeline.publish.manifest import git_state
 from vth_pipeline.resources import VthSettings, assets_dir, project_root, reference_dir
 from vth_pipeline.validation import failed_check_messages
 
-# Progress is printed per stage by the callers; Dagster's event log stays in the instance.
-QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+# Progress and the reason of a failure are printed by the callers; Dagster's own event log
+# (with its ERROR lines and stack traces) stays in the instance, not on the terminal.
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 @dataclass
@@ -105,8 +107,19 @@ def failure_message(result) -> str:
         if event.is_step_failure and event.step_failure_data:
             error = event.step_failure_data.error
             cause = error.cause or error if error else None
-            return f"{event.step_key}: {cause.message.strip() if cause else 'mislukt'}"
+            return f"stap {event.step_key} mislukt: {_reason(cause) if cause else 'onbekende fout'}"
     return "onbekende fout"
+
+
+def _reason(error) -> str:
+    """An exception's message: ours carry a Dutch message, shown without their class; others
+    keep their short class name (`CatalogException: ...`)."""
+    message = error.message.strip()
+    prefix = re.match(r"^([\w.]+): ", message)
+    if not prefix:
+        return message
+    name, rest = prefix.group(1), message[prefix.end() :]
+    return rest if name.startswith("vth_pipeline.") else f"{name.rsplit('.', 1)[-1]}: {rest}"
 
 
 def validation_seconds(result) -> float:

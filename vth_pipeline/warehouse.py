@@ -61,6 +61,14 @@ def table_exists(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
     )
 
 
+class SchemaChange(RuntimeError):
+    """A table's columns changed in a way that cannot keep the rows of other partitions."""
+
+
+def columns_of(conn: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, str]]:
+    return [(r[0], r[1]) for r in conn.execute(f"DESCRIBE {relation}").fetchall()]
+
+
 def replace_partition(
     conn: duckdb.DuckDBPyConnection,
     table: str,
@@ -71,23 +79,22 @@ def replace_partition(
 ) -> int:
     """Replace the rows of `year` (and `where`) in `table` by `select_sql`; returns rows written.
 
-    The table is created from the query on first use. A derived table whose columns no longer
-    match the query (after a code change) is recreated: every table here can be rebuilt from
-    the raw files, and the other years then need a rebuild, which the caller is told about.
+    The table is created from the query on first use. When the query's columns changed (after a
+    code change), the rows of other partitions are never dropped silently: added columns are
+    migrated (the rows kept, the new columns empty until their years are rebuilt, which is
+    logged); a removed or retyped column fails with a message naming the years to rebuild.
     """
     params = dict(params or {}) | {"jaar": year}
     used = {k: v for k, v in params.items() if f"${k}" in select_sql}
+    this = f"jaar = $jaar {where}"
+    this_params = {k: v for k, v in params.items() if f"${k}" in this}
     conn.execute("BEGIN")
     try:
         conn.execute(f"CREATE TEMP TABLE __new AS {select_sql}", used)
-        new_cols = [r[0] for r in conn.execute("DESCRIBE __new").fetchall()]
         if table_exists(conn, table):
-            old_cols = [r[0] for r in conn.execute(f"DESCRIBE {table}").fetchall()]
-            if old_cols != new_cols:
-                conn.execute(f"DROP TABLE {table}")
+            _align_columns(conn, table, columns_of(conn, "__new"), this, this_params)
         conn.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM __new WHERE false")
-        delete = f"DELETE FROM {table} WHERE jaar = $jaar {where}"
-        conn.execute(delete, {k: v for k, v in params.items() if f"${k}" in delete})
+        conn.execute(f"DELETE FROM {table} WHERE {this}", this_params)
         conn.execute(f"INSERT INTO {table} SELECT * FROM __new")
         n = conn.execute("SELECT count(*) FROM __new").fetchone()[0]
         conn.execute("DROP TABLE __new")
@@ -96,6 +103,55 @@ def replace_partition(
         conn.execute("ROLLBACK")
         raise
     return int(n)
+
+
+def _align_columns(
+    conn: duckdb.DuckDBPyConnection,
+    table: str,
+    new: list[tuple[str, str]],
+    this: str,
+    params: Mapping[str, Any],
+) -> None:
+    """Give `table` the columns `new`, keeping the rows of other partitions (see above)."""
+    old = columns_of(conn, table)
+    if old == new:
+        return
+    others = [
+        r[0]
+        for r in conn.execute(
+            f"SELECT DISTINCT jaar FROM {table} WHERE NOT ({this}) ORDER BY jaar", params
+        ).fetchall()
+    ]
+    old_types = dict(old)
+    lost = [f"{c} ({t})" for c, t in old if dict(new).get(c) != t]
+    if lost and others:
+        years = ", ".join(map(str, others))
+        raise SchemaChange(
+            f"tabel {table}: de kolommen zijn gewijzigd (vervallen of van type veranderd: "
+            f"{', '.join(lost)}); de rijen van verslagjaar {years} passen niet meer en worden niet "
+            f"stilzwijgend verwijderd. Bouw die jaren opnieuw in een nieuw warehouse: verwijder "
+            f"het warehouse-bestand (of kies een ander met --warehouse) en draai `vth build` "
+            f"voor {years} en dit jaar."
+        )
+    # Same column order as the query (a fresh build gives the same table); added columns empty.
+    select = ", ".join(f"{c}" if old_types.get(c) == t else f"NULL::{t} AS {c}" for c, t in new)
+    conn.execute(f"CREATE TABLE {table}__migratie AS SELECT {select} FROM {table} WHERE false")
+    if others:
+        conn.execute(
+            f"INSERT INTO {table}__migratie SELECT {select} FROM {table} WHERE NOT ({this})",
+            params,
+        )
+    conn.execute(f"DROP TABLE {table}")
+    conn.execute(f"ALTER TABLE {table}__migratie RENAME TO {table.split('.')[1]}")
+    added = [c for c, _ in new if c not in old_types]
+    if others and added:
+        from dagster import get_dagster_logger
+
+        get_dagster_logger().warning(
+            f"tabel {table}: kolom(men) {', '.join(added)} toegevoegd; de rijen van verslagjaar "
+            f"{', '.join(map(str, others))} zijn behouden met die kolommen leeg: bouw die jaren "
+            "opnieuw om ze te vullen"
+        )
 
 
 class WarehouseLocked(RuntimeError):

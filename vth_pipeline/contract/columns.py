@@ -1,4 +1,4 @@
-"""The delivery contract (aanlevering.md v1.1), declared once.
+"""The delivery contract (aanlevering.md v1.2), declared once.
 
 Everything that reads, checks or documents a delivery file uses these declarations: the raw
 table layout, the staging SQL with its quarantine rules, `vth check`, the data-quality annex
@@ -14,7 +14,7 @@ ValueType = Literal["text", "code", "date", "boolean", "integer", "decimal", "nu
 Required = Literal["ja", "nee", "voorwaardelijk"]
 PartnerSoort = Literal["omgevingsdienst", "provincie", "veiligheidsregio", "arbeidsinspectie"]
 
-CONTRACT_VERSION = "1.1"
+CONTRACT_VERSION = "1.2"
 FIRST_YEAR = 2021
 
 

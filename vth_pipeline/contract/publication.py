@@ -10,6 +10,7 @@ of them declares a figure again. The SQL lives in `vth_pipeline/sql/<asset>.sql`
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -356,6 +357,65 @@ def figure(name: str, handhaving: dict[str, str] | None = None) -> Figure | None
     return None
 
 
+@dataclass(frozen=True)
+class Inconsistency:
+    """One partner's deliveries that contradict each other (rekenregels.md v1.2, "Checks and
+    what they stop"): the year is published, the figure is empty for that partner with the
+    reason in `opmerking`, its inputs leave the national figure, the finding is listed.
+
+    `check` is the (non-blocking) validation toets that reports it, `when` SQL over the
+    partner's row of staat.omgevingsdiensten (counts and kengetallen), `reason` Dutch with
+    `{column}` placeholders for the values involved.
+    """
+
+    check: str
+    figure: str
+    when: str
+    reason: str
+
+    @property
+    def reason_sql(self) -> str:
+        """`reason` as a SQL string expression, the placeholders filled from the row."""
+        parts = re.split(r"\{(\w+)\}", self.reason)
+        sql = []
+        for i, part in enumerate(parts):
+            if i % 2:  # a column: whole numbers without a zero fraction
+                sql.append(
+                    f"CASE WHEN contains({part}::VARCHAR, '.') THEN rtrim(rtrim({part}::VARCHAR, "
+                    f"'0'), '.') ELSE {part}::VARCHAR END"
+                )
+            elif part:
+                sql.append("'" + part.replace("'", "''") + "'")
+        return " || ".join(sql)
+
+
+PARTNER_INCONSISTENCIES: tuple[Inconsistency, ...] = (
+    Inconsistency(
+        "afstemming_inrichtingen",
+        "controledichtheid_pct",
+        "inrichtingen_in_beheer < inrichtingen_gecontroleerd",
+        "controledichtheid leeg: kengetal inrichtingen_in_beheer ({inrichtingen_in_beheer}) is "
+        "kleiner dan het aantal gecontroleerde inrichtingen ({inrichtingen_gecontroleerd})",
+    ),
+    Inconsistency(
+        "deel_binnen_geheel",
+        "vergunningen_binnen_termijn_pct",
+        "vergunningbesluiten_binnen_termijn > vergunningbesluiten",
+        "vergunningen binnen termijn leeg: kengetal vergunningbesluiten_binnen_termijn "
+        "({vergunningbesluiten_binnen_termijn}) is groter dan vergunningbesluiten "
+        "({vergunningbesluiten})",
+    ),
+    Inconsistency(
+        "deel_binnen_geheel",
+        "handhavingsbesluiten_in_stand_pct",
+        "handhavingsbesluiten_in_stand > handhavingsbesluiten_getoetst",
+        "handhavingsbesluiten in stand leeg: kengetal handhavingsbesluiten_in_stand "
+        "({handhavingsbesluiten_in_stand}) is groter dan handhavingsbesluiten_getoetst "
+        "({handhavingsbesluiten_getoetst})",
+    ),
+)
+
+
 # Rules that hold for every figure, in the words of rekenregels.md.
 GENERAL_RULES: tuple[str, ...] = (
     "Alle cijfers zijn berekend uit geaccepteerde rijen, per verslagjaar.",
@@ -373,7 +433,10 @@ GENERAL_RULES: tuple[str, ...] = (
     "Provincie: de provincie van het bevoegd gezag (een GM-code via de gemeentelijst, een PV-code "
     "is zijn eigen provincie), welke omgevingsdienst de controle ook uitvoerde.",
     "Uitkomsten landelijk: de NL-rij wanneer die is geleverd, anders de som over de gemeenten. "
-    "Waarden van opgeheven gemeenten tellen bij de opvolger wanneer jaren worden vergeleken.",
+    "Gemeenten volgen de indeling van 1 januari van het verslagjaar: de waarde van vorig jaar "
+    "van een gemeente is de som over de gemeenten die op die datum in haar zijn opgegaan (leeg "
+    "tenzij elk daarvan leverde); een gemeente die in de loop van het jaar opgaat, wordt dat "
+    "jaar met zichzelf vergeleken. Geen waarde van vorig jaar telt dubbel.",
 )
 
 # Dutch headers of the published columns that are not figures.
@@ -402,6 +465,7 @@ COLUMN_LABELS: dict[str, str] = {
     "bron": "Bron",
     "bronnen": "Bronnen",
     "reden": "Reden",
+    "bevindingen": "Bevindingen",
     # kengetallen differences and validation
     "waarde_partner": "Kengetal van de partner",
     "som_bevoegd_gezag": "Som per bevoegd gezag",
@@ -555,11 +619,13 @@ PUBLISHED_TABLES: tuple[PublishedTable, ...] = (
         "omgevingsdiensten.csv",
         "staat.omgevingsdiensten",
         ("partner_code",),
-        ("partner_code", *CONTROLE_FIGURES, *KENGETAL_FIGURES, "naam"),
+        ("partner_code", *CONTROLE_FIGURES, *KENGETAL_FIGURES, "naam", "opmerking"),
         "partner_code",
         "Omgevingsdiensten",
         "Output per omgevingsdienst",
-        "Eén rij per omgevingsdienst die controles leverde, met elk cijfer van de rekenregels.",
+        "Eén rij per omgevingsdienst die controles leverde, met elk cijfer van de rekenregels. "
+        "Spreken de leveringen van een dienst elkaar tegen, dan blijft het cijfer dat ze "
+        "gebruikt leeg en staat de reden in de opmerking.",
     ),
     PublishedTable(
         "provincies.csv",
@@ -684,12 +750,14 @@ PUBLISHED_TABLES: tuple[PublishedTable, ...] = (
             "sha256",
             "bestanden_ontvangen",
             "reden",
+            "bevindingen",
         ),
         "partner_code, soort",
         "Datakwaliteit",
         "Leveringen per partner",
         "Per partner en soort levering: verplicht of niet, geleverd of niet, en de rijen "
-        "gelezen, geaccepteerd en in quarantaine (gelezen = geaccepteerd + quarantaine).",
+        "gelezen, geaccepteerd en in quarantaine (gelezen = geaccepteerd + quarantaine), en "
+        "bevindingen: leveringen die elkaar tegenspreken (het cijfer blijft dan leeg).",
     ),
     PublishedTable(
         "quarantaine_regels.csv",

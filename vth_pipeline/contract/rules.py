@@ -32,13 +32,22 @@ NOTATIONS: dict[str, str] = {
     "boolean": "ja/nee, j/n, true/false of 1/0",
     "integer": "een geheel getal (3, 3.0 of 3,0), zonder scheiding van duizendtallen",
     "decimal": "een getal met hoogstens één decimaalteken: '.' of, in bestanden met ';' als "
-    "scheidingsteken, ','; zonder scheiding van duizendtallen",
+    "scheidingsteken, ','; zonder scheiding van duizendtallen; meer dan zes decimalen worden "
+    "afgerond op zes",
     "number": "een getal met hoogstens één decimaalteken: '.' of, in bestanden met ';' als "
-    "scheidingsteken, ','; zonder scheiding van duizendtallen",
+    "scheidingsteken, ','; zonder scheiding van duizendtallen; meer dan zes decimalen worden "
+    "afgerond op zes",
 }
 
-_NUM_DOT = r"-?[0-9]{1,12}(\.[0-9]{1,6})?"
-_NUM_COMMA = r"-?[0-9]{1,12}(,[0-9]{1,6})?"
+# Up to 12 digits before the separator (what DECIMAL(18, 6) holds), any number after it: more
+# than six decimals are rounded half-to-even (aanlevering.md v1.2).
+_NUM_DOT = r"-?[0-9]{1,12}(\.[0-9]+)?"
+_NUM_COMMA = r"-?[0-9]{1,12}(,[0-9]+)?"
+_MORE_THAN_6 = r".*\.[0-9]{7,}"
+# A whole number as written: only a zero fraction, however long (judged before rounding).
+_WHOLE = r"-?[0-9]+([.,]0+)?"
+# Digits after the sixth decimal above one half, or exactly one half after an odd sixth decimal.
+_ROUND_UP = r".*\.[0-9]{6}([6-9]|5[0-9]*[1-9])[0-9]*|.*\.[0-9]{5}[13579]50*"
 _DATE = r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}"
 _TRUE = "('ja', 'j', 'true', '1')"
 _FALSE = "('nee', 'n', 'false', '0')"
@@ -125,8 +134,9 @@ NAMED_RULES: dict[str, Rule] = {
         "eenheid",
         "waarde",
         "indicator__v IS NOT NULL AND waarde__v IS NOT NULL AND EXISTS (SELECT 1 FROM "
-        "ref.indicatoren i WHERE i.indicator = indicator__v AND ((i.eenheid = 'aantal' AND "
-        "waarde__v <> trunc(waarde__v)) OR (i.eenheid = 'ja_nee' AND waarde__v NOT IN (0, 1))))",
+        "ref.indicatoren i WHERE i.indicator = indicator__v AND ((i.eenheid IN ('aantal', "
+        f"'ja_nee') AND NOT regexp_full_match(waarde::VARCHAR, '{_WHOLE}')) "
+        "OR (i.eenheid = 'ja_nee' AND waarde__v NOT IN (0, 1))))",
         "de waarde past niet bij de eenheid van de indicator; toegestaan: een geheel getal bij "
         "eenheid `aantal`, 0 of 1 bij eenheid `ja_nee`",
     ),
@@ -177,21 +187,63 @@ def _parse_sql(col: Column) -> str:
         return (
             f"CASE WHEN lower({c}) IN {_TRUE} THEN true WHEN lower({c}) IN {_FALSE} THEN false END"
         )
-    if col.type in ("decimal", "number", "integer"):
-        dec = (
-            f"CASE WHEN regexp_full_match({c}, '{_NUM_DOT}') THEN {c}::DECIMAL(18, 6) "
-            f"WHEN decimaalkomma AND regexp_full_match({c}, '{_NUM_COMMA}') "
-            f"THEN replace({c}, ',', '.')::DECIMAL(18, 6) END"
+    if col.type == "integer":
+        t = f"{c}__t"  # judged on the digits as written, before any rounding
+        return (
+            f"CASE WHEN regexp_full_match({t}, '{_WHOLE}') "
+            f"THEN regexp_extract({t}, '^-?[0-9]+')::BIGINT END"
         )
-        if col.type == "integer":
-            return f"CASE WHEN ({dec}) = trunc({dec}) THEN ({dec})::BIGINT END"
-        return dec
+    if col.type in ("decimal", "number"):
+        return _decimal_sql(f"{c}__t")
     if col.type == "code":
         assert col.domain is not None, col.name
         if col.domain in DOMAINS:
             return DOMAINS[col.domain][0].format(c=f"n.{c}")
         return CODELIST_SQL.format(lijst=col.domain, c=f"n.{c}")
     raise ValueError(f"unknown type {col.type}")
+
+
+def _number_text_sql(c: str) -> str:
+    """The text of a number with '.' as separator, or NULL when it is not a readable number."""
+    return (
+        f"CASE WHEN regexp_full_match({c}, '{_NUM_DOT}') THEN {c} "
+        f"WHEN decimaalkomma AND regexp_full_match({c}, '{_NUM_COMMA}') "
+        f"THEN replace({c}, ',', '.') END"
+    )
+
+
+def _decimal_sql(t: str) -> str:
+    """DECIMAL(18, 6) of number text `t`, rounded half-to-even to six decimals.
+
+    DuckDB's own cast rounds half away from zero, so more than six decimals are truncated to
+    six and the rounding step is decided on the digits (a regular expression on the text).
+    """
+    step = f"CASE WHEN starts_with({t}, '-') THEN -0.000001 ELSE 0.000001 END"
+    return (
+        f"CASE WHEN NOT regexp_full_match({t}, '{_MORE_THAN_6}') THEN {t}::DECIMAL(18, 6) "
+        f"ELSE try_cast(regexp_extract({t}, '^-?[0-9]+\\.[0-9]{{6}}')::DECIMAL(18, 6) "
+        f"+ CASE WHEN regexp_full_match({t}, '{_ROUND_UP}') THEN {step} ELSE 0 END "
+        "AS DECIMAL(18, 6)) END"
+    )
+
+
+def number_columns(kind: FileKind) -> list[Column]:
+    return [c for c in kind.columns if c.type in ("decimal", "number", "integer")]
+
+
+def notices_for(kind: FileKind) -> list[Rule]:
+    """Findings that do not quarantine: a number rounded to six decimals (`vth check` says so)."""
+    return [
+        Rule(
+            f"{kind.name}.{col.name}.afgerond",
+            col.name,
+            f"{col.name}__v IS NOT NULL AND regexp_full_match({col.name}__t, '{_MORE_THAN_6}')",
+            "de waarde heeft meer dan zes decimalen en is afgerond op zes decimalen (een 5 "
+            "precies in het midden naar het even cijfer); de rij is wel geaccepteerd",
+        )
+        for col in number_columns(kind)
+        if col.type != "integer"
+    ]
 
 
 def allowed_text(col: Column, codes: Mapping[str, Sequence[str]]) -> str:
@@ -323,11 +375,10 @@ def staging_sql(kind: FileKind, codes: Mapping[str, Sequence[str]]) -> str:
     partition = f"partner_code, {key_exprs}"
     guard = " AND ".join(f"{k} IS NOT NULL" for k in req_key) or "true"
     rules = rules_for(kind, codes)
-    findings = ",\n    ".join(
-        f"CASE WHEN coalesce(({r.violated}), false) THEN {{'regel': {_sql_string(r.id)}, "
-        f"'kolom': {_sql_string(r.kolom) if r.kolom else 'NULL'}, "
-        f"'waarde': {_value_expr(r)}, 'melding': {_sql_string(r.melding)}}} END"
-        for r in rules
+    findings = _findings_list(rules)
+    notices = _findings_list(notices_for(kind))
+    numbers = "".join(
+        f", {_number_text_sql(col.name)} AS {col.name}__t" for col in number_columns(kind)
     )
     landelijk = (
         f", CASE WHEN {guard} THEN count(DISTINCT partner_code) OVER (PARTITION BY {key_exprs}) "
@@ -344,18 +395,29 @@ WITH n AS (
 ), p AS (
   SELECT *,
   {typed}
-  FROM n
+  FROM (SELECT *{numbers} FROM n) n
 ), w AS (
   SELECT *,
   CASE WHEN {guard} THEN count(*) OVER (PARTITION BY {partition}) > 1 ELSE false END
     AS __dubbel{landelijk}
   FROM p
 )
-SELECT *, list_filter([
-    {findings}
-  ], x -> x IS NOT NULL) AS bevindingen
+SELECT *, {findings} AS bevindingen, {notices} AS meldingen
 FROM w
 """
+
+
+def _findings_list(rules: Sequence[Rule]) -> str:
+    """SQL list of the findings (structs) of the rules a row breaks."""
+    if not rules:
+        return "[]::STRUCT(regel VARCHAR, kolom VARCHAR, waarde VARCHAR, melding VARCHAR)[]"
+    items = ",\n    ".join(
+        f"CASE WHEN coalesce(({r.violated}), false) THEN {{'regel': {_sql_string(r.id)}, "
+        f"'kolom': {_sql_string(r.kolom) if r.kolom else 'NULL'}, "
+        f"'waarde': {_value_expr(r)}, 'melding': {_sql_string(r.melding)}}} END"
+        for r in rules
+    )
+    return f"list_filter([\n    {items}\n  ], x -> x IS NOT NULL)"
 
 
 def _value_expr(rule: Rule) -> str:

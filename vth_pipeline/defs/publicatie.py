@@ -60,7 +60,7 @@ from vth_pipeline.publish.swap import current_staging, fresh_staging, swap_and_t
 from vth_pipeline.publish.tables import write_tables
 from vth_pipeline.resources import WAREHOUSE_POOL, VthSettings, project_root
 from vth_pipeline.validation import assert_publishable, write_validation_report
-from vth_pipeline.warehouse import session
+from vth_pipeline.warehouse import session, table_exists
 
 STAAT_KEYS = [
     k for a in (*staat_assets, *seveso_assets) for k in a.keys if k.path[0].startswith("staat_")
@@ -219,12 +219,16 @@ def publicatie_overzicht(duckdb: DuckDBResource, vth: VthSettings) -> Materializ
         int(p.name) for p in vth.out.glob("[0-9][0-9][0-9][0-9]") if (p / "index.html").exists()
     )
     with session(duckdb) as conn:
-        figures = pl.from_arrow(
-            conn.execute(
-                "SELECT jaar, figuur, waarde FROM staat.landelijk WHERE list_contains($f, figuur) "
-                "ORDER BY jaar, volgorde",
-                {"f": list(OVERVIEW_FIGURES)},
-            ).to_arrow_table()
+        figures = (
+            pl.from_arrow(
+                conn.execute(
+                    "SELECT jaar, figuur, waarde FROM staat.landelijk "
+                    "WHERE list_contains($f, figuur) ORDER BY jaar, volgorde",
+                    {"f": list(OVERVIEW_FIGURES)},
+                ).to_arrow_table()
+            )
+            if table_exists(conn, "staat.landelijk")  # no year got that far: none to list
+            else pl.DataFrame(schema={"jaar": pl.Int32, "figuur": pl.String, "waarde": pl.String})
         )
     rows = [
         {

@@ -36,7 +36,7 @@ staat_omgevingsdiensten = sql_asset(
 )
 staat_landelijk = sql_asset(
     "staat_landelijk",
-    ["staat_omgevingsdiensten", "int_kengetallen", "staat_seveso", "staat_datakwaliteit"],
+    ["staat_omgevingsdiensten", "staat_seveso", "staat_datakwaliteit"],
     "National figures (Seveso ones prefixed seveso_) with their completeness.",
     template_values=_seveso_columns,
 )
@@ -62,7 +62,7 @@ staat_uitkomsten = sql_asset(
 )
 staat_datakwaliteit = sql_asset(
     "staat_datakwaliteit",
-    ["meta_leveringen", *(f"stg_{k}" for k in FILE_KINDS), *REF_KEYS],
+    ["meta_leveringen", *(f"stg_{k}" for k in FILE_KINDS), "staat_omgevingsdiensten", *REF_KEYS],
     "Per partner and kind: required, delivered, rows read, accepted and quarantined.",
 )
 staat_quarantaine_regels = sql_asset(

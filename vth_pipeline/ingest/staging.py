@@ -2,7 +2,8 @@
 
 The SQL is generated from the contract declarations (`contract.rules`), so ingest, `vth check`
 and the documentation judge a row by the same rules. A quarantined row carries every rule it
-breaks, one row per finding in `stg.quarantaine`.
+breaks, one row per finding in `stg.quarantaine`; a finding that does not quarantine (a number
+rounded to six decimals) goes to `stg.meldingen`.
 """
 
 import duckdb as duckdb_module
@@ -38,6 +39,17 @@ def stage(conn: duckdb_module.DuckDBPyConnection, kind: FileKind, year: int) -> 
         "stg.quarantaine",
         f"SELECT {PROVENANCE}, $soort AS soort, b.regel, b.kolom, b.waarde, b.melding FROM "
         "(SELECT *, unnest(bevindingen) AS b FROM __staged WHERE len(bevindingen) > 0) "
+        "ORDER BY partner_code, bron_bestand, bron_rij, b.regel",
+        year,
+        params={"soort": kind.name},
+        where="AND soort = $soort",
+    )
+    # Findings that do not quarantine (a number rounded to six decimals), for `vth check`.
+    replace_partition(
+        conn,
+        "stg.meldingen",
+        f"SELECT {PROVENANCE}, $soort AS soort, b.regel, b.kolom, b.waarde, b.melding FROM "
+        "(SELECT *, unnest(meldingen) AS b FROM __staged WHERE len(meldingen) > 0) "
         "ORDER BY partner_code, bron_bestand, bron_rij, b.regel",
         year,
         params={"soort": kind.name},

@@ -317,7 +317,15 @@ def table_views(data: PublicationData) -> dict[str, TableView]:
             "tabel-omgevingsdiensten",
             f"Output per omgevingsdienst, {year}",
             "omgevingsdiensten.csv",
-            columns=("partner_code", "naam", *t["omgevingsdiensten.csv"].columns[1:-1]),
+            columns=(
+                "partner_code",
+                "naam",
+                *(
+                    c
+                    for c in t["omgevingsdiensten.csv"].columns
+                    if c not in ("partner_code", "naam")
+                ),
+            ),  # the figures, then opmerking: why a figure of a dienst is empty
         ),
         _interventies_view(data),
         _lhso_view(data),

@@ -17,7 +17,9 @@ import jinja2
 
 from vth_pipeline.contract.columns import DUTIES, FILE_KINDS
 from vth_pipeline.contract.publication import (
+    FIGURES,
     KENGETAL_COLUMNS,
+    PARTNER_INCONSISTENCIES,
     SEVESO_FIGURES,
 )
 
@@ -44,6 +46,8 @@ CONTEXT: dict[str, Any] = {
     "seveso_figures": SEVESO_FIGURES,
     "file_kinds": tuple(FILE_KINDS),
     "duties": _duties(),
+    "inconsistencies": PARTNER_INCONSISTENCIES,
+    "figures": FIGURES,
 }
 
 

@@ -1,7 +1,8 @@
 -- Integrated inspections: one per gezamenlijke_inspectie_id, or one per partner row without
 -- one. Violations are summed over the partner rows, the heaviest handhaving (by the order of
--- code list seveso_handhaving) counts. Joint ids whose rows disagree on establishment or date
--- are integration conflicts: reported, never counted.
+-- code list seveso_handhaving) counts. Joint ids whose rows disagree on establishment or date,
+-- or with two rows of one partner (its violations would count twice), are integration
+-- conflicts: reported, never counted.
 WITH rows AS (
   SELECT i.*, p.soort AS partner_soort,
     coalesce('G:' || i.gezamenlijke_inspectie_id, 'P:' || i.partner_code || ':' || i.inspectie_id)
@@ -14,7 +15,8 @@ WITH rows AS (
 ), integrated AS (
   SELECT jaar, inspectie_sleutel, any_value(gezamenlijke_inspectie_id) AS gezamenlijke_inspectie_id,
     min(inrichting_id) AS inrichting_id, min(datum) AS datum,
-    count(DISTINCT inrichting_id) > 1 OR count(DISTINCT datum) > 1 AS conflict,
+    count(DISTINCT inrichting_id) > 1 OR count(DISTINCT datum) > 1
+      OR count(*) > count(DISTINCT partner_code) AS conflict,
     string_agg(DISTINCT partner_code, ',' ORDER BY partner_code) AS partners,
     count(*) AS partnerrijen,
     bool_or(partner_soort = 'arbeidsinspectie') AS deelname_arbeidsinspectie,

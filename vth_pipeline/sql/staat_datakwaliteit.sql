@@ -1,4 +1,5 @@
--- Per partner and kind: required or not, what arrived, and rows read = accepted + quarantined.
+-- Per partner and kind: required or not, what arrived, and rows read = accepted + quarantined;
+-- `bevindingen`: a partner's deliveries that contradict each other (see staat_omgevingsdiensten).
 -- A veiligheidsregio must deliver when an establishment of the register in its area is active
 -- on at least one day of the year.
 WITH partners AS (
@@ -46,6 +47,10 @@ quarantined AS (
   WHERE jaar = $jaar GROUP BY 1
 ), keys AS (
   SELECT partner_code, soort FROM expected UNION SELECT partner_code, soort FROM per_triple
+), findings AS (
+  -- deliveries of one partner that contradict each other: the figure is left empty
+  SELECT partner_code, 'kengetallen' AS soort, opmerking AS bevindingen
+  FROM staat.omgevingsdiensten WHERE jaar = $jaar AND opmerking IS NOT NULL
 )
 SELECT $jaar::INTEGER AS jaar, k.partner_code, k.soort,
   CASE WHEN coalesce(e.verplicht, false) THEN 'ja' ELSE 'nee' END AS verplicht,
@@ -60,10 +65,11 @@ SELECT $jaar::INTEGER AS jaar, k.partner_code, k.soort,
   CASE WHEN t.ingelezen THEN coalesce(a.n, 0) END AS geaccepteerd,
   CASE WHEN t.ingelezen THEN coalesce(q.n, 0) END AS quarantaine,
   coalesce(t.bestanden_ontvangen, 0) AS bestanden_ontvangen,
-  t.reden
+  t.reden, f.bevindingen
 FROM keys k
 LEFT JOIN expected e USING (partner_code, soort)
 LEFT JOIN per_triple t USING (partner_code, soort)
 LEFT JOIN accepted a ON t.ingelezen AND a.bron_bestand = t.bestand
 LEFT JOIN quarantined q ON t.ingelezen AND q.bron_bestand = t.bestand
+LEFT JOIN findings f USING (partner_code, soort)
 ORDER BY k.partner_code, k.soort

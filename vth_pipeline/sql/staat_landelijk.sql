@@ -1,18 +1,12 @@
 -- National figures: those of the first table of rekenregels.md, then the Seveso figures of
 -- scope NL (prefixed `seveso_`), each with its completeness (geleverd of verwacht).
 -- Counts are sums over the omgevingsdiensten of staat.omgevingsdiensten; percentages and
--- ratios are computed from national sums, over the partners that delivered every input.
+-- ratios are computed from national sums over the rows of that table (v1.2: a national figure
+-- aggregates rows the publication shows) whose every input was delivered and consistent.
 -- `seveso_columns` (the columns of staat.seveso, handhaving_<code> included) is filled in
 -- by the asset.
 WITH od AS (
   SELECT * FROM staat.omgevingsdiensten WHERE jaar = $jaar
-), kg AS (
-  -- kengetal ratios that do not need controles: every omgevingsdienst with both inputs
-  PIVOT (SELECT k.partner_code, k.indicator, k.waarde FROM int.kengetallen k
-         JOIN ref.partners p ON p.partner_code = k.partner_code AND p.soort = 'omgevingsdienst'
-         WHERE k.jaar = $jaar)
-  ON indicator IN ({{ kengetal_columns | quoted }}) USING max(waarde)
-  GROUP BY partner_code
 ), first_table AS (
   SELECT 0 AS volgorde, 'controles' AS figuur, sum(controles)::VARCHAR AS waarde,
     count(*) AS geleverd FROM od
@@ -42,11 +36,11 @@ WITH od AS (
     FROM od WHERE fte_toezicht_handhaving IS NOT NULL
   UNION ALL SELECT 12, 'vergunningen_binnen_termijn_pct',
     pct(sum(vergunningbesluiten_binnen_termijn), sum(vergunningbesluiten))::VARCHAR, count(*)
-    FROM kg WHERE vergunningbesluiten IS NOT NULL
+    FROM od WHERE vergunningbesluiten IS NOT NULL
       AND vergunningbesluiten_binnen_termijn IS NOT NULL
   UNION ALL SELECT 13, 'handhavingsbesluiten_in_stand_pct',
     pct(sum(handhavingsbesluiten_in_stand), sum(handhavingsbesluiten_getoetst))::VARCHAR,
-    count(*) FROM kg WHERE handhavingsbesluiten_getoetst IS NOT NULL
+    count(*) FROM od WHERE handhavingsbesluiten_getoetst IS NOT NULL
       AND handhavingsbesluiten_in_stand IS NOT NULL
 ), expected AS (
   SELECT count(*) AS verwacht FROM ref.partners WHERE soort = 'omgevingsdienst'

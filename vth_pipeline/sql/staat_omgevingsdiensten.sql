@@ -15,7 +15,7 @@ WITH delivered AS (
   PIVOT (SELECT partner_code, indicator, waarde FROM int.kengetallen WHERE jaar = $jaar)
   ON indicator IN ({{ kengetal_columns | quoted }}) USING max(waarde)
   GROUP BY partner_code
-)
+), figures AS (
 SELECT $jaar::INTEGER AS jaar, counts.partner_code, p.naam,
   controles, controles_fysiek, controles_beoordeeld, controles_met_overtreding,
 {% include "_controle_pcts.sql" %},
@@ -32,4 +32,21 @@ SELECT $jaar::INTEGER AS jaar, counts.partner_code, p.naam,
 FROM counts
 JOIN ref.partners p ON p.partner_code = counts.partner_code
 LEFT JOIN k ON k.partner_code = counts.partner_code
-ORDER BY counts.partner_code
+)
+-- A partner whose deliveries contradict each other (PARTNER_INCONSISTENCIES): the figure and
+-- the kengetallen it divides by are empty in its row (so they leave the national figure), and
+-- `opmerking` says why.
+SELECT * REPLACE (
+{%- for i in inconsistencies %}
+  CASE WHEN coalesce({{ i.when }}, false) THEN NULL ELSE {{ i.figure }} END AS {{ i.figure }},
+  {%- for k in figures[i.figure].kengetallen %}
+  CASE WHEN coalesce({{ i.when }}, false) THEN NULL ELSE {{ k }} END AS {{ k }}{{ "," if not loop.last }}
+  {%- endfor %}{{ "," if not loop.last }}
+{%- endfor %}
+), nullif(concat_ws('; ',
+{%- for i in inconsistencies %}
+  CASE WHEN coalesce({{ i.when }}, false) THEN {{ i.reason_sql }} END{{ "," if not loop.last }}
+{%- endfor %}
+), '') AS opmerking
+FROM figures
+ORDER BY partner_code

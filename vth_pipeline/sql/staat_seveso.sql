@@ -1,6 +1,7 @@
 -- Every Seveso figure per scope: NL, each drempel, each Seveso-omgevingsdienst (all nine, also
 -- when empty). Only integrated inspections at active establishments count. The lower-tier
--- three-year figure reads int.seveso_inspecties of the two previous years. `handhaving_codes`
+-- three-year figure reads int.seveso_inspecties of the two previous years. A year is
+-- available when its register and at least one inspections file were accepted (v1.2). `handhaving_codes`
 -- (the codes of list seveso_handhaving, in ascending order of weight) is filled in by the asset.
 WITH scopes AS (
   SELECT 'NL' AS scope, 0 AS volgorde
@@ -22,18 +23,20 @@ WITH scopes AS (
   FROM reg_scope r LEFT JOIN insp i USING (inrichting_id)
   GROUP BY r.scope, r.inrichting_id, r.drempel
 ), available AS (
-  -- a year is available when its register and at least one inspections file were accepted
+  -- a year is available when its register and at least one inspections file were accepted;
+  -- the three-year window needs this year and the two before it
   SELECT y.jaar,
-    EXISTS (SELECT 1 FROM stg.seveso_inrichtingen r WHERE r.jaar = y.jaar)
-    AND EXISTS (SELECT 1 FROM meta.inlezing m WHERE m.jaar = y.jaar
-                AND m.soort = 'seveso_inspecties' AND m.resultaat = 'ingelezen') AS ok
-  FROM (SELECT unnest([$jaar - 1, $jaar - 2]) AS jaar) y
-), window_ok AS (SELECT bool_and(ok) AS ok FROM available),
-cur AS (
-  -- without a register or without any inspections file, the figures that need it are empty
-  SELECT EXISTS (SELECT 1 FROM stg.seveso_inrichtingen WHERE jaar = $jaar) AS reg_ok,
-    EXISTS (SELECT 1 FROM meta.inlezing WHERE jaar = $jaar AND soort = 'seveso_inspecties'
-            AND resultaat = 'ingelezen') AS insp_ok
+    EXISTS (SELECT 1 FROM stg.seveso_inrichtingen r WHERE r.jaar = y.jaar) AS reg_ok,
+    EXISTS (SELECT 1 FROM meta.inlezing m WHERE m.jaar = y.jaar
+            AND m.soort = 'seveso_inspecties' AND m.resultaat = 'ingelezen') AS insp_ok
+  FROM (SELECT unnest([$jaar, $jaar - 1, $jaar - 2]) AS jaar) y
+), cur AS (
+  -- in a year that is not available every figure is empty; inrichtingen_actief needs only
+  -- the register
+  SELECT bool_and(reg_ok) FILTER (WHERE jaar = $jaar) AS reg_ok,
+    bool_and(reg_ok AND insp_ok) FILTER (WHERE jaar = $jaar) AS ok,
+    bool_and(reg_ok AND insp_ok) AS window_ok
+  FROM available
 ),
 three AS (
   -- earlier years count whether or not the establishment was active the whole of that year
@@ -66,26 +69,30 @@ three AS (
 )
 SELECT $jaar::INTEGER AS jaar, s.scope,
   CASE WHEN cur.reg_ok THEN coalesce(est.inrichtingen_actief, 0) END AS inrichtingen_actief,
-  CASE WHEN cur.insp_ok THEN coalesce(ins.inspecties, 0) END AS inspecties,
-  CASE WHEN cur.reg_ok AND cur.insp_ok THEN coalesce(est.inrichtingen_geinspecteerd, 0) END
+  CASE WHEN cur.ok THEN coalesce(ins.inspecties, 0) END AS inspecties,
+  CASE WHEN cur.ok THEN coalesce(est.inrichtingen_geinspecteerd, 0) END
     AS inrichtingen_geinspecteerd,
-  pct(est.inrichtingen_geinspecteerd, est.inrichtingen_actief) AS geinspecteerd_pct,
-  pct(est.hoog_geinspecteerd, est.hoog_actief) AS hoogdrempel_jaarlijks_pct,
-  CASE WHEN (SELECT ok FROM window_ok) THEN pct(est.laag_driejaarlijks, est.laag_actief) END
+  CASE WHEN cur.ok THEN pct(est.inrichtingen_geinspecteerd, est.inrichtingen_actief) END
+    AS geinspecteerd_pct,
+  CASE WHEN cur.ok THEN pct(est.hoog_geinspecteerd, est.hoog_actief) END
+    AS hoogdrempel_jaarlijks_pct,
+  CASE WHEN cur.window_ok THEN pct(est.laag_driejaarlijks, est.laag_actief) END
     AS laagdrempel_driejaarlijks_pct,
-  CASE WHEN cur.insp_ok THEN coalesce(ins.overtredingen_cat1, 0) END AS overtredingen_cat1,
-  CASE WHEN cur.insp_ok THEN coalesce(ins.overtredingen_cat2, 0) END AS overtredingen_cat2,
-  CASE WHEN cur.insp_ok THEN coalesce(ins.overtredingen_cat3, 0) END AS overtredingen_cat3,
-  CASE WHEN cur.insp_ok THEN coalesce(ins.overtredingen_cat1 + ins.overtredingen_cat2
+  CASE WHEN cur.ok THEN coalesce(ins.overtredingen_cat1, 0) END AS overtredingen_cat1,
+  CASE WHEN cur.ok THEN coalesce(ins.overtredingen_cat2, 0) END AS overtredingen_cat2,
+  CASE WHEN cur.ok THEN coalesce(ins.overtredingen_cat3, 0) END AS overtredingen_cat3,
+  CASE WHEN cur.ok THEN coalesce(ins.overtredingen_cat1 + ins.overtredingen_cat2
     + ins.overtredingen_cat3, 0) END AS overtredingen_totaal,
-  pct(est.met_overtreding, est.inrichtingen_geinspecteerd) AS inrichtingen_met_overtreding_pct,
-  pct(est.zonder_overtreding, est.inrichtingen_geinspecteerd)
+  CASE WHEN cur.ok THEN pct(est.met_overtreding, est.inrichtingen_geinspecteerd) END
+    AS inrichtingen_met_overtreding_pct,
+  CASE WHEN cur.ok THEN pct(est.zonder_overtreding, est.inrichtingen_geinspecteerd) END
     AS inrichtingen_zonder_overtreding_pct,
-  pct(est.alleen_cat3, est.inrichtingen_geinspecteerd) AS inrichtingen_alleen_cat3_pct,
-  pct(ins.onaangekondigd, ins.inspecties) AS onaangekondigd_pct,
-  pct(ins.met_nla, ins.inspecties) AS deelname_arbeidsinspectie_pct,
-  pct(ins.met_vr, ins.inspecties) AS deelname_veiligheidsregio_pct,
-  {% for c in handhaving_codes %}CASE WHEN cur.insp_ok THEN coalesce(ins.handhaving_{{ c }}, 0) END AS handhaving_{{ c }},
+  CASE WHEN cur.ok THEN pct(est.alleen_cat3, est.inrichtingen_geinspecteerd) END
+    AS inrichtingen_alleen_cat3_pct,
+  CASE WHEN cur.ok THEN pct(ins.onaangekondigd, ins.inspecties) END AS onaangekondigd_pct,
+  CASE WHEN cur.ok THEN pct(ins.met_nla, ins.inspecties) END AS deelname_arbeidsinspectie_pct,
+  CASE WHEN cur.ok THEN pct(ins.met_vr, ins.inspecties) END AS deelname_veiligheidsregio_pct,
+  {% for c in handhaving_codes %}CASE WHEN cur.ok THEN coalesce(ins.handhaving_{{ c }}, 0) END AS handhaving_{{ c }},
   {% endfor %}  s.volgorde
 FROM scopes s CROSS JOIN cur LEFT JOIN est USING (scope) LEFT JOIN ins USING (scope)
 ORDER BY s.volgorde, s.scope

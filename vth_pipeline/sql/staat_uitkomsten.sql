@@ -1,7 +1,9 @@
 -- Outcome indicators. A (jaar, indicator, gebied) delivered by two partners is a conflict: its
 -- value stays empty and the partners are named. Nationally: the NL row when one partner
--- delivered it, else the sum over the GM gebieden. The previous year's value of a gemeente
--- includes the gemeenten merged into it, and is empty unless every one of them was delivered.
+-- delivered it, else the sum over the GM gebieden. Gemeenten follow the indeling of 1 January
+-- of the reporting year (v1.2): the previous year's value of a gemeente is the sum over the
+-- gemeenten of last year's indeling merged into it by then, empty unless each was delivered; a
+-- gemeente merged during the year keeps its own row and is compared with itself.
 WITH per AS (
   SELECT jaar, indicator, gebied,
     string_agg(DISTINCT partner_code, ', ' ORDER BY partner_code) AS geleverd_door,
@@ -34,18 +36,23 @@ WITH per AS (
         AND som_gemeenten <> waarde THEN 'som van de gemeenten: ' || som_gemeenten::VARCHAR END
     ) AS opmerking
   FROM nat
+), prev_indeling AS (
+  -- the gemeenten of the indeling of 1 January of the previous year
+  SELECT gm_code FROM ref.gemeenten
+  WHERE coalesce(geldig_van, DATE '1900-01-01') <= make_date($jaar - 1, 1, 1)
+    AND coalesce(geldig_tot, DATE '9999-12-31') >= make_date($jaar - 1, 1, 1)
 ), chain AS (
-  -- every gemeente with itself and the gemeenten that were merged into it
-  WITH RECURSIVE ch(bron, doel) AS (
-    SELECT gm_code, gm_code FROM ref.gemeenten
+  -- each of them followed through the mergers that took effect by 1 January of this year
+  WITH RECURSIVE ch(bron, doel, stap) AS (
+    SELECT gm_code, gm_code, 0 FROM prev_indeling
     UNION ALL
-    SELECT ch.bron, g.opvolger FROM ch JOIN ref.gemeenten g ON g.gm_code = ch.doel
-    WHERE g.opvolger IS NOT NULL
-  ) SELECT DISTINCT bron, doel FROM ch
+    SELECT ch.bron, g.opvolger, ch.stap + 1 FROM ch JOIN ref.gemeenten g ON g.gm_code = ch.doel
+    WHERE g.opvolger IS NOT NULL AND g.geldig_tot < make_date($jaar, 1, 1)
+  ) SELECT bron, arg_max(doel, stap) AS doel FROM ch GROUP BY bron
 ), prev_expected AS (
-  SELECT c.doel AS gebied, c.bron FROM chain c JOIN ref.gemeenten g ON g.gm_code = c.bron
-  WHERE coalesce(g.geldig_van, DATE '1900-01-01') <= make_date($jaar - 1, 12, 31)
-    AND coalesce(g.geldig_tot, DATE '9999-12-31') >= make_date($jaar - 1, 1, 1)
+  -- per gemeente of this year's indeling: the gemeenten of last year's that it comprises, so
+  -- that each previous-year value counts once
+  SELECT doel AS gebied, bron FROM chain
 ), prev AS (
   SELECT cur.indicator, cur.gebied,
     CASE WHEN cur.gebied NOT LIKE 'GM%' THEN max(p.waarde) FILTER (WHERE p.gebied = cur.gebied)

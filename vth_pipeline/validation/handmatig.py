@@ -8,15 +8,16 @@ Reconciliation between sources (where two deliveries say the same thing):
 
 - **kengetallen against controles** (`stg_kengetallen`, reads `stg.controles` of the year, so
   the asset must run after `stg_controles`):
-  - `afstemming_inrichtingen` (ERROR): the kengetal `inrichtingen_in_beheer` (the partner's
+  - `afstemming_inrichtingen` (WARN): the kengetal `inrichtingen_in_beheer` (the partner's
     figure by the kengetallen rule of rekenregels.md) is at least the number of distinct
-    inrichtingen the partner inspected that year. Otherwise the published
-    `controledichtheid_pct` exceeds 100 %.
+    inrichtingen the partner inspected that year. Otherwise the partner's
+    `controledichtheid_pct` is left empty with the reason (`PARTNER_INCONSISTENCIES`): one
+    partner's inconsistency does not stop the year (rekenregels.md v1.2).
   - `afstemming_fte` (WARN): a partner that delivered controles has
     `fte_toezicht_handhaving` > 0 (else `controles_per_fte` stays empty).
-  - `deel_binnen_geheel` (ERROR): `vergunningbesluiten_binnen_termijn` <= `vergunningbesluiten`
-    and `handhavingsbesluiten_in_stand` <= `handhavingsbesluiten_getoetst` (else the
-    published percentages exceed 100 %).
+  - `deel_binnen_geheel` (WARN): `vergunningbesluiten_binnen_termijn` <= `vergunningbesluiten`
+    and `handhavingsbesluiten_in_stand` <= `handhavingsbesluiten_getoetst` (else the partner's
+    percentage is left empty with the reason, as above).
   - `afstemming_bevoegd_gezag` (WARN): where a partner delivered a partner-wide row and rows
     per bevoegd gezag for one indicator, they agree (rekenregels: a difference is reported).
 - **uitkomsten of several partners** (`stg_uitkomsten`):
@@ -32,8 +33,8 @@ Reconciliation between sources (where two deliveries say the same thing):
     date (else an integration conflict: left out of the figures and listed in the annex).
   - `gezamenlijk_met_omgevingsdienst` (WARN): a joint inspection reported by the NLA or a
     veiligheidsregio is also reported by an omgevingsdienst.
-  - `partner_eenmaal_per_inspectie` (ERROR): a partner has one row per joint inspection
-    (else its violations would count twice).
+  - `partner_eenmaal_per_inspectie` (WARN): a partner has one row per joint inspection
+    (else the joint inspection is an integration conflict: not counted, listed).
   - `omgevingsdienst_volgens_register` / `veiligheidsregio_volgens_register` (WARN): the
     omgevingsdienst or veiligheidsregio that reports an inspection is the one the register
     names for that inrichting.
@@ -178,10 +179,10 @@ GROUP BY k.partner_code ORDER BY k.partner_code
         ds,
         Toets(
             "afstemming_inrichtingen",
-            "ERROR",
+            "WARN",
             "Het kengetal inrichtingen_in_beheer is minstens het aantal verschillende "
             "inrichtingen dat de partner volgens zijn controles dat jaar controleerde "
-            "(anders is de controledichtheid meer dan 100 %).",
+            "(anders blijft de controledichtheid van de partner leeg, met de reden).",
         ),
         partners,
         "inrichtingen_in_beheer",
@@ -205,9 +206,10 @@ GROUP BY k.partner_code ORDER BY k.partner_code
     )
     deel = Toets(
         "deel_binnen_geheel",
-        "ERROR",
+        "WARN",
         "Een deel is niet groter dan zijn geheel: besluiten binnen de termijn <= "
-        "vergunningbesluiten, in stand gebleven <= getoetste handhavingsbesluiten.",
+        "vergunningbesluiten, in stand gebleven <= getoetste handhavingsbesluiten (anders "
+        "blijft het percentage van de partner leeg, met de reden).",
     )
     _pair(
         ds,
@@ -409,9 +411,9 @@ GROUP BY i.gezamenlijke_inspectie_id ORDER BY 1
         ds,
         Toets(
             "partner_eenmaal_per_inspectie",
-            "ERROR",
-            "Een partner levert één rij per gezamenlijke inspectie (anders tellen zijn "
-            "overtredingen dubbel).",
+            "WARN",
+            "Een partner levert één rij per gezamenlijke inspectie (anders is het een "
+            "integratieconflict dat niet meetelt en in de bijlage staat).",
         ),
         joint,
         "partnerrijen",

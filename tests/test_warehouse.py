@@ -1,0 +1,75 @@
+"""Replacing one year never drops the other years silently, also when the columns change."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from tests.conftest import CONTROLES_HEADER, build, write
+from vth_pipeline.warehouse import SchemaChange, connect, replace_partition
+
+
+@pytest.fixture
+def conn(tmp_path):
+    with connect(str(tmp_path / "w.duckdb")) as c:
+        replace_partition(c, "staat.t", "SELECT $jaar AS jaar, 1 AS a", 2021)
+        replace_partition(c, "staat.t", "SELECT $jaar AS jaar, 2 AS a", 2022)
+        yield c
+
+
+def rows(conn, table="staat.t"):
+    return conn.execute(f"SELECT * FROM {table} ORDER BY jaar").fetchall()
+
+
+def test_an_added_column_keeps_the_other_years(conn):
+    replace_partition(conn, "staat.t", "SELECT $jaar AS jaar, 'x' AS b, 3 AS a", 2023)
+    assert [r[0] for r in conn.execute("DESCRIBE staat.t").fetchall()] == ["jaar", "b", "a"]
+    assert rows(conn) == [(2021, None, 1), (2022, None, 2), (2023, "x", 3)]
+
+
+def test_rebuilding_a_year_after_the_change_fills_it(conn):
+    replace_partition(conn, "staat.t", "SELECT $jaar AS jaar, 1 AS a, 'y' AS b", 2021)
+    assert rows(conn) == [(2021, 1, "y"), (2022, 2, None)]
+
+
+@pytest.mark.parametrize(
+    "select", ["SELECT $jaar AS jaar", "SELECT $jaar AS jaar, 'een' AS a"], ids=["weg", "type"]
+)
+def test_a_removed_or_retyped_column_fails_naming_the_years(conn, select):
+    with pytest.raises(SchemaChange, match=r"verslagjaar 2021, 2022 passen niet meer"):
+        replace_partition(conn, "staat.t", select, 2023)
+    assert rows(conn) == [(2021, 1), (2022, 2)]  # rolled back: nothing lost
+
+
+def test_a_table_with_only_this_year_is_simply_recreated(tmp_path):
+    with connect(str(tmp_path / "w.duckdb")) as c:
+        replace_partition(c, "staat.t", "SELECT $jaar AS jaar, 1 AS a", 2021)
+        replace_partition(c, "staat.t", "SELECT $jaar AS jaar, 'een' AS a", 2021)
+        assert rows(c) == [(2021, "een")]
+
+
+def test_partitions_within_a_year_count_as_other_rows(tmp_path):
+    """stg.quarantaine is replaced per (jaar, soort): another soort of the year is kept."""
+    with connect(str(tmp_path / "w.duckdb")) as c:
+        q = "SELECT $jaar AS jaar, $soort AS soort"
+        replace_partition(c, "stg.q", q, 2021, {"soort": "a"}, where="AND soort = $soort")
+        with pytest.raises(SchemaChange, match="verslagjaar 2021 "):
+            replace_partition(
+                c, "stg.q", "SELECT $jaar AS jaar", 2021, {"soort": "b"}, "AND soort = $soort"
+            )
+
+
+def test_other_years_survive_a_code_change_in_real_runs(tmp_path):
+    """An older build of stg.controles (without `uren`) keeps 2021 when 2022 is rebuilt."""
+    raw = tmp_path / "raw"
+    for year in (2021, 2022):
+        row = f"C1,GM0518,I1,{year}-03-05,fysiek,programma,lucht,geen_overtreding,,,,,1.5"
+        write(raw / str(year) / "ODH" / "controles.csv", CONTROLES_HEADER + "\n" + row + "\n")
+    built = build(tmp_path, raw, [2021, 2022], stages=("leveringen", "raw", "stg"))
+    with duckdb.connect(str(built.warehouse)) as c:  # as an older version of the code left it
+        c.execute("ALTER TABLE stg.controles DROP COLUMN uren")
+    build(tmp_path, raw, [2022], stages=("leveringen", "raw", "stg"))
+    assert built.sql("SELECT jaar, controle_id, uren FROM stg.controles ORDER BY jaar") == [
+        (2021, "C1", None),
+        (2022, "C1", 1.5),
+    ]
