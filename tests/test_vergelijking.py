@@ -225,3 +225,28 @@ def test_vergelijking_cases(pub):  # noqa: F811
     assert small and all(r["verschil_pct"] == "" for r in small)
     # the first year has nothing to compare with: the table is there, without rows
     assert read_csv(built, 2021, "vergelijking.csv") == []
+
+
+@pytest.mark.parametrize("year", (2021, 2022, 2023))
+def test_kerncijfers_give_totals_and_the_change_over_the_kern(pub, year):  # noqa: F811
+    """kerncijfers.csv: both years' totals with their completeness; the change is the
+    like-for-like one of vergelijking, never the difference of the totals."""
+    d, built = pub
+    cur = expected_landelijk(d, year)
+    prev = expected_landelijk(d, year - 1) if year > 2021 else {}
+    kern = expected_vergelijking(d, year) if year > 2021 else {}
+    rows = {r["figuur"]: r for r in read_csv(built, year, "kerncijfers.csv")}
+    assert list(rows) == [r["figuur"] for r in read_csv(built, year, "landelijk.csv")]
+    for figure, (value, geleverd, verwacht) in cur.items():
+        change = kern.get(figure, {})
+        want = {
+            "waarde": value,
+            "waarde_vorig_jaar": prev.get(figure, ("", "", ""))[0],
+            "verschil": change.get("verschil", ""),
+            "verschil_pct": change.get("verschil_pct", ""),
+            "geleverd": geleverd,
+            "verwacht": verwacht,
+            "geleverd_vorig_jaar": prev.get(figure, ("", "", ""))[1],
+            "partners_beide": change.get("partners_beide", ""),
+        }
+        assert {k: rows[figure][k] for k in want} == want, figure

@@ -584,12 +584,16 @@ PUBLISHED_TABLES: tuple[PublishedTable, ...] = (
             "geleverd",
             "verwacht",
             "geleverd_vorig_jaar",
+            "partners_beide",
         ),
         "volgorde",
         "Kerncijfers",
         "Landelijke cijfers vergeleken met het jaar ervoor",
-        "De landelijke cijfers naast die van het jaar ervoor. Het verschil van een percentage is "
-        "in procentpunten; voor aantallen en verhoudingen staat ook de verandering in procenten.",
+        "De landelijke cijfers van dit en vorig jaar, elk met hoeveel partners leverden. Het "
+        "verschil is berekend over dezelfde partners in beide jaren (partners_beide; zie "
+        "vergelijking.csv), niet als verschil van de totalen. Het verschil van een percentage is "
+        "in procentpunten; de verandering in procenten staat er alleen bij aantallen en "
+        "verhoudingen met een basis van 20 of meer.",
     ),
     PublishedTable(
         "vergelijking.csv",
