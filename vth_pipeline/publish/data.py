@@ -37,6 +37,11 @@ class PublicationData:
         rows = self.tables["landelijk.csv"].filter(pl.col("figuur") == figure)
         return rows.row(0, named=True) if rows.height else None
 
+    def comparison(self, figure: str) -> dict | None:
+        """The figure's row of `vergelijking.csv` (over the vergelijkbare kern), or None."""
+        rows = self.tables["vergelijking.csv"].filter(pl.col("figuur") == figure)
+        return rows.row(0, named=True) if rows.height else None
+
     def naam(self, partner_code: str) -> str:
         return self.partners.get(partner_code, (partner_code, ""))[0]
 

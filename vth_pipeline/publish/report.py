@@ -132,8 +132,33 @@ def _change_text(row: dict) -> str:
     return text
 
 
+def _who(figure: str) -> str:
+    if figure.startswith("seveso_"):
+        return "partners"
+    return "gebieden" if figure.startswith("uitkomst_") else "omgevingsdiensten"
+
+
+def like_for_like(data: PublicationData, figure: str) -> str:
+    """The change over the vergelijkbare kern in words (`bij dezelfde 25 omgevingsdiensten
+    +368 (+3,1%)`), or why there is none; never a change of totals."""
+    row = data.comparison(figure)
+    if row is None:
+        return f"geen vergelijking met {data.year - 1}"
+    if row["verschil"] is None:
+        if figure.startswith("seveso_"):
+            return f"niet te vergelijken met {data.year - 1}: niet dezelfde partners leverden"
+        return f"niet te vergelijken met {data.year - 1}: geen {_who(figure)} in beide jaren"
+    if figure.startswith("seveso_"):  # compared only when the same partners delivered
+        return f"dezelfde partners leverden als in {data.year - 1}: {_change_text(row)}"
+    return (
+        f"bij dezelfde {row['partners_beide']} {_who(figure)} als in {data.year - 1}: "
+        f"{_change_text(row)}"
+    )
+
+
 def key_figures(data: PublicationData) -> list[dict]:
-    """The summary's figures beside the year before, with the completeness of each."""
+    """The summary's figures: this and last year's totals, each with its completeness, and
+    the change over the partners that delivered in both years."""
     rows = {r["figuur"]: r for r in data.table("kerncijfers.csv").iter_rows(named=True)}
     out = []
     for figure in KEY_FIGURES:
@@ -146,7 +171,7 @@ def key_figures(data: PublicationData) -> list[dict]:
                 "label": label(figure),
                 "waarde": _figure_cell(r["waarde"], figure),
                 "vorig": nl_figure(r["waarde_vorig_jaar"], figure),
-                "verschil": _change_text(r),
+                "verschil": like_for_like(data, figure),
                 "volledigheid": f"{r['geleverd']} van {r['verwacht']} {who} geleverd",
             }
         )
@@ -443,33 +468,62 @@ def table_views(data: PublicationData) -> dict[str, TableView]:
     return {v.id: v for v in views}
 
 
+def _movement(row: dict, noun: str) -> str:
+    """`steeg het aantal controles met 3,1% (van 11.722 naar 12.090)`, absolute under base 20."""
+    figure = row["figuur"]
+    change = Decimal(row["verschil"])
+    before = nl_figure(row["waarde_vorig_jaar"], figure)
+    after = nl_figure(row["waarde"], figure)
+    if change == 0:
+        return f"bleef {noun} gelijk ({after})"
+    verb = "steeg" if change > 0 else "daalde"
+    if row["verschil_pct"] is not None:
+        by = f"{nl_number(abs(Decimal(row['verschil_pct'])), 1)}%"
+    else:
+        by = nl_number(abs(change), decimals_of(figure))
+    return f"{verb} {noun} met {by} (van {before} naar {after})"
+
+
 def summary_lines(data: PublicationData) -> list[str]:
-    """A few sentences a policy officer can quote, each from a published figure."""
+    """A few sentences a policy officer can quote, each from a published figure; every change
+    is over the partners that delivered in both years (vergelijking.csv)."""
     k = {r["figuur"]: r for r in data.table("kerncijfers.csv").iter_rows(named=True)}
     lines = []
     c = k.get("controles")
     if c and c["waarde"] is not None:
         line = (
             f"{c['geleverd']} van de {c['verwacht']} omgevingsdiensten leverden hun controles: "
-            f"samen {nl_figure(c['waarde'], 'controles')} controles"
+            f"samen {nl_figure(c['waarde'], 'controles')} controles."
         )
-        if c["verschil_pct"] is not None:
-            line += f" ({nl_signed(c['verschil_pct'], 1)}% ten opzichte van {data.year - 1})"
-        lines.append(line + ".")
+        v = data.comparison("controles")
+        if v and v["verschil"] is not None:
+            line += (
+                f" Bij de {v['partners_beide']} omgevingsdiensten die zowel in {data.year - 1} "
+                f"als in {data.year} leverden, {_movement(v, 'het aantal controles')}."
+            )
+        lines.append(line)
     n = k.get("naleving_eerste_controle_pct")
     if n and n["waarde"] is not None:
         line = (
             f"Bij {nl_number(n['waarde'], 1)}% van de beoordeelde eerste controles werd "
             "geen overtreding vastgesteld"
         )
-        if n["verschil"] is not None:
-            line += f" ({nl_signed(n['verschil'], 1)} procentpunt)"
-        lines.append(line + ".")
+        v = data.comparison("naleving_eerste_controle_pct")
+        if v and v["verschil"] is not None:
+            line += (
+                f" ({nl_signed(v['verschil'], 1)} procentpunt bij dezelfde "
+                f"{v['partners_beide']} omgevingsdiensten als in {data.year - 1})"
+            )
+        lines.append(
+            line + ". Controles worden vooral ingezet waar een risico wordt verwacht; dit is dus "
+            "geen nalevingspercentage van alle inrichtingen."
+        )
     e, m = k.get("ernstige_overtredingen"), k.get("controles_met_overtreding")
     if e and m and m["waarde"] is not None:
         lines.append(
-            f"{nl_number(m['waarde'])} controles stelden een overtreding vast; bij "
-            f"{nl_number(e['waarde'])} had die ernstige of zeer ernstige gevolgen (C of D)."
+            f"Bij {nl_number(m['waarde'])} controles werd een overtreding vastgesteld; bij "
+            f"{nl_number(e['waarde'])} daarvan had die ernstige of zeer ernstige gevolgen "
+            "(C of D)."
         )
     s = {f: k.get(f"seveso_{f}") for f in ("inspecties", "inrichtingen_geinspecteerd")}
     a = k.get("seveso_inrichtingen_actief")
@@ -481,16 +535,20 @@ def summary_lines(data: PublicationData) -> list[str]:
             f"{nl_number(a['waarde'])} actieve Seveso-inrichtingen"
         )
         if p and p["waarde"] is not None:
-            line += f"; {nl_number(p['waarde'], 1)}% van de geïnspecteerde had een overtreding"
+            line += (
+                f"; bij {nl_number(p['waarde'], 1)}% van de geïnspecteerde inrichtingen werd "
+                "een overtreding vastgesteld"
+            )
         lines.append(line + ".")
     dq = data.table("datakwaliteit.csv")
     required = dq.filter(pl.col("verplicht") == "ja")
     got = required.filter(pl.col("geleverd") == "ja").height
     quarantined = int(dq["quarantaine"].sum() or 0)
-    rows = "rij staat" if quarantined == 1 else "rijen staan"
+    rows = "regel voldeed" if quarantined == 1 else "regels voldeden"
     lines.append(
-        f"{got} van de {required.height} verplichte leveringen zijn ingelezen; "
-        f"{nl_number(quarantined)} {rows} in quarantaine (zie bijlage A, datakwaliteit)."
+        f"{got} van de {required.height} verplichte leveringen zijn ontvangen en verwerkt; "
+        f"{nl_number(quarantined)} {rows} niet aan de aanleverspecificatie en "
+        f"{'telt' if quarantined == 1 else 'tellen'} niet mee (zie bijlage A, datakwaliteit)."
     )
     return lines
 
