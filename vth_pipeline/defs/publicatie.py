@@ -16,6 +16,7 @@ import polars as pl
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
+from vth_pipeline.contract.columns import FIRST_YEAR
 from vth_pipeline.defs.seveso import seveso_assets
 from vth_pipeline.defs.staat import staat_assets
 from vth_pipeline.partitions import year_of, yearly
@@ -23,6 +24,7 @@ from vth_pipeline.publish.charts import Chart, build_charts, load_theme
 from vth_pipeline.publish.data import load_publication_data
 from vth_pipeline.publish.images import find_browser, image_server, write_static_images
 from vth_pipeline.publish.report import (
+    OVERVIEW_DOWNLOADS,
     OVERVIEW_FIGURES,
     PLOTLY_JS,
     render_chart_page,
@@ -117,6 +119,15 @@ def publicatie_figuren(
     )
 
 
+def neighbours(vth: VthSettings, year: int) -> dict[str, int]:
+    """The previous and next reporting years that have deliveries (and so a report of their
+    own once built), for the links between the yearly reports."""
+    years = {int(p.name) for p in vth.raw.glob("[0-9][0-9][0-9][0-9]") if p.is_dir()}
+    years = {y for y in years if y >= FIRST_YEAR}
+    out = {"vorig": year - 1, "volgend": year + 1}
+    return {k: y for k, y in out.items() if y in years}
+
+
 def load_charts(folder: Path) -> list[Chart]:
     path = folder / CHARTS_FILE
     if not path.exists():
@@ -145,7 +156,7 @@ def publicatie_rapport(
         if data.validatie:  # every toets and expectation, linked from the annex
             write_validation_report(conn, year, folder)
     charts = load_charts(folder / "figuren")
-    html = render_report(data, charts, Path(vth.assets_dir), folder)
+    html = render_report(data, charts, Path(vth.assets_dir), folder, neighbours(vth, year))
     (folder / "index.html").write_text(html, encoding="utf-8")
     return MaterializeResult(
         metadata={"path": str(folder / "index.html"), "bytes": len(html), "charts": len(charts)}
@@ -165,8 +176,8 @@ def publicatie_overzicht(duckdb: DuckDBResource, vth: VthSettings) -> Materializ
     with session(duckdb) as conn:
         figures = pl.from_arrow(
             conn.execute(
-                "SELECT jaar, figuur, waarde FROM staat.landelijk WHERE list_contains($f, figuur) "
-                "ORDER BY jaar, volgorde",
+                "SELECT jaar, figuur, waarde, geleverd, verwacht FROM staat.landelijk "
+                "WHERE list_contains($f, figuur) ORDER BY jaar, volgorde",
                 {"f": list(OVERVIEW_FIGURES)},
             ).to_arrow_table()
         )
@@ -176,6 +187,17 @@ def publicatie_overzicht(duckdb: DuckDBResource, vth: VthSettings) -> Materializ
             "figures": dict(
                 figures.filter(pl.col("jaar") == y).select("figuur", "waarde").iter_rows()
             ),
+            "geleverd": {
+                f: (g, v)
+                for f, g, v in figures.filter(pl.col("jaar") == y)
+                .select("figuur", "geleverd", "verwacht")
+                .iter_rows()
+            },
+            "downloads": {
+                name: f"{y}/{path}"
+                for name, path in OVERVIEW_DOWNLOADS.items()
+                if (vth.out / str(y) / path).exists()
+            },
         }
         for y in years
     ]

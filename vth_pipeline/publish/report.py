@@ -56,6 +56,15 @@ OVERVIEW_FIGURES = (
     "controles_met_overtreding",
     "seveso_inspecties",
 )
+# The overview links these files of every year (name -> path in the year's folder).
+OVERVIEW_DOWNLOADS = {
+    "Rapport": "index.html",
+    "Tabellen (Excel)": "tabellen/tabellen.xlsx",
+    "Landelijke cijfers (CSV)": "tabellen/landelijk.csv",
+    "Vergelijking met het jaar ervoor (CSV)": "tabellen/vergelijking.csv",
+    "Validatie": "validatie.html",
+    "Herkomst (manifest)": "manifest.json",
+}
 
 
 @dataclass(frozen=True)
@@ -614,9 +623,14 @@ def render_chart_page(chart: Chart, assets_dir: Path, year: int) -> str:
 
 
 def render_report(
-    data: PublicationData, charts: list[Chart], assets_dir: Path, folder: Path
+    data: PublicationData,
+    charts: list[Chart],
+    assets_dir: Path,
+    folder: Path,
+    neighbours: dict[str, int] | None = None,
 ) -> str:
-    """`index.html` of the year in `folder` (links are relative to it)."""
+    """`index.html` of the year in `folder` (links are relative to it); `neighbours` are the
+    previous and next years with a report (`vorig`, `volgend`)."""
     env = _environment(assets_dir)
     chart_ctx = _chart_context(charts, folder / "figuren")
     downloads = [
@@ -648,6 +662,7 @@ def render_report(
         downloads=downloads,
         figure_downloads=list(chart_ctx.values()),
         has_overview=True,
+        buren=neighbours or {},
     )
 
 
@@ -662,6 +677,11 @@ def render_overview(years: list[dict], assets_dir: Path, trend_image: str | None
         {
             "jaar": y["jaar"],
             "cijfers": [nl_figure(y["figures"].get(f), f) or EMPTY for f in OVERVIEW_FIGURES],
+            "volledigheid": [
+                "{} van {}".format(*y.get("geleverd", {}).get(f, ("–", "–")))
+                for f in OVERVIEW_FIGURES
+            ],
+            "downloads": y.get("downloads", {}),
         }
         for y in years
     ]
