@@ -7,6 +7,7 @@ that the manifest describes the files correctly.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from collections import Counter, defaultdict
 from datetime import date, datetime
@@ -401,6 +402,54 @@ def test_kengetallen_consistent(sample, tables):
                 assert 1.4 * len(inr) <= vals["inrichtingen_in_beheer"] <= 4.5 * len(inr)
                 per_fte = c[0].rows / vals["fte_toezicht_handhaving"]
                 assert 140 <= per_fte <= 420
+
+
+def _gemeenten_today() -> tuple[dict[str, str], dict[str, str]]:
+    """From gemeenten.csv itself: each code's successor of today, and today's codes' VR."""
+    path = Path(__file__).resolve().parents[1] / "data" / "reference" / "gemeenten.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    opvolger = {r["gm_code"]: r["opvolger"] for r in rows}
+    today = {}
+    for code in opvolger:
+        final = code
+        while opvolger[final]:
+            final = opvolger[final]
+        today[code] = final
+    vr = {r["gm_code"]: r["vr_code"] for r in rows if not r["geldig_tot"]}
+    return today, vr
+
+
+def test_werkgebieden_follow_the_veiligheidsregios(sample, tables):
+    """Read from the controles files: a gemeente's controles come from one omgevingsdienst, and
+    omgevingsdiensten and veiligheidsregio's are congruent (no werkgebied crosses a region's
+    boundary): each region is served by one omgevingsdienst, or shared by omgevingsdiensten that
+    serve no other region; an omgevingsdienst serving several regions serves them whole."""
+    _, m = sample
+    today, vr_of = _gemeenten_today()
+    for jaar in YEARS:
+        per_gm: dict[str, Counter] = defaultdict(Counter)
+        for t in effective(m, tables, jaar, "controles"):
+            for code in t.column("bevoegd_gezag"):
+                if code.upper().startswith("GM"):
+                    per_gm[today[code.upper()]][t.info.partner_code] += 1
+        assert len(per_gm) >= 300  # nearly every gemeente has controles
+        served_by: dict[str, str] = {}
+        for gm, counts in per_gm.items():
+            od, n = counts.most_common(1)[0]
+            assert n >= 0.95 * sum(counts.values()), (jaar, gm, counts)
+            served_by[gm] = od
+        ods_of_vr: dict[str, set[str]] = defaultdict(set)
+        vrs_of_od: dict[str, set[str]] = defaultdict(set)
+        for gm, od in served_by.items():
+            ods_of_vr[vr_of[gm]].add(od)
+            vrs_of_od[od].add(vr_of[gm])
+        assert len(ods_of_vr) >= 22  # all but those whose only controles are missing
+        for vr, ods in ods_of_vr.items():
+            if len(ods) > 1:  # a shared region: its omgevingsdiensten serve no other region
+                assert all(vrs_of_od[od] == {vr} for od in ods), (jaar, vr, ods)
+        single = [vr for vr, ods in ods_of_vr.items() if len(ods) == 1]
+        assert len(single) >= len(ods_of_vr) - 5, (jaar, sorted(ods_of_vr.items()))
 
 
 def test_controles_volume_at_scale(tmp_path):

@@ -7,22 +7,37 @@ rendering the images again: figuren writes `figuren.json` (the charts as plotly 
 report reads back.
 """
 
+import datetime as dt
 import json
+import os
+import platform
 import shutil
 from pathlib import Path
 
 import plotly.io as pio
 import polars as pl
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetRecordsFilter,
+    DagsterInstance,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 from dagster_duckdb import DuckDBResource
 
 from vth_pipeline.contract.columns import FIRST_YEAR
+from vth_pipeline.defs.leveringen import meta_leveringen
+from vth_pipeline.defs.raw import raw_assets
 from vth_pipeline.defs.seveso import seveso_assets
 from vth_pipeline.defs.staat import staat_assets
+from vth_pipeline.defs.stg import stg_assets
 from vth_pipeline.partitions import year_of, yearly
 from vth_pipeline.publish.charts import Chart, build_charts, load_theme
 from vth_pipeline.publish.data import load_publication_data
 from vth_pipeline.publish.images import find_browser, image_server, write_static_images
+from vth_pipeline.publish.manifest import BOUWLOG, MANIFEST, build_manifest, write_json
 from vth_pipeline.publish.report import (
     OVERVIEW_DOWNLOADS,
     OVERVIEW_FIGURES,
@@ -32,7 +47,7 @@ from vth_pipeline.publish.report import (
     render_report,
 )
 from vth_pipeline.publish.tables import write_tables
-from vth_pipeline.resources import VthSettings
+from vth_pipeline.resources import VthSettings, project_root
 from vth_pipeline.validation import assert_publishable, write_validation_report
 from vth_pipeline.warehouse import session
 
@@ -220,4 +235,90 @@ def publicatie_overzicht(duckdb: DuckDBResource, vth: VthSettings) -> Materializ
     return MaterializeResult(metadata={"years": ", ".join(map(str, years))})
 
 
-publicatie_assets = [publicatie_tabellen, publicatie_figuren, publicatie_rapport]
+def _iso(timestamp: float | None) -> str | None:
+    if timestamp is None:
+        return None
+    return dt.datetime.fromtimestamp(timestamp, dt.UTC).isoformat(timespec="seconds")
+
+
+def build_runs(instance: DagsterInstance, keys: list[AssetKey], year: int) -> list[dict]:
+    """The runs that made the latest materialisation of each asset of the year (for bouwlog)."""
+    runs: dict[str, dict] = {}
+    for key in keys:
+        found = instance.fetch_materializations(
+            AssetRecordsFilter(asset_key=key, asset_partitions=[str(year)]), limit=1
+        ).records
+        if not found:
+            continue
+        run_id = found[0].run_id
+        if run_id not in runs:
+            run = instance.get_run_by_id(run_id)
+            stats = instance.get_run_stats(run_id)
+            runs[run_id] = {
+                "run_id": run_id,
+                "job": run.job_name if run else None,
+                "start": _iso(stats.start_time),
+                "einde": _iso(stats.end_time),
+                "assets": [],
+            }
+        runs[run_id]["assets"].append(key.to_user_string())
+    return sorted(runs.values(), key=lambda r: (r["start"] or "", r["run_id"]))
+
+
+YEAR_KEYS = [
+    meta_leveringen.key,
+    *(k for a in (*raw_assets, *stg_assets, *staat_assets, *seveso_assets) for k in a.keys),
+    publicatie_tabellen.key,
+    publicatie_figuren.key,
+    publicatie_rapport.key,
+]
+
+
+@asset(
+    group_name="publicatie",
+    partitions_def=yearly,
+    deps=[publicatie_rapport],
+    kinds={"json"},
+    description="<out>/<jaar>/manifest.json: what the year was built from (code, deliveries, "
+    "reference files, suites) and every output file with its sha256; deterministic. Run ids "
+    "and times go to bouwlog.json. Written last.",
+)
+def publicatie_manifest(
+    context: AssetExecutionContext, duckdb: DuckDBResource, vth: VthSettings
+) -> MaterializeResult:
+    year = year_of(context)
+    folder = year_folder(vth, year)
+    with session(duckdb) as conn:
+        assert_publishable(conn, year)
+        manifest = build_manifest(conn, year, folder, project_root())
+    write_json(folder / MANIFEST, manifest)
+    bouwlog = {
+        "jaar": year,
+        "geschreven": _iso(dt.datetime.now(dt.UTC).timestamp()),
+        "run_manifest": context.run_id,
+        "runs": build_runs(context.instance, YEAR_KEYS, year),
+        "machine": {
+            "naam": platform.node(),
+            "systeem": platform.platform(),
+            "python": platform.python_version(),
+            "processors": os.cpu_count(),
+        },
+        "mappen": {"leveringen": str(vth.raw), "referentie": str(vth.reference)},
+    }
+    write_json(folder / BOUWLOG, bouwlog)
+    return MaterializeResult(
+        metadata={
+            "path": MetadataValue.path(str(folder / MANIFEST)),
+            "files": len(manifest["uitvoer"]),
+            "deliveries": len(manifest["leveringen"]),
+            "git_commit": manifest["code"]["git_commit"],
+        }
+    )
+
+
+publicatie_assets = [
+    publicatie_tabellen,
+    publicatie_figuren,
+    publicatie_rapport,
+    publicatie_manifest,
+]

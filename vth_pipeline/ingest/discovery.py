@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from vth_pipeline.contract.columns import FILE_KINDS, FIRST_YEAR, kinds_for
+from vth_pipeline.ingest.archive import append_index, store
 
 FILE_NAME = re.compile(
     r"^(?P<soort>[a-z_]+?)(?:_(?P<datum>\d{4}-\d{2}-\d{2}))?\.(?P<ext>csv|xlsx)$", re.IGNORECASE
@@ -98,8 +98,10 @@ def _classify(raw_dir: Path, base: Path, path: Path, year: int, partners: dict[s
         "reden": None,
     }
     if not inside:
-        return row | {"status": "genegeerd", "reden": "verwijzing naar een bestand buiten de "
-                      "map met leveringen; niet gelezen"}
+        return row | {
+            "status": "genegeerd",
+            "reden": "verwijzing naar een bestand buiten de map met leveringen; niet gelezen",
+        }
     if len(rel) != 2:
         return row | {
             "status": "genegeerd",
@@ -187,13 +189,14 @@ def _resolve_supersession(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def archive(raw_dir: Path, archive_dir: Path, frame: pl.DataFrame) -> None:
-    """Keep a content-addressed copy of every file received, so no delivery is ever lost."""
-    for pad, sha, fmt in frame.select("pad", "sha256", "formaat").iter_rows():
-        if sha is None:  # not read: it lies outside the raw folder
-            continue
-        target = archive_dir / sha[:2] / f"{sha}.{fmt or 'bin'}"
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(".tmp")
-            shutil.copyfile(raw_dir / pad, tmp)
-            tmp.replace(target)
+    """Keep a content-addressed copy of every file received, so no delivery is ever lost, and
+    note in the append-only index where each came from (path, partner, soort, date)."""
+    read = frame.filter(pl.col("sha256").is_not_null())  # not read: lies outside the raw folder
+    for pad, sha, fmt in read.select("pad", "sha256", "formaat").iter_rows():
+        store(raw_dir / pad, archive_dir, sha, fmt)
+    append_index(
+        archive_dir,
+        read.select("sha256", "pad", "partner_code", "soort", "leverdatum")
+        .with_columns(pl.col("leverdatum").dt.to_string("%Y-%m-%d"))
+        .to_dicts(),
+    )

@@ -26,3 +26,11 @@ def load_reference(conn, folder: Path, name: str) -> int:
         [str(folder / f"{name}.csv")],
     )
     return conn.execute(f"SELECT count(*) FROM ref.{name}").fetchone()[0]
+
+
+def record_reference(conn, pad: str, sha256: str) -> None:
+    """Keep which bytes of a reference file were loaded (meta.referentie), for the manifest."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS meta.referentie (pad VARCHAR PRIMARY KEY, sha256 VARCHAR)"
+    )
+    conn.execute("INSERT OR REPLACE INTO meta.referentie VALUES (?, ?)", [pad, sha256])

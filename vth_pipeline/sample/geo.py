@@ -1,4 +1,4 @@
-"""Areas: which gemeenten each omgevingsdienst serves, and codes valid on a date."""
+"""Areas: which gemeenten each omgevingsdienst serves (see ``werkgebieden``), codes on a date."""
 
 from __future__ import annotations
 
@@ -7,19 +7,13 @@ from datetime import date
 import numpy as np
 
 from .reference import Reference
+from .werkgebieden import werkgebieden
 
 
 class Geo:
     def __init__(self, ref: Reference) -> None:
         self.ref = ref
-        finals = sorted(c for c, g in ref.gemeenten.items() if g.geldig_tot is None)
-        ods = ref.partners_of("omgevingsdienst")
-        self.werkgebied: dict[str, list[str]] = {p.code: [] for p in ods}
-        for pv in sorted(ref.provincies):
-            serving = [p.code for p in ods if p.provincie_code == pv]
-            codes = [c for c in finals if ref.gemeenten[c].provincie_code == pv]
-            for i, c in enumerate(codes):
-                self.werkgebied[serving[i % len(serving)]].append(c)
+        self.werkgebied: dict[str, list[str]] = werkgebieden(ref)
         self.od_of_final = {c: od for od, cs in self.werkgebied.items() for c in cs}
         # base codes (valid on 2021-01-01) of each omgevingsdienst: follow them to their final
         self.base: dict[str, list[str]] = {od: [] for od in self.werkgebied}

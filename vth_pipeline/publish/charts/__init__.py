@@ -1,0 +1,78 @@
+"""Charts of the publication, built from published tables only (never from raw or staged data).
+
+Each chart states its finding in the title and its data and completeness in a source line;
+labels and numbers are Dutch (1.234,5); the theme (`assets/theme.json`) gives one look and the
+Okabe-Ito palette, which stays distinguishable for colour-blind readers. Every number a chart
+shows is a number in a published table of the year (or of an earlier year, for series).
+
+A chart function returns None when its data are absent (e.g. no Seveso deliveries); the report
+then says so instead of showing an empty frame.
+
+One module per chapter of the report; `common` holds what they share. `CHARTS` gives the
+order in which the charts are built and written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import plotly.graph_objects as go
+
+from vth_pipeline.publish.charts.common import (
+    WIDTH,
+    Chart,
+    frame_layout,
+    label_margin,
+    load_theme,
+    write_chart_html,
+)
+from vth_pipeline.publish.charts.outcomes import uitkomsten
+from vth_pipeline.publish.charts.output import (
+    controledichtheid_per_omgevingsdienst,
+    controles_per_omgevingsdienst,
+    interventiemix,
+    lhso_matrix,
+    naleving_per_omgevingsdienst,
+)
+from vth_pipeline.publish.charts.quality import volledigheid
+from vth_pipeline.publish.charts.regions import provincies
+from vth_pipeline.publish.charts.seveso import (
+    seveso_deelname,
+    seveso_dekking,
+    seveso_overtredingen,
+    seveso_trend,
+)
+from vth_pipeline.publish.charts.trend import trend_landelijk
+from vth_pipeline.publish.data import PublicationData
+
+CHARTS: tuple[Callable[[PublicationData, go.layout.Template], Chart | None], ...] = (
+    trend_landelijk,
+    controles_per_omgevingsdienst,
+    naleving_per_omgevingsdienst,
+    controledichtheid_per_omgevingsdienst,
+    interventiemix,
+    lhso_matrix,
+    provincies,
+    uitkomsten,
+    seveso_trend,
+    seveso_overtredingen,
+    seveso_deelname,
+    seveso_dekking,
+    volledigheid,
+)
+
+
+def build_charts(data: PublicationData, theme: go.layout.Template) -> list[Chart]:
+    return [c for c in (make(data, theme) for make in CHARTS) if c is not None]
+
+
+__all__ = [
+    "CHARTS",
+    "WIDTH",
+    "Chart",
+    "build_charts",
+    "frame_layout",
+    "label_margin",
+    "load_theme",
+    "write_chart_html",
+]

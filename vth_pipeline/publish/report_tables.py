@@ -1,0 +1,372 @@
+"""The report's tables as it shows them: Dutch headers and numbers, no
+computation. Each view formats a published table (or the year's validation results); the
+template places the views by id and escapes every cell."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+import polars as pl
+
+from vth_pipeline.contract.publication import TABLES_BY_FILE, label
+from vth_pipeline.publish.data import PublicationData
+from vth_pipeline.publish.formatting import (
+    EMPTY,
+    decimals_of,
+    nl_figure,
+    nl_number,
+    nl_plain,
+    nl_signed,
+)
+
+
+@dataclass(frozen=True)
+class TableView:
+    """A table as the report shows it: Dutch headers, Dutch numbers, escaped by the template."""
+
+    id: str
+    caption: str
+    header: list[dict]  # {"label": str, "num": bool}
+    rows: list[list[str]]
+    file: str | None = None  # the published table it comes from (download link)
+    note: str = ""
+    wide: bool = False
+
+
+def _cell(value, column: str, numeric: bool) -> str:
+    """Dutch notation; an empty figure shows as a dash, an empty text as nothing."""
+    if value is None:
+        return EMPTY if numeric else ""
+    if not numeric:
+        return str(value)
+    if isinstance(value, Decimal) and value.as_tuple().exponent < -2:
+        return nl_plain(value)  # a staged value with the partner's precision
+    return nl_number(value, decimals_of(column))
+
+
+def table_view(
+    frame: pl.DataFrame,
+    id: str,
+    caption: str,
+    file: str | None = None,
+    columns: Iterable[str] | None = None,
+    note: str = "",
+    labels: dict[str, str] | None = None,
+) -> TableView:
+    """A published frame rendered column by column (no computation, only formatting)."""
+    columns = list(columns or frame.columns)
+    numeric = {c: frame.schema[c].is_numeric() for c in columns}
+    header = [{"label": (labels or {}).get(c) or label(c), "num": numeric[c]} for c in columns]
+    rows = [
+        [_cell(v, c, numeric[c]) for c, v in zip(columns, row, strict=True)]
+        for row in frame.select(columns).iter_rows()
+    ]
+    return TableView(id, caption, header, rows, file, note, wide=len(columns) > 9)
+
+
+def figure_cell(value: str | None, figure: str) -> str:
+    return nl_figure(value, figure) if value is not None else EMPTY
+
+
+def change_text(row: dict) -> str:
+    """`+1,8 procentpunt` for a percentage, `+201 (+8,6%)` for a count."""
+    if row["verschil"] is None:
+        return ""
+    if row["figuur"].endswith("_pct"):
+        return f"{nl_signed(row['verschil'], 1)} procentpunt"
+    text = nl_signed(row["verschil"], decimals_of(row["figuur"]))
+    if row["verschil_pct"] is not None:
+        text += f" ({nl_signed(row['verschil_pct'], 1)}%)"
+    return text
+
+
+def _kerncijfers_view(data: PublicationData, seveso: bool) -> TableView:
+    """The national figures (of the first table, or the Seveso ones) beside last year's."""
+    frame = data.table("kerncijfers.csv").filter(
+        pl.col("figuur").str.starts_with("seveso_") == seveso
+    )
+    header = [
+        {"label": "Cijfer", "num": False},
+        {"label": str(data.year), "num": True},
+        {"label": str(data.year - 1), "num": True},
+        {"label": "Verschil", "num": True},
+        {"label": f"Geleverd {data.year}", "num": True},
+        {"label": f"Geleverd {data.year - 1}", "num": True},
+    ]
+    rows = [
+        [
+            label(r["figuur"], data.labels.get("seveso_handhaving")),
+            figure_cell(r["waarde"], r["figuur"]),
+            nl_figure(r["waarde_vorig_jaar"], r["figuur"]) or EMPTY,
+            change_text(r),
+            f"{r['geleverd']} van {r['verwacht']}",
+            f"{r['geleverd_vorig_jaar']} van {r['verwacht']}"
+            if r["geleverd_vorig_jaar"] is not None
+            else "",
+        ]
+        for r in frame.iter_rows(named=True)
+    ]
+    return TableView(
+        "tabel-landelijk-seveso" if seveso else "tabel-landelijk",
+        f"Landelijke {'Seveso-' if seveso else ''}cijfers {data.year} en {data.year - 1}",
+        header,
+        rows,
+        "kerncijfers.csv",
+        "Geleverd: hoeveel partners de gegevens leverden die het cijfer nodig heeft, van hoeveel "
+        "dat hadden moeten doen. Het verschil van een percentage is in procentpunten.",
+    )
+
+
+def _named(frame: pl.DataFrame, data: PublicationData, key: str = "partner_code") -> pl.DataFrame:
+    names = pl.DataFrame(
+        {key: list(data.partners), "naam": [v[0] for v in data.partners.values()]},
+        schema={key: pl.String, "naam": pl.String},
+    )
+    named = frame.join(names, on=key, how="left")
+    return named.with_columns(
+        naam=pl.when(pl.col(key) == "NL").then(pl.lit("Landelijk")).otherwise(pl.col("naam"))
+    )
+
+
+def _interventies_view(data: PublicationData) -> TableView:
+    long = data.table("interventies.csv")
+    codes = [c for c in data.labels.get("interventie", {}) if c in set(long["interventie"])]
+    if long.height == 0:
+        return table_view(long, "tabel-interventies", f"Interventies {data.year}")
+    wide = long.pivot(on="interventie", index="partner_code", values="aantal").fill_null(0)
+    wide = _named(wide, data).select("naam", *codes)
+    names = {c: data.labels["interventie"][c] for c in codes}
+    return table_view(
+        wide,
+        "tabel-interventies",
+        f"Controles met overtreding naar zwaarste interventie, {data.year}",
+        "interventies.csv",
+        labels=names,
+        note="Een lege combinatie (0) staat niet in het CSV-bestand, dat alleen aantallen groter "
+        "dan 0 bevat.",
+    )
+
+
+def _lhso_view(data: PublicationData) -> TableView:
+    nl = data.table("lhso.csv").filter(pl.col("partner_code") == "NL")
+    gevolg, gedrag = data.labels.get("lhs_gevolg", {}), data.labels.get("lhs_gedrag", {})
+    cell = {(g, b): n for g, b, n in nl.select("lhs_gevolg", "lhs_gedrag", "aantal").iter_rows()}
+    header = [{"label": "Gevolgen \\ gedrag", "num": False}] + [
+        {"label": f"{b}: {name}", "num": True} for b, name in gedrag.items()
+    ]
+    rows = [
+        [f"{g}: {name}", *(nl_number(cell.get((g, b), 0)) for b in gedrag)]
+        for g, name in gevolg.items()
+    ]
+    return TableView(
+        "tabel-lhso",
+        f"Overtredingen in de LHSO-matrix, landelijk, {data.year}",
+        header,
+        rows,
+        "lhso.csv",
+        "Per omgevingsdienst staan de cellen in het CSV-bestand.",
+    )
+
+
+def _seveso_view(data: PublicationData) -> TableView:
+    """Transposed: one row per figure, one column per scope, so it fits a page."""
+    sev = data.table("seveso.csv")
+    scopes = sev["scope"].to_list()
+    names = {"NL": "Landelijk", "hoog": "Hogedrempel", "laag": "Lagedrempel"}
+    header = [{"label": "Cijfer", "num": False}] + [
+        {"label": names.get(s) or data.naam(s), "num": True} for s in scopes
+    ]
+    handhaving = data.labels.get("seveso_handhaving", {})
+    rows = [
+        [label(c, handhaving), *(_cell(v, c, True) for v in sev[c])]
+        for c in sev.columns
+        if c != "scope"
+    ]
+    return TableView(
+        "tabel-seveso",
+        f"Seveso-cijfers {data.year}, landelijk, per drempel en per Seveso-omgevingsdienst",
+        header,
+        rows,
+        "seveso.csv",
+        wide=True,
+    )
+
+
+def _uitkomsten_view(data: PublicationData) -> TableView:
+    nl = data.table("uitkomsten.csv").filter(pl.col("gebied") == "NL")
+    ind = data.indicatoren
+    nl = nl.with_columns(
+        indicator=pl.col("indicator").replace_strict(
+            {k: f"{v.get('omschrijving', k)} ({v.get('eenheid', '')})" for k, v in ind.items()},
+            default=pl.col("indicator"),
+        )
+    )
+    return table_view(
+        nl,
+        "tabel-uitkomsten",
+        f"Uitkomstindicatoren {data.year}, landelijk",
+        "uitkomsten.csv",
+        columns=(
+            "indicator",
+            "waarde",
+            "waarde_vorig_jaar",
+            "verschil_pct",
+            "geleverd_door",
+            "opmerking",
+        ),
+        note="De waarden per gemeente en provincie staan in uitkomsten.csv.",
+    )
+
+
+def _datakwaliteit_view(data: PublicationData) -> TableView:
+    dq = data.table("datakwaliteit.csv").filter(
+        (pl.col("verplicht") == "ja") | ~pl.col("status").is_in(["niet_gevraagd", "niet_geleverd"])
+    )
+    return table_view(
+        _named(dq, data),
+        "tabel-datakwaliteit",
+        f"Leveringen per partner en soort, {data.year}",
+        "datakwaliteit.csv",
+        columns=(
+            "partner_code",
+            "naam",
+            "soort",
+            "verplicht",
+            "geleverd",
+            "status",
+            "rijen",
+            "geaccepteerd",
+            "quarantaine",
+            "reden",
+        ),
+        note="Alleen verplichte en ontvangen leveringen; alle combinaties (met bestand, "
+        "leverdatum en SHA-256) staan in datakwaliteit.csv.",
+    )
+
+
+def _validation_views(data: PublicationData) -> list[TableView]:
+    """The asset checks of the year (staat.validatie): what did not pass, and per dataset."""
+    rows = data.validatie
+    problems = [r for r in rows if r["uitkomst"] != "geslaagd"]
+    text = {"label": "", "num": False}
+    failed = TableView(
+        "tabel-validatie",
+        f"Toetsen die niet slaagden, {data.year}",
+        [
+            text | {"label": "Gegevensset"},
+            text | {"label": "Toets"},
+            text | {"label": "Ernst"},
+            text | {"label": "Uitkomst"},
+            {"label": "Afwijkende rijen", "num": True},
+            text | {"label": "Toelichting"},
+        ],
+        [
+            [
+                r["dataset_label"],
+                r["toets"],
+                r["ernst"],
+                r["uitkomst_label"],
+                nl_number(r["afwijkende_rijen"]) or EMPTY,
+                r["toelichting"] or "",
+            ]
+            for r in problems
+        ],
+    )
+    per: dict[str, list[int]] = {}
+    for r in rows:
+        counts = per.setdefault(r["dataset_label"], [0, 0, 0, 0])
+        counts[0] += 1
+        counts[("geslaagd", "waarschuwing", "mislukt").index(r["uitkomst"]) + 1] += 1
+    summary = TableView(
+        "tabel-validatie-datasets",
+        f"Toetsen per gegevensset, {data.year}",
+        [text | {"label": "Gegevensset"}]
+        + [{"label": h, "num": True} for h in ("Toetsen", "Geslaagd", "Waarschuwing", "Mislukt")],
+        [[name, *(nl_number(n) for n in counts)] for name, counts in per.items()],
+    )
+    return [failed, summary]
+
+
+def validation_summary(data: PublicationData) -> dict[str, int]:
+    rows = data.validatie
+    return {
+        "toetsen": len(rows),
+        "verwachtingen": sum(r["verwachtingen"] or 0 for r in rows),
+        "datasets": len({r["dataset"] for r in rows}),
+        **{
+            u: sum(r["uitkomst"] == u for r in rows)
+            for u in ("geslaagd", "waarschuwing", "mislukt")
+        },
+    }
+
+
+def table_views(data: PublicationData) -> dict[str, TableView]:
+    """Every table of the report, by id; the template places them in their chapters."""
+    year = data.year
+    od = data.table("omgevingsdiensten.csv")
+    pv = data.table("provincies.csv")
+    t = TABLES_BY_FILE
+    not_used = data.table("leveringen.csv").filter(pl.col("status") != "in_gebruik")
+    views = [
+        _kerncijfers_view(data, seveso=False),
+        _kerncijfers_view(data, seveso=True),
+        table_view(
+            od,
+            "tabel-omgevingsdiensten",
+            f"Output per omgevingsdienst, {year}",
+            "omgevingsdiensten.csv",
+            columns=("partner_code", "naam", *t["omgevingsdiensten.csv"].columns[1:-1]),
+        ),
+        _interventies_view(data),
+        _lhso_view(data),
+        table_view(
+            pv,
+            "tabel-provincies",
+            f"Controles per provincie van het bevoegd gezag, {year}",
+            "provincies.csv",
+            columns=("provincie_code", "naam", *t["provincies.csv"].columns[1:-1]),
+        ),
+        _uitkomsten_view(data),
+        _seveso_view(data),
+        table_view(
+            data.table("seveso_reeks.csv"),
+            "tabel-seveso-reeks",
+            f"Landelijke Seveso-cijfers tot en met {year}: berekend en eerder gepubliceerd",
+            "seveso_reeks.csv",
+            columns=t["seveso_reeks.csv"].columns[:-2],
+            note="Gepubliceerd: zoals in de Staat van de Veiligheid Brzo-bedrijven en de "
+            "jaarverslagen van BRZO+; de vindplaats van elk jaar en de opmerkingen staan in "
+            "seveso_reeks.csv. Berekend: uit de leveringen, volgens de rekenregels.",
+        ),
+        table_view(
+            data.table("seveso_integratie.csv"),
+            "tabel-seveso-integratie",
+            f"Geïntegreerde inspecties die niet meetellen, {year}",
+            "seveso_integratie.csv",
+        ),
+        table_view(
+            data.table("seveso_conflicten.csv"),
+            "tabel-seveso-conflicten",
+            f"Integratieconflicten {year}: rijen met hetzelfde gezamenlijke kenmerk die het "
+            "oneens zijn over inrichting of datum",
+            "seveso_conflicten.csv",
+        ),
+        _datakwaliteit_view(data),
+        table_view(
+            data.table("quarantaine_regels.csv"),
+            "tabel-quarantaine",
+            f"Rijen in quarantaine per bestand en regel, {year}",
+            "quarantaine_regels.csv",
+        ),
+        table_view(
+            not_used,
+            "tabel-bestanden",
+            f"Ontvangen bestanden die niet (meer) worden gebruikt, {year}",
+            "leveringen.csv",
+            columns=("pad", "status", "reden"),
+        ),
+        *_validation_views(data),
+    ]
+    return {v.id: v for v in views}
