@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
+from vth_pipeline.contract.publication import label
+from vth_pipeline.publish.formatting import nl_number
 from vth_pipeline.publish.tables import PUBLISHED_TABLES, read_table
 from vth_pipeline.validation import annex_rows
 
@@ -96,3 +98,35 @@ def load_publication_data(conn: duckdb.DuckDBPyConnection, year: int) -> Publica
         indicatoren=indicatoren,
         validatie=annex_rows(conn, year),
     )
+
+
+# The figures a break in the Seveso series is shown with, in order of preference.
+BREAK_FIGURES = ("inrichtingen_met_overtreding_pct", "inspecties")
+
+
+def seveso_breaks(data: PublicationData) -> tuple[list[int], str]:
+    """Years where published and computed national Seveso figures stand side by side (a
+    breuk in de tijdreeks), and the one sentence that explains it ('' when there is none)."""
+    reeks = data.table("seveso_reeks.csv")
+    computed = reeks.filter(pl.col("bron") == "berekend")
+    published = reeks.filter(pl.col("bron") == "gepubliceerd")
+    for figure in BREAK_FIGURES:
+        both = computed.join(published, on="jaar", suffix="_pub").filter(
+            pl.col(figure).is_not_null() & pl.col(f"{figure}_pub").is_not_null()
+        )
+        if both.height:
+            break
+    else:
+        return [], ""
+    first = both.sort("jaar").row(0, named=True)
+    unit = "%" if figure.endswith("_pct") else ""
+    what = label(figure).removesuffix(" (%)").lower()
+    decimals = 1 if unit else 0
+    sentence = (
+        f"Breuk in de tijdreeks: de berekende cijfers tellen volgens de rekenregels van deze "
+        f"publicatie alleen geïntegreerde inspecties bij inrichtingen die het hele jaar actief "
+        f"waren, de eerder gepubliceerde zijn anders geteld; zo staat voor {first['jaar']} "
+        f"gepubliceerd {nl_number(first[f'{figure}_pub'], decimals)}{unit} naast berekend "
+        f"{nl_number(first[figure], decimals)}{unit} ({what})."
+    )
+    return sorted(both["jaar"].to_list()), sentence

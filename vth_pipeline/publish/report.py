@@ -21,9 +21,14 @@ import plotly.graph_objects as go
 import polars as pl
 from markupsafe import Markup, escape
 
-from vth_pipeline.contract.publication import GENERAL_RULES, PUBLISHED_TABLES, label
+from vth_pipeline.contract.publication import (
+    GENERAL_RULES,
+    OUTCOME_PREFIX,
+    PUBLISHED_TABLES,
+    label,
+)
 from vth_pipeline.publish.charts import Chart, frame_layout
-from vth_pipeline.publish.data import PublicationData
+from vth_pipeline.publish.data import PublicationData, seveso_breaks
 from vth_pipeline.publish.formatting import EMPTY, decimals_of, nl_figure, nl_number, nl_signed
 from vth_pipeline.publish.glossary import definition_groups
 from vth_pipeline.publish.report_tables import (
@@ -212,6 +217,146 @@ def summary_lines(data: PublicationData) -> list[str]:
     return lines
 
 
+def _pct_of(part: str | None, whole: str | None) -> str | None:
+    """A share for a sentence, half to even like every figure; None when not defined."""
+    if part is None or whole is None or Decimal(whole) == 0:
+        return None
+    return nl_number(Decimal(part) * 100 / Decimal(whole), 0)
+
+
+def _finding_controles(data: PublicationData) -> dict | None:
+    c, v = data.national("controles"), data.comparison("controles")
+    if not c or c["waarde"] is None:
+        return None
+    head = f"Omgevingsdiensten voerden {nl_figure(c['waarde'], 'controles')} controles uit"
+    if v and v["verschil"] is not None:
+        head += f"; bij dezelfde diensten als in {data.year - 1} {_movement(v, 'dat aantal')}"
+    return {
+        "kop": head + ".",
+        "context": f"{c['geleverd']} van de {c['verwacht']} omgevingsdiensten leverden hun "
+        "controles"
+        + (f"; {v['partners_beide']} van hen leverden ook in {data.year - 1}." if v else "."),
+        "kanttekening": "Het totaal van een jaar hangt af van wie leverde; een verandering is "
+        "daarom alleen berekend over de diensten die in beide jaren leverden.",
+    }
+
+
+def _finding_naleving(data: PublicationData) -> dict | None:
+    n, v = (
+        data.national("naleving_eerste_controle_pct"),
+        data.comparison("naleving_eerste_controle_pct"),
+    )
+    if not n or n["waarde"] is None:
+        return None
+    head = (
+        f"Bij {nl_number(n['waarde'], 1)}% van de beoordeelde eerste controles werd geen "
+        "overtreding vastgesteld"
+    )
+    if v and v["verschil"] is not None:
+        word = "meer" if Decimal(v["verschil"]) > 0 else "minder"
+        head += (
+            f"; bij dezelfde diensten {nl_number(abs(Decimal(v['verschil'])), 1)} procentpunt "
+            f"{word} dan in {data.year - 1}"
+            if Decimal(v["verschil"]) != 0
+            else f"; bij dezelfde diensten evenveel als in {data.year - 1}"
+        )
+    her = data.national("hercontrole_opgelost_pct")
+    context = (
+        f"Bij een hercontrole was de overtreding in {nl_number(her['waarde'], 1)}% van de "
+        "gevallen opgelost."
+        if her and her["waarde"] is not None
+        else ""
+    )
+    return {
+        "kop": head + ".",
+        "context": context,
+        "kanttekening": "Controles worden risicogericht ingezet; dit is geen "
+        "nalevingspercentage van alle inrichtingen.",
+    }
+
+
+def _finding_ernst(data: PublicationData) -> dict | None:
+    m, e = data.national("controles_met_overtreding"), data.national("ernstige_overtredingen")
+    straf = data.national("strafrechtelijk_pct")
+    if not m or not e or m["waarde"] is None or e["waarde"] is None:
+        return None
+    share = _pct_of(e["waarde"], m["waarde"])
+    if share is None:
+        return None
+    return {
+        "kop": f"Ongeveer {share}% van de vastgestelde overtredingen had ernstige of zeer "
+        "ernstige gevolgen (C of D).",
+        "context": f"Het gaat om {nl_number(e['waarde'])} van de {nl_number(m['waarde'])} "
+        "controles met een overtreding"
+        + (
+            f"; {nl_number(straf['waarde'], 1)}% van de overtredingen werd strafrechtelijk "
+            "afgedaan."
+            if straf and straf["waarde"] is not None
+            else "."
+        ),
+        "kanttekening": "De indeling in gevolgen volgt de Landelijke Handhavingsstrategie en "
+        "is een oordeel van de toezichthouder.",
+    }
+
+
+def _finding_seveso(data: PublicationData) -> dict | None:
+    g = data.national("seveso_geinspecteerd_pct")
+    h = data.national("seveso_hoogdrempel_jaarlijks_pct")
+    a = data.national("seveso_inrichtingen_actief")
+    if not g or g["waarde"] is None or not a:
+        return None
+    breaks, sentence = seveso_breaks(data)
+    return {
+        "kop": f"{nl_number(g['waarde'], 1)}% van de {nl_number(a['waarde'])} actieve "
+        "Seveso-inrichtingen kreeg een geïntegreerde inspectie.",
+        "context": f"Van de hogedrempelinrichtingen, die elk jaar geïnspecteerd moeten "
+        f"worden, was dat {nl_number(h['waarde'], 1)}%."
+        if h and h["waarde"] is not None
+        else "",
+        "kanttekening": sentence
+        or f"{g['geleverd']} van de {g['verwacht']} verplichte leveringen van inspecties "
+        "kwamen binnen.",
+    }
+
+
+def _finding_uitkomsten(data: PublicationData) -> dict | None:
+    better = worse = 0
+    for ind, info in data.indicatoren.items():
+        v = data.comparison(OUTCOME_PREFIX + ind)
+        richting = info.get("richting", "")
+        if not v or v["verschil"] is None or richting not in ("hoger_beter", "lager_beter"):
+            continue
+        change = Decimal(v["verschil"])
+        if change == 0:
+            continue
+        if (change > 0) == (richting == "hoger_beter"):
+            better += 1
+        else:
+            worse += 1
+    if better + worse == 0:
+        return None
+    return {
+        "kop": f"Van de {better + worse} uitkomstindicatoren die te vergelijken zijn, "
+        f"verbeterden er {better} ten opzichte van {data.year - 1}.",
+        "context": "Vergeleken is steeds over de gemeenten die in beide jaren een waarde leverden.",
+        "kanttekening": "Uitkomsten worden niet door alle partners geleverd en hangen van meer "
+        "af dan vergunningverlening, toezicht en handhaving.",
+    }
+
+
+def kernboodschappen(data: PublicationData) -> list[dict]:
+    """Three to five findings in plain Dutch, each with its context and caveat, all from
+    published figures (no number is written by hand)."""
+    findings = (
+        _finding_controles,
+        _finding_naleving,
+        _finding_ernst,
+        _finding_seveso,
+        _finding_uitkomsten,
+    )
+    return [f for f in (make(data) for make in findings) if f][:5]
+
+
 def report_figure(chart: Chart) -> go.Figure:
     """The chart for the page: title and source line are in the HTML around it."""
     fig = go.Figure(chart.figure)
@@ -298,6 +443,7 @@ def render_report(
         css=(assets_dir / "style.css").read_text(encoding="utf-8"),
         plotly_js=plotly_js() if charts else "",
         samenvatting=summary_lines(data),
+        kernboodschappen=kernboodschappen(data),
         kerncijfers=key_figures(data),
         charts=chart_ctx,
         tables=table_views(data),

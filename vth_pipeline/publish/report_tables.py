@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import polars as pl
 
-from vth_pipeline.contract.publication import TABLES_BY_FILE, label
-from vth_pipeline.publish.data import PublicationData
+from vth_pipeline.contract.publication import OUTCOME_PREFIX, TABLES_BY_FILE, label
+from vth_pipeline.publish.data import PublicationData, seveso_breaks
 from vth_pipeline.publish.formatting import (
     EMPTY,
     decimals_of,
@@ -39,8 +39,8 @@ def _cell(value, column: str, numeric: bool) -> str:
     """Dutch notation; an empty figure shows as a dash, an empty text as nothing."""
     if value is None:
         return EMPTY if numeric else ""
-    if not numeric:
-        return str(value)
+    if not numeric or column in ("jaar", "bron_rij", "eerste_rij"):
+        return str(value)  # years and row numbers: no thousands separator
     if isinstance(value, Decimal) and value.as_tuple().exponent < -2:
         return nl_plain(value)  # a staged value with the partner's precision
     return nl_number(value, decimals_of(column))
@@ -82,40 +82,63 @@ def change_text(row: dict) -> str:
     return text
 
 
+def _kern_cell(r: dict) -> str:
+    """The change over the kern, or why there is none (a change of totals is never shown)."""
+    if r["verschil"] is not None:
+        return change_text(r)
+    if r["waarde"] is None or r["waarde_vorig_jaar"] is None:
+        return ""
+    return "niet vergelijkbaar"
+
+
 def _kerncijfers_view(data: PublicationData, seveso: bool) -> TableView:
-    """The national figures (of the first table, or the Seveso ones) beside last year's."""
+    """The national figures (of the first table, or the Seveso ones) of this and last year,
+    each with its completeness, and the change over the partners that delivered both years."""
     frame = data.table("kerncijfers.csv").filter(
         pl.col("figuur").str.starts_with("seveso_") == seveso
     )
     header = [
         {"label": "Cijfer", "num": False},
         {"label": str(data.year), "num": True},
-        {"label": str(data.year - 1), "num": True},
-        {"label": "Verschil", "num": True},
         {"label": f"Geleverd {data.year}", "num": True},
+        {"label": str(data.year - 1), "num": True},
         {"label": f"Geleverd {data.year - 1}", "num": True},
+        {"label": "Verschil bij dezelfde partners", "num": True},
+        {"label": "Partners in beide jaren", "num": True},
     ]
     rows = [
         [
             label(r["figuur"], data.labels.get("seveso_handhaving")),
             figure_cell(r["waarde"], r["figuur"]),
-            nl_figure(r["waarde_vorig_jaar"], r["figuur"]) or EMPTY,
-            change_text(r),
             f"{r['geleverd']} van {r['verwacht']}",
+            nl_figure(r["waarde_vorig_jaar"], r["figuur"]) or EMPTY,
             f"{r['geleverd_vorig_jaar']} van {r['verwacht']}"
             if r["geleverd_vorig_jaar"] is not None
             else "",
+            _kern_cell(r),
+            str(r["partners_beide"]) if r["partners_beide"] is not None else "",
         ]
         for r in frame.iter_rows(named=True)
     ]
+    note = (
+        "Geleverd: hoeveel partners de gegevens leverden die het cijfer nodig heeft, van hoeveel "
+        "dat hadden moeten doen. Het verschil is berekend over de partners die in beide jaren "
+        "leverden (vergelijking.csv), niet als verschil van de totalen; dat van een percentage "
+        "in procentpunten. Een verandering in procenten staat er alleen bij een basis van 20 "
+        "of meer."
+    )
+    if seveso:
+        note += (
+            " Seveso-cijfers worden alleen vergeleken wanneer in beide jaren dezelfde partners "
+            "leverden: een geïntegreerde inspectie hoort bij meer partners tegelijk."
+        )
     return TableView(
         "tabel-landelijk-seveso" if seveso else "tabel-landelijk",
         f"Landelijke {'Seveso-' if seveso else ''}cijfers {data.year} en {data.year - 1}",
         header,
         rows,
         "kerncijfers.csv",
-        "Geleverd: hoeveel partners de gegevens leverden die het cijfer nodig heeft, van hoeveel "
-        "dat hadden moeten doen. Het verschil van een percentage is in procentpunten.",
+        note,
     )
 
 
@@ -194,29 +217,84 @@ def _seveso_view(data: PublicationData) -> TableView:
     )
 
 
-def _uitkomsten_view(data: PublicationData) -> TableView:
-    nl = data.table("uitkomsten.csv").filter(pl.col("gebied") == "NL")
-    ind = data.indicatoren
-    nl = nl.with_columns(
-        indicator=pl.col("indicator").replace_strict(
-            {k: f"{v.get('omschrijving', k)} ({v.get('eenheid', '')})" for k, v in ind.items()},
-            default=pl.col("indicator"),
-        )
+UNITS = {"m2": "m²", "m3": "m³"}
+
+
+def _signed_plain(value: str | None) -> str:
+    if value is None:
+        return ""
+    return ("+" if Decimal(value) > 0 else "") + nl_plain(value)
+
+
+def _seveso_reeks_view(data: PublicationData) -> TableView:
+    """Computed and published national Seveso figures; the years where the two meet are
+    marked as a break in the series (CBS: breuk in de tijdreeks) and explained."""
+    frame = data.table("seveso_reeks.csv")
+    view = table_view(
+        frame,
+        "tabel-seveso-reeks",
+        f"Landelijke Seveso-cijfers tot en met {data.year}: berekend en eerder gepubliceerd",
+        "seveso_reeks.csv",
+        columns=frame.columns[:-2],
+        note="Gepubliceerd: zoals in de Staat van de Veiligheid Brzo-bedrijven en de "
+        "jaarverslagen van BRZO+; de vindplaats van elk jaar en de opmerkingen staan in "
+        "seveso_reeks.csv. Berekend: uit de leveringen, volgens de rekenregels.",
     )
-    return table_view(
-        nl,
+    breaks, sentence = seveso_breaks(data)
+    if not breaks:
+        return view
+    rows = [[f"{row[0]} *" if int(row[0]) in breaks else row[0], *row[1:]] for row in view.rows]
+    return TableView(
+        view.id,
+        view.caption,
+        view.header,
+        rows,
+        view.file,
+        f"* {sentence} {view.note}",
+        view.wide,
+    )
+
+
+def _uitkomsten_view(data: PublicationData) -> TableView:
+    """The national value of each indicator (as delivered or summed), and its change over the
+    gebieden delivered in both years (vergelijking.csv), never the change of the totals."""
+    nl = data.table("uitkomsten.csv").filter(pl.col("gebied") == "NL")
+    header = [
+        {"label": "Indicator", "num": False},
+        {"label": f"Landelijk {data.year}", "num": True},
+        {"label": "Geleverd door", "num": False},
+        {"label": "Gebieden in beide jaren", "num": True},
+        {"label": f"Zelfde gebieden {data.year - 1}", "num": True},
+        {"label": f"Zelfde gebieden {data.year}", "num": True},
+        {"label": "Verschil", "num": True},
+        {"label": "Verschil (%)", "num": True},
+    ]
+    rows = []
+    for r in nl.iter_rows(named=True):
+        info = data.indicatoren.get(r["indicator"], {})
+        unit = UNITS.get(info.get("eenheid", ""), info.get("eenheid", ""))
+        v = data.comparison(OUTCOME_PREFIX + r["indicator"]) or {}
+        rows.append(
+            [
+                f"{info.get('omschrijving', r['indicator'])} ({unit})",
+                nl_plain(r["waarde"]) or EMPTY,
+                r["geleverd_door"] or "",
+                str(v["partners_beide"]) if v else "",
+                nl_plain(v.get("waarde_vorig_jaar")) or (EMPTY if v else ""),
+                nl_plain(v.get("waarde")) or (EMPTY if v else ""),
+                _signed_plain(v.get("verschil")),
+                nl_signed(v.get("verschil_pct"), 1),
+            ]
+        )
+    return TableView(
         "tabel-uitkomsten",
         f"Uitkomstindicatoren {data.year}, landelijk",
+        header,
+        rows,
         "uitkomsten.csv",
-        columns=(
-            "indicator",
-            "waarde",
-            "waarde_vorig_jaar",
-            "verschil_pct",
-            "geleverd_door",
-            "opmerking",
-        ),
-        note="De waarden per gemeente en provincie staan in uitkomsten.csv.",
+        "De verandering is berekend over de gebieden die in beide jaren een waarde leverden "
+        "(vergelijking.csv, rijen uitkomst_); een verandering in procenten alleen bij een basis "
+        "van 20 of meer. De waarden per gemeente en provincie staan in uitkomsten.csv.",
     )
 
 
@@ -330,16 +408,7 @@ def table_views(data: PublicationData) -> dict[str, TableView]:
         ),
         _uitkomsten_view(data),
         _seveso_view(data),
-        table_view(
-            data.table("seveso_reeks.csv"),
-            "tabel-seveso-reeks",
-            f"Landelijke Seveso-cijfers tot en met {year}: berekend en eerder gepubliceerd",
-            "seveso_reeks.csv",
-            columns=t["seveso_reeks.csv"].columns[:-2],
-            note="Gepubliceerd: zoals in de Staat van de Veiligheid Brzo-bedrijven en de "
-            "jaarverslagen van BRZO+; de vindplaats van elk jaar en de opmerkingen staan in "
-            "seveso_reeks.csv. Berekend: uit de leveringen, volgens de rekenregels.",
-        ),
+        _seveso_reeks_view(data),
         table_view(
             data.table("seveso_integratie.csv"),
             "tabel-seveso-integratie",
