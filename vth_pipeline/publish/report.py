@@ -10,6 +10,7 @@ The tables it shows are formatted in `report_tables`.
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 from importlib.metadata import version as package_version
@@ -41,6 +42,9 @@ from vth_pipeline.validation.report import DETAIL_FILE as VALIDATION_PAGE
 
 RULES_VERSION = "1.1"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+# Every interactive chart: no Plotly logo, resizes with the page, the toolbar in Dutch.
+PLOT_CONFIG = {"displaylogo": False, "responsive": True, "locale": "nl"}
+LOCALE_FILE = "plotly-locale-nl.json"
 
 # The figures of the summary, in order (national figures of landelijk.csv).
 KEY_FIGURES = (
@@ -314,8 +318,10 @@ def _finding_seveso(data: PublicationData) -> dict | None:
         if h and h["waarde"] is not None
         else "",
         "kanttekening": sentence
-        or f"{g['geleverd']} van de {g['verwacht']} verplichte leveringen van inspecties "
-        "kwamen binnen.",
+        if data.year in breaks
+        else "Alleen inrichtingen die het hele jaar actief waren tellen mee; "
+        f"{g['geleverd']} van de {g['verwacht']} verplichte leveringen van inspecties kwamen "
+        "binnen.",
     }
 
 
@@ -372,7 +378,7 @@ def chart_div(chart: Chart) -> str:
         include_plotlyjs=False,
         div_id=f"plot-{chart.name}",
         default_width="100%",
-        config={"displaylogo": False, "responsive": True},
+        config=PLOT_CONFIG,
     )
 
 
@@ -400,6 +406,15 @@ def plotly_js() -> str:
     return js
 
 
+def plotly_locale(assets_dir: Path) -> str:
+    """A script registering the Dutch locale of plotly.js (toolbar texts, date names,
+    separators); plotly.js ships no Dutch toolbar texts, so they are in the assets."""
+    locale = json.loads((assets_dir / LOCALE_FILE).read_text(encoding="utf-8"))
+    module = {"moduleType": "locale", "name": "nl", **locale}
+    text = json.dumps(module, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    return f"Plotly.register({text});"
+
+
 def render_chart_page(chart: Chart, assets_dir: Path, year: int) -> str:
     """The stand-alone interactive page of a chart (`figuren/<name>.html`), title and source
     inside the figure, plotly.js from the file beside it."""
@@ -408,12 +423,19 @@ def render_chart_page(chart: Chart, assets_dir: Path, year: int) -> str:
         include_plotlyjs=False,
         div_id=chart.name,
         default_width="100%",
-        config={"displaylogo": False, "responsive": True},
+        config=PLOT_CONFIG,
     )
     return (
         _environment(assets_dir)
         .get_template("figure.html.j2")
-        .render(name=chart.name, title=chart.title, alt=chart.alt, div=div, jaar=year)
+        .render(
+            name=chart.name,
+            title=chart.title,
+            alt=chart.alt,
+            div=div,
+            jaar=year,
+            plotly_locale=plotly_locale(assets_dir),
+        )
     )
 
 
@@ -442,6 +464,7 @@ def render_report(
         version=package_version("vth-pipeline"),
         css=(assets_dir / "style.css").read_text(encoding="utf-8"),
         plotly_js=plotly_js() if charts else "",
+        plotly_locale=plotly_locale(assets_dir) if charts else "",
         samenvatting=summary_lines(data),
         kernboodschappen=kernboodschappen(data),
         kerncijfers=key_figures(data),

@@ -16,9 +16,10 @@ import polars as pl
 
 from vth_pipeline.publish.data import PublicationData
 
-# Okabe-Ito, by role, so that a series keeps its colour in every chart.
-BLUE, ORANGE, GREEN = "#0072B2", "#E69F00", "#009E73"
-SKY, VERMILLION, BLACK = "#56B4E9", "#D55E00", "#000000"
+# Okabe-Ito, by role, so that a series keeps its colour in every chart; orange and sky darkened
+# to at least 3:1 against white (WCAG 1.4.11 for graphics).
+BLUE, ORANGE, GREEN = "#0072B2", "#C17A00", "#009E73"
+SKY, VERMILLION, BLACK = "#3C8DC5", "#D55E00", "#000000"
 SEQUENTIAL = [[0.0, "#f2f6fa"], [0.5, "#6aaed6"], [1.0, "#08306b"]]
 
 PCT_TICKS = [0, 20, 40, 60, 80, 100]
