@@ -18,6 +18,9 @@ from vth_pipeline.publish.formatting import nl_number
 from vth_pipeline.publish.tables import PUBLISHED_TABLES, read_table
 from vth_pipeline.validation import annex_rows
 
+# The figures of the multi-year view per omgevingsdienst and per provincie.
+REGIO_FIGURES = ("controles", "naleving_eerste_controle_pct")
+
 
 @dataclass(frozen=True)
 class PublicationData:
@@ -26,6 +29,7 @@ class PublicationData:
     landelijk_reeks: pl.DataFrame  # years <= year: jaar, figuur, waarde, geleverd, verwacht
     uitkomsten_reeks: pl.DataFrame  # years <= year, gebied NL: jaar, indicator, waarde, ...
     datakwaliteit_reeks: pl.DataFrame  # years <= year: jaar, partner_code, soort, verplicht, ...
+    regio_reeks: pl.DataFrame  # years <= year: jaar, soort (od/pv), code, naam, REGIO_FIGURES
     partners: dict[str, tuple[str, str]]  # partner_code -> (naam, soort)
     labels: dict[str, dict[str, str]]  # code list -> code -> omschrijving (in list order)
     indicatoren: dict[str, dict[str, str]]  # indicator -> its row of indicatoren.csv
@@ -91,6 +95,15 @@ def load_publication_data(conn: duckdb.DuckDBPyConnection, year: int) -> Publica
             conn,
             "SELECT jaar, partner_code, soort, verplicht, geleverd FROM staat.datakwaliteit "
             "WHERE jaar <= $jaar ORDER BY jaar, partner_code, soort",
+            upto,
+        ),
+        regio_reeks=_frame(
+            conn,
+            f"SELECT jaar, 'omgevingsdienst' AS soort, partner_code AS code, naam, "
+            f"{', '.join(REGIO_FIGURES)} FROM staat.omgevingsdiensten WHERE jaar <= $jaar "
+            f"UNION ALL SELECT jaar, 'provincie', provincie_code, naam, "
+            f"{', '.join(REGIO_FIGURES)} FROM staat.provincies WHERE jaar <= $jaar "
+            "ORDER BY soort, code, jaar",
             upto,
         ),
         partners=partners,

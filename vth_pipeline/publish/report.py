@@ -10,6 +10,7 @@ The tables it shows are formatted in `report_tables`.
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from decimal import Decimal
@@ -415,6 +416,27 @@ def plotly_locale(assets_dir: Path) -> str:
     return f"Plotly.register({text});"
 
 
+PUBLICATIONS_FILE = "publicaties.csv"  # jaar,versie,datum,toelichting: one row per release
+
+
+def publication_info(assets_dir: Path, year: int) -> dict:
+    """Version, date and correction notice of the year's release, from the editors' register
+    `assets/publicaties.csv` (a date chosen by people, not the build time, so a rebuild gives
+    the same bytes). Without a row the report says it is a concept."""
+    path = assets_dir / PUBLICATIONS_FILE
+    rows = []
+    if path.exists():
+        with open(path, encoding="utf-8", newline="") as f:
+            rows = [r for r in csv.DictReader(f) if r["jaar"] == str(year)]
+    rows.sort(key=lambda r: int(r["versie"]))
+    latest = rows[-1] if rows else None
+    return {
+        "versie": latest["versie"] if latest else None,
+        "datum": latest["datum"] if latest else None,
+        "correcties": [r for r in rows if int(r["versie"]) > 1],
+    }
+
+
 def render_chart_page(chart: Chart, assets_dir: Path, year: int) -> str:
     """The stand-alone interactive page of a chart (`figuren/<name>.html`), title and source
     inside the figure, plotly.js from the file beside it."""
@@ -482,6 +504,7 @@ def render_report(
         figure_downloads=list(chart_ctx.values()),
         has_overview=True,
         buren=neighbours or {},
+        publicatie=publication_info(assets_dir, data.year),
     )
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 import polars as pl
 
 from vth_pipeline.contract.publication import OUTCOME_PREFIX, TABLES_BY_FILE, label
-from vth_pipeline.publish.data import PublicationData, seveso_breaks
+from vth_pipeline.publish.data import REGIO_FIGURES, PublicationData, seveso_breaks
 from vth_pipeline.publish.formatting import (
     EMPTY,
     decimals_of,
@@ -20,6 +20,7 @@ from vth_pipeline.publish.formatting import (
     nl_plain,
     nl_signed,
 )
+from vth_pipeline.publish.sparklines import sparkline
 
 
 @dataclass(frozen=True)
@@ -255,6 +256,93 @@ def _seveso_reeks_view(data: PublicationData) -> TableView:
     )
 
 
+def _series_label(name: str, years: list[int], values: list, figure: str) -> str:
+    shown = ", ".join(
+        f"{y}: {nl_figure(v, figure) if v is not None else 'geen gegevens'}"
+        for y, v in zip(years, values, strict=True)
+    )
+    return f"{name}: {shown}"
+
+
+def _trend_view(data: PublicationData) -> TableView:
+    """Every national figure of every year up to this one, with a sparkline."""
+    reeks = data.landelijk_reeks
+    years = sorted(set(reeks["jaar"].to_list()))
+    values = {(j, f): w for j, f, w in reeks.select("jaar", "figuur", "waarde").iter_rows()}
+    rows = []
+    for figure in data.table("landelijk.csv")["figuur"]:
+        series = [values.get((y, figure)) for y in years]
+        name = label(figure, data.labels.get("seveso_handhaving"))
+        rows.append(
+            [
+                name,
+                *[nl_figure(v, figure) if v is not None else EMPTY for v in series],
+                sparkline(
+                    [float(v) if v is not None else None for v in series],
+                    _series_label(name, years, series, figure),
+                ),
+            ]
+        )
+    header = [
+        {"label": "Cijfer", "num": False},
+        *({"label": str(y), "num": True} for y in years),
+        {"label": "Verloop", "num": False},
+    ]
+    return TableView(
+        "tabel-trend",
+        f"Alle landelijke cijfers {years[0]}–{years[-1]}" if years else "Landelijke cijfers",
+        header,
+        rows,
+        "landelijk.csv",
+        "Zoals elk jaar gepubliceerd. De totalen komen niet elk jaar van dezelfde partners "
+        "(zie Geleverd in het rapport van elk jaar); een verandering tussen twee jaren staat in "
+        "vergelijking.csv van het latere jaar.",
+        wide=len(years) > 6,
+    )
+
+
+def _regio_trend_view(data: PublicationData, soort: str) -> TableView:
+    """Per omgevingsdienst or provincie: controles and naleving over the years."""
+    reeks = data.regio_reeks.filter(pl.col("soort") == soort)
+    years = sorted(set(reeks["jaar"].to_list()))
+    header = [
+        {"label": "Omgevingsdienst" if soort == "omgevingsdienst" else "Provincie", "num": False}
+    ]
+    for figure in REGIO_FIGURES:
+        header += [
+            {"label": f"{label(figure)} {data.year}", "num": True},
+            {"label": f"Verloop {years[0] if years else ''}–{data.year}", "num": False},
+        ]
+    rows = []
+    for code in sorted(set(reeks["code"].to_list())):
+        mine = reeks.filter(pl.col("code") == code)
+        by_year = {r["jaar"]: r for r in mine.iter_rows(named=True)}
+        name = mine.filter(pl.col("jaar") == mine["jaar"].max())["naam"][0] or code
+        row = [name]
+        for figure in REGIO_FIGURES:
+            series = [by_year.get(y, {}).get(figure) for y in years]
+            now = by_year.get(data.year, {}).get(figure)
+            row += [
+                nl_figure(now, figure) if now is not None else EMPTY,
+                sparkline(
+                    [float(v) if v is not None else None for v in series],
+                    _series_label(f"{name}, {label(figure)}", years, series, figure),
+                ),
+            ]
+        rows.append(row)
+    what = "omgevingsdienst" if soort == "omgevingsdienst" else "provincie"
+    return TableView(
+        f"tabel-trend-{soort}",
+        f"Controles en naleving per {what}, {years[0] if years else ''}–{data.year}",
+        header,
+        rows,
+        "omgevingsdiensten.csv" if soort == "omgevingsdienst" else "provincies.csv",
+        "Het verloop toont de waarde van elk jaar waarin gegevens zijn geleverd; een "
+        "onderbroken lijn betekent een jaar zonder gegevens. De waarden per jaar staan in de "
+        "tabellen van dat jaar.",
+    )
+
+
 def _uitkomsten_view(data: PublicationData) -> TableView:
     """The national value of each indicator (as delivered or summed), and its change over the
     gebieden delivered in both years (vergelijking.csv), never the change of the totals."""
@@ -407,6 +495,9 @@ def table_views(data: PublicationData) -> dict[str, TableView]:
             columns=("provincie_code", "naam", *t["provincies.csv"].columns[1:-1]),
         ),
         _uitkomsten_view(data),
+        _trend_view(data),
+        _regio_trend_view(data, "omgevingsdienst"),
+        _regio_trend_view(data, "provincie"),
         _seveso_view(data),
         _seveso_reeks_view(data),
         table_view(

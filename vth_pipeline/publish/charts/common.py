@@ -173,9 +173,26 @@ def finish(
         font={"size": 11, "color": "#4d4d4d"},
     )
     frame_layout(fig, title)
+    room_for_value_labels(fig)
     for i, trace in enumerate(fig.data):
         trace.uid = f"{name}-{i}"
     return Chart(name, title, alt, source, fig)
+
+
+def room_for_value_labels(fig: go.Figure) -> None:
+    """Value labels outside horizontal bars are never cut off: drawn beyond the plot area and
+    with 18 % room after the longest bar (for `1.389` and `2.829` alike, in PNG, SVG and print)."""
+    for trace in fig.data:
+        if trace.type != "bar" or trace.textposition != "outside":
+            continue
+        trace.cliponaxis = False
+        if trace.orientation != "h" or trace.x is None:
+            continue
+        axis = "xaxis" + (trace.xaxis or "x").removeprefix("x")
+        longest = max((float(v) for v in trace.x if v is not None), default=0.0)
+        current = fig.layout[axis].range
+        if longest > 0 and (current is None or current[1] < longest * 1.18):
+            fig.layout[axis].range = [0, longest * 1.18]
 
 
 def hbar_height(n: int) -> int:
