@@ -703,7 +703,7 @@ def test_rebuild_gives_identical_tables_report_and_figures(pub, tmp_path):
     from tests.conftest import build
     from vth_pipeline.definitions import STAGES
     from vth_pipeline.defs.publicatie import publicatie_rapport, publicatie_tabellen, write_charts
-    from vth_pipeline.publish.charts import build_charts, load_theme
+    from vth_pipeline.publish.charts import build_charts, load_geo, load_theme
     from vth_pipeline.publish.data import load_publication_data
     from vth_pipeline.resources import VthSettings
     from vth_pipeline.warehouse import connect
@@ -743,7 +743,7 @@ def test_rebuild_gives_identical_tables_report_and_figures(pub, tmp_path):
     (again / "figuren" / "figuren.json").unlink()
     with connect(str(second.warehouse)) as conn:
         data = load_publication_data(conn, 2023)
-    charts = build_charts(data, load_theme(ROOT / "assets"))
+    charts = build_charts(data, load_theme(ROOT / "assets"), load_geo(ROOT / "assets", 2023))
     write_charts(charts, again / "figuren", ROOT / "assets", 2023)
     assert materialize(
         [publicatie_rapport], partition_key="2023", resources=resources, instance=instance

@@ -431,6 +431,8 @@ COLUMN_LABELS: dict[str, str] = {
     "partners_beide": "Partners in beide jaren",
     "partners_vorig_jaar": "Partners vorig jaar",
     "partners_dit_jaar": "Partners dit jaar",
+    "gm_code": "Gemeente",
+    "controles_partner": "Controles van de omgevingsdienst",
     # interventions and LHSO
     "interventie": "Interventie",
     "aantal": "Aantal",
@@ -639,6 +641,19 @@ PUBLISHED_TABLES: tuple[PublishedTable, ...] = (
         "Controles per provincie",
         "Controles naar de provincie van het bevoegd gezag, welke omgevingsdienst de controle "
         "ook uitvoerde, en de kengetallen van de provincies zelf. Alle twaalf provincies.",
+    ),
+    PublishedTable(
+        "werkgebieden.csv",
+        "staat.werkgebieden",
+        ("gm_code",),
+        ("gm_code", "naam", "provincie_code", "partner_code", "controles_partner", "controles"),
+        "gm_code",
+        "Werkgebieden",
+        "Werkgebieden van de omgevingsdiensten volgens de leveringen",
+        "Per gemeente (indeling van 1 januari) de omgevingsdienst die de meeste controles "
+        "uitvoerde met die gemeente als bevoegd gezag (controles_partner, van controles in "
+        "totaal); leeg voor een gemeente zonder controles. Werkgebieden zijn geen open data; "
+        "de kaarten gebruiken deze indeling.",
     ),
     PublishedTable(
         "interventies.csv",

@@ -34,7 +34,7 @@ from vth_pipeline.defs.seveso import seveso_assets
 from vth_pipeline.defs.staat import staat_assets
 from vth_pipeline.defs.stg import stg_assets
 from vth_pipeline.partitions import year_of, yearly
-from vth_pipeline.publish.charts import Chart, build_charts, load_theme
+from vth_pipeline.publish.charts import Chart, build_charts, load_geo, load_theme
 from vth_pipeline.publish.data import load_publication_data
 from vth_pipeline.publish.images import find_browser, image_server, write_static_images
 from vth_pipeline.publish.manifest import BOUWLOG, MANIFEST, build_manifest, write_json
@@ -120,7 +120,7 @@ def publicatie_figuren(
         assert_publishable(conn, year)
         data = load_publication_data(conn, year)
     assets_dir = Path(vth.assets_dir)
-    charts = build_charts(data, load_theme(assets_dir))
+    charts = build_charts(data, load_theme(assets_dir), load_geo(assets_dir, year))
     write_charts(charts, folder, assets_dir, year)
     with image_server(browser):
         images = write_static_images(charts, folder)

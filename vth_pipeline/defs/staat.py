@@ -97,6 +97,13 @@ staat_vergelijking = sql_asset(
     "partners (for outcome indicators the gebieden) that delivered its inputs in both years.",
 )
 
+staat_werkgebieden = sql_asset(
+    "staat_werkgebieden",
+    ["stg_controles", *REF_KEYS],
+    "Per gemeente of the year's indeling the omgevingsdienst that carried out most of its "
+    "controles: the werkgebieden as the deliveries define them, for the maps.",
+)
+
 staat_assets = [
     int_kengetallen,
     staat_omgevingsdiensten,
@@ -110,4 +117,5 @@ staat_assets = [
     staat_leveringen,
     staat_kengetallen_verschillen,
     staat_vergelijking,
+    staat_werkgebieden,
 ]
