@@ -122,7 +122,14 @@ CHART_MARKS = """
       colours.add(st.fill);
     } else if (st.stroke && st.stroke !== 'none') { colours.add(st.stroke); }
   }
+  const filled = (id) => Array.from(
+    document.querySelectorAll(`#${id} g.trace.scatter path.js-fill`)
+  ).filter(f => (f.getAttribute('d') || '').length > 10).length;
   return {
+    mapFills: {
+      provincies: filled('plot-kaart_naleving_provincies'),
+      werkgebieden: filled('plot-kaart_naleving_eerste_controle_werkgebieden'),
+    },
     colours: Array.from(colours),
     toolbar: Array.from(document.querySelectorAll('.modebar-btn'))
       .map(b => b.getAttribute('data-title')),
@@ -364,6 +371,10 @@ def test_year_report_in_chromium(pub, chromium, year):
     assert found["pdf"].startswith(b"%PDF")
     boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", found["pdf"])
     assert len(boxes) >= 8 and pdf_page_sizes(found["pdf"]) <= A4  # wide tables landscape
+    # the maps are drawn: a filled path per provincie, and werkgebieden beside grey gemeenten
+    assert found["marks"]["mapFills"]["provincies"] == 12
+    assert found["marks"]["mapFills"]["werkgebieden"] >= 2
+    assert "Bron: CBS, PDOK" in found["text"]
     # the toolbar of every chart speaks Dutch
     titles = set(found["marks"]["toolbar"])
     assert {"Inzoomen", "Uitzoomen", "Figuur downloaden als PNG"} <= titles, titles
