@@ -386,9 +386,30 @@ def _uitkomsten_view(data: PublicationData) -> TableView:
     )
 
 
+STATUS_WORDS = {
+    "ingelezen": "ingelezen",
+    "niet_geleverd": "niet geleverd",
+    "niet_gevraagd": "niet gevraagd",
+    "afgewezen": "afgewezen",
+    "conflict": "tegenstrijdige bestanden",
+}
+KIND_WORDS = {
+    "controles": "controles",
+    "kengetallen": "kengetallen",
+    "uitkomsten": "uitkomsten",
+    "seveso_inrichtingen": "Seveso-register",
+    "seveso_inspecties": "Seveso-inspecties",
+}
+
+
 def _datakwaliteit_view(data: PublicationData) -> TableView:
     dq = data.table("datakwaliteit.csv").filter(
         (pl.col("verplicht") == "ja") | ~pl.col("status").is_in(["niet_gevraagd", "niet_geleverd"])
+    )
+    # readers see words, not the codes of the CSV
+    dq = dq.with_columns(
+        pl.col("status").replace(STATUS_WORDS),
+        pl.col("soort").replace(KIND_WORDS),
     )
     return table_view(
         _named(dq, data),
