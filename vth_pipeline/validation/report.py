@@ -182,7 +182,8 @@ td { overflow-wrap: anywhere; } a { color: #154273; }
 @page { size: A4; margin: 12mm; }
 @media print {
   body { margin: 0; max-width: none; font-size: 8pt; }
-  table { font-size: 6.5pt; table-layout: fixed; }
+  table { font-size: 6.5pt; }
+  code { font-size: 1em; }
   .no-print { display: none; }
   a { color: #1d1d1d; text-decoration: none; }
 }
