@@ -689,6 +689,17 @@ PUBLISHED_TABLES: tuple[PublishedTable, ...] = (
         "Seveso-omgevingsdienst; alleen geïntegreerde inspecties bij actieve inrichtingen.",
     ),
     PublishedTable(
+        "seveso_locaties.csv",
+        "staat.seveso_locaties",
+        ("gm_code", "partner_code"),
+        ("gm_code", "partner_code", "inrichtingen_actief"),
+        "gm_code, partner_code",
+        "Seveso-locaties",
+        "Seveso-inrichtingen per gemeente",
+        "Per gemeente en Seveso-omgevingsdienst het aantal Seveso-inrichtingen dat het hele jaar "
+        "actief was (volgens het register).",
+    ),
+    PublishedTable(
         "seveso_reeks.csv",
         "seveso_reeks.sql",
         ("jaar", "bron"),

@@ -224,8 +224,69 @@ def controledichtheid_kaart_werkgebieden(
     return _werkgebied_map(data, theme, geo, "controledichtheid_pct")
 
 
+# One colour per Seveso-omgevingsdienst (the chart palette, each at least 3:1 against white).
+DIENST_COLOURS = ("#0072B2", "#C17A00", "#009E73", "#D55E00", "#B95F96", "#8A7A00")
+
+
+def seveso_kaart(data: PublicationData, theme: go.layout.Template, geo: Geo) -> Chart | None:
+    """The gemeenten with active Seveso establishments, coloured by Seveso-omgevingsdienst."""
+    loc = data.table("seveso_locaties.csv")
+    if loc.height == 0:
+        return None
+    fig = go.Figure()
+    with_est = set(loc["gm_code"].to_list())
+    rest = [r for gm, rings in sorted(geo.gemeenten.items()) if gm not in with_est for r in rings]
+    xs, ys = _xy(rest)
+    fig.add_scatter(
+        x=xs,
+        y=ys,
+        fill="toself",
+        fillcolor="#f0f0f0",
+        mode="lines",
+        line={"color": BORDER, "width": 0.3},
+        name="geen actieve Seveso-inrichting",
+        hoverinfo="skip",
+    )
+    diensten = sorted(set(loc["partner_code"].drop_nulls().to_list()))
+    for code, colour in zip(diensten, DIENST_COLOURS * 2, strict=False):
+        mine = loc.filter(pl.col("partner_code") == code)
+        rings = [r for gm in mine["gm_code"] for r in geo.gemeenten.get(gm, [])]
+        xs, ys = _xy(rings)
+        n = int(mine["inrichtingen_actief"].sum())
+        fig.add_scatter(
+            x=xs,
+            y=ys,
+            fill="toself",
+            fillcolor=colour,
+            mode="lines",
+            line={"color": BORDER, "width": 0.6},
+            name=f"{data.naam(code)}: {nl_number(n)} inrichtingen in {mine.height} gemeenten",
+            hoveron="fills",
+            hoverinfo="name",
+        )
+    fig.update_layout(
+        xaxis={"visible": False},
+        yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1},
+        legend={"x": 0, "y": 1, "bgcolor": "#ffffff"},
+        hovermode="closest",
+    )
+    total = int(loc["inrichtingen_actief"].sum())
+    title = (
+        f"{nl_number(total)} actieve Seveso-inrichtingen in {len(with_est)} gemeenten, "
+        f"{data.year}, per Seveso-omgevingsdienst"
+    )
+    source = (
+        f"{GEO_SOURCE}; Seveso-register {data.year}, inrichtingen die het hele jaar actief "
+        "waren. Gekleurd: gemeenten met ten minste één inrichting, naar de dienst van het "
+        "register. De aantallen per gemeente staan in seveso_locaties.csv."
+    )
+    alt = f"Kaart van Nederland met de gemeenten waar Seveso-inrichtingen staan. {title}."
+    return finish(fig, "kaart_seveso", title, alt, source, theme, 780)
+
+
 MAPS = (
     naleving_kaart_provincies,
     naleving_kaart_werkgebieden,
     controledichtheid_kaart_werkgebieden,
+    seveso_kaart,
 )
