@@ -138,3 +138,17 @@ def test_figures_are_not_declared_outside_the_output_contract():
     for f in FIGURES.values():
         owners = [path for path, strings in constants.items() if f.definition in strings]
         assert owners == ["vth_pipeline/contract/publication.py"], (f.name, owners)
+
+
+def test_figure_labels_are_taken_from_the_output_contract():
+    """A chart or table takes a figure's Dutch label from `contract.publication.label`: no
+    module repeats a label of more than one word (with or without its unit)."""
+    constants = {
+        p.relative_to(ROOT).as_posix(): _string_constants(p) for p in PACKAGE.rglob("*.py")
+    }
+    labels = [f.label for f in FIGURES.values() if " " in f.label]
+    assert len(labels) > 20
+    for text in labels:
+        forms = {text, text.removesuffix(" (%)")}
+        owners = [path for path, strings in constants.items() if forms & strings]
+        assert owners == ["vth_pipeline/contract/publication.py"], (text, owners)

@@ -108,6 +108,70 @@ new Promise((resolve) => {
 """
 
 
+# The chart marks as drawn: bar fills, line strokes and marker fills (heatmaps excluded: their
+# cells carry their values as text), and the titles of the toolbar buttons.
+CHART_MARKS = """
+(() => {
+  const colours = new Set();
+  for (const el of document.querySelectorAll(
+      '.plotly-graph-div g.trace.bars path, .plotly-graph-div g.trace.scatter path.js-line, '
+      + '.plotly-graph-div g.trace.scatter path.point')) {
+    const st = getComputedStyle(el);
+    if (el.classList.contains('js-line')) { colours.add(st.stroke); continue; }
+    if (st.fill && st.fill !== 'none' && parseFloat(st.fillOpacity || '1') > 0) {
+      colours.add(st.fill);
+    } else if (st.stroke && st.stroke !== 'none') { colours.add(st.stroke); }
+  }
+  const filled = (id) => Array.from(
+    document.querySelectorAll(`#${id} g.trace.scatter path.js-fill`)
+  ).filter(f => (f.getAttribute('d') || '').length > 10).length;
+  return {
+    mapFills: {
+      provincies: filled('plot-kaart_naleving_provincies'),
+      werkgebieden: filled('plot-kaart_naleving_eerste_controle_werkgebieden'),
+    },
+    colours: Array.from(colours),
+    toolbar: Array.from(document.querySelectorAll('.modebar-btn'))
+      .map(b => b.getAttribute('data-title')),
+  };
+})()
+"""
+
+# Per chart the narrowest plot area and, for horizontal bar charts, the widest bar (px).
+BAR_WIDTHS = """
+new Promise((resolve) => setTimeout(() => resolve(
+  Array.from(document.querySelectorAll('.plotly-graph-div')).map(d => {
+    const areas = Array.from(d.querySelectorAll('rect.nsewdrag'))
+      .map(r => r.getBoundingClientRect().width);
+    const bars = Array.from(d.querySelectorAll('g.trace.bars path'))
+      .map(b => b.getBoundingClientRect().width);
+    const horizontal = (d.data || []).some(t => t.type === 'bar' && t.orientation === 'h');
+    return {id: d.id, area: Math.min(...areas, 1e9), widest: Math.max(0, ...bars), horizontal};
+  })), 1500))
+"""
+
+
+def contrast(colour: str, background: tuple[int, int, int] = (255, 255, 255)) -> float:
+    """WCAG contrast ratio of an `rgb(r, g, b)` colour against a background."""
+
+    def lum(rgb) -> float:
+        c = [v / 255 for v in rgb]
+        c = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    rgb = [float(v) for v in re.findall(r"[\d.]+", colour)[:3]]
+    a, b = lum(rgb), lum(background)
+    return (max(a, b) + 0.05) / (min(a, b) + 0.05)
+
+
+def pdf_page_sizes(pdf: bytes) -> set[tuple[int, int]]:
+    boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)
+    return {tuple(round(float(v)) for v in box) for box in boxes}
+
+
+A4 = {(595, 842), (842, 595)}  # portrait, and landscape for wide tables
+
+
 class Chromium:
     """One headless Chromium for the module, driven synchronously from the tests."""
 
@@ -183,14 +247,54 @@ class Chromium:
         )
         ARTIFACTS.mkdir(exist_ok=True)
         (ARTIFACTS / f"{artifact}.png").write_bytes(base64.b64decode(shot["result"]["data"]))
+        marks = await self._eval(tab, CHART_MARKS)
+        # a phone (390 px wide): the charts keep their bars, the page its text
+        await tab.send_command(
+            "Emulation.setDeviceMetricsOverride",
+            params={"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True},
+        )
+        phone = await self._eval(tab, BAR_WIDTHS)
+        height = await self._eval(tab, "document.documentElement.scrollHeight")
+        shot = await tab.send_command(
+            "Page.captureScreenshot",
+            params={
+                "format": "png",
+                "captureBeyondViewport": True,
+                "clip": {"x": 0, "y": 0, "width": 390, "height": min(height, 6000), "scale": 1},
+            },
+        )
+        (ARTIFACTS / f"{artifact}-telefoon.png").write_bytes(
+            base64.b64decode(shot["result"]["data"])
+        )
+        await tab.send_command(
+            "Emulation.setDeviceMetricsOverride",
+            params={"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+        )
         await tab.send_command("Emulation.setEmulatedMedia", params={"media": "print"})
         printed = await self._eval(tab, PRINT_VIEW)
+        # the first printed page as the reader gets it (A4 at 96 dpi), as an image
+        await tab.send_command(
+            "Emulation.setDeviceMetricsOverride",
+            params={"width": 794, "height": 1123, "deviceScaleFactor": 1, "mobile": False},
+        )
+        shot = await tab.send_command(
+            "Page.captureScreenshot",
+            params={
+                "format": "png",
+                "clip": {"x": 0, "y": 0, "width": 794, "height": 1123, "scale": 1},
+            },
+        )
+        (ARTIFACTS / f"{artifact}-afdruk-pagina-1.png").write_bytes(
+            base64.b64decode(shot["result"]["data"])
+        )
         pdf = await tab.send_command("Page.printToPDF", params={"preferCSSPageSize": True})
         pdf_bytes = base64.b64decode(pdf["result"]["data"])
         (ARTIFACTS / f"{artifact}.pdf").write_bytes(pdf_bytes)
         await asyncio.sleep(0.2)  # late console messages still count
         await tab.close()
         return found | {
+            "marks": marks,
+            "phone": phone,
             "plots": plots,
             "problems": problems,
             "print": printed,
@@ -266,8 +370,30 @@ def test_year_report_in_chromium(pub, chromium, year):
     assert printed["images"] == printed["imagesShown"] == printed["imagesLoaded"] == len(charts)
     assert found["pdf"].startswith(b"%PDF")
     boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", found["pdf"])
-    sizes = {tuple(round(float(v)) for v in box) for box in boxes}
-    assert len(boxes) >= 8 and sizes <= {(595, 842), (842, 595)}  # A4; wide tables landscape
+    assert len(boxes) >= 8 and pdf_page_sizes(found["pdf"]) <= A4  # wide tables landscape
+    # the maps are drawn: a filled path per provincie, and werkgebieden beside grey gemeenten
+    assert found["marks"]["mapFills"]["provincies"] == 12
+    assert found["marks"]["mapFills"]["werkgebieden"] >= 2
+    assert "Bron: CBS, PDOK" in found["text"]
+    # the toolbar of every chart speaks Dutch
+    titles = set(found["marks"]["toolbar"])
+    assert {"Inzoomen", "Uitzoomen", "Figuur downloaden als PNG"} <= titles, titles
+    assert not titles & {"Zoom in", "Zoom out", "Download plot as a png", "Autoscale"}, titles
+    # chart colours stand out from the white background (WCAG 1.4.11: at least 3:1)
+    colours = found["marks"]["colours"]
+    assert len(colours) >= 4
+    low = [(c, round(contrast(c), 2)) for c in colours if contrast(c) < 3]
+    assert not low, low
+    # on a phone no chart squeezes its bars to nothing beside the labels
+    assert len(found["phone"]) == len(charts)
+    squeezed = [p["id"] for p in found["phone"] if p["area"] < 80]
+    assert not squeezed, squeezed
+    zero = [p["id"] for p in found["phone"] if p["horizontal"] and p["widest"] < 1]
+    assert not zero, zero
+    # the previous and next year, where built, are one click away (and resolve: see above)
+    links = {raw for raw, _ in found["links"]}
+    for other in (year - 1, year + 1):
+        assert (f"../{other}/index.html" in links) == (other in YEARS), other
 
 
 def test_overview_in_chromium(pub, chromium):
@@ -279,3 +405,20 @@ def test_overview_in_chromium(pub, chromium):
     assert {f"{y}/index.html" for y in YEARS} <= {raw for raw, _ in found["links"]}
     _check_accessibility(found)
     assert len(found["images"]) == 1  # the latest trend chart, as SVG
+    for year in YEARS:  # every year's downloads
+        assert f"{year}/tabellen/tabellen.xlsx" in {raw for raw, _ in found["links"]}
+    assert pdf_page_sizes(found["pdf"]) == {(595, 842)}  # A4
+
+
+def test_validation_page_in_chromium(pub, chromium):
+    _, built = pub
+    page = built.out / "2023" / "validatie.html"
+    found = chromium.inspect(page, "validatie-2023")
+    assert found["problems"] == []
+    assert "index.html" in {raw for raw, _ in found["links"]}  # back to the report
+    _check_targets(page, found)
+    assert found["lang"] == "nl"
+    # counts in Dutch notation: no number of four or more digits without a separator
+    cells = re.findall(r'<td class="num">([^<]*)</td>', page.read_text(encoding="utf-8"))
+    assert cells and not [c for c in cells if re.fullmatch(r"\d{4,}", c.strip())]
+    assert pdf_page_sizes(found["pdf"]) <= A4 and (595, 842) in pdf_page_sizes(found["pdf"])

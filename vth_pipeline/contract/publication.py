@@ -337,6 +337,41 @@ FIGURES: dict[str, Figure] = {
     )
 }
 
+# What every national figure of the first table aggregates, as columns of staat.omgevingsdiensten:
+# a count is sum(part), a percentage or ratio sum(part) / sum(whole) (national figures come from
+# national sums). The comparison between years (`sql/staat_vergelijking.sql`) sums them over
+# the partners that delivered the figure's inputs in both years.
+NATIONAL_PARTS: dict[str, tuple[str, str | None]] = {
+    "controles": ("controles", None),
+    "controles_fysiek": ("controles_fysiek", None),
+    "controles_beoordeeld": ("controles_beoordeeld", None),
+    "controles_met_overtreding": ("controles_met_overtreding", None),
+    "naleving_eerste_controle_pct": (
+        "eerste_controles_zonder_overtreding",
+        "eerste_controles_beoordeeld",
+    ),
+    "hercontroles": ("hercontroles", None),
+    "hercontrole_opgelost_pct": ("hercontroles_opgelost", "hercontroles_beoordeeld"),
+    "ernstige_overtredingen": ("ernstige_overtredingen", None),
+    "strafrechtelijk_pct": ("strafrechtelijke_interventies", "controles_met_overtreding"),
+    "inrichtingen_gecontroleerd": ("inrichtingen_gecontroleerd", None),
+    "controledichtheid_pct": ("inrichtingen_gecontroleerd", "inrichtingen_in_beheer"),
+    "controles_per_fte": ("controles", "fte_toezicht_handhaving"),
+    "vergunningen_binnen_termijn_pct": (
+        "vergunningbesluiten_binnen_termijn",
+        "vergunningbesluiten",
+    ),
+    "handhavingsbesluiten_in_stand_pct": (
+        "handhavingsbesluiten_in_stand",
+        "handhavingsbesluiten_getoetst",
+    ),
+}
+# A change in percent is shown only when its base (last year's value over the kern) is at
+# least this (rekenregels.md, "Comparisons between years"); below it only the absolute change.
+MIN_BASE_PCT_CHANGE = 20
+# Outcome indicators compared between years are rows `uitkomst_<indicator>` of vergelijking.csv.
+OUTCOME_PREFIX = "uitkomst_"
+
 # The kengetallen the published figures divide by, in the order of the omgevingsdiensten table.
 KENGETAL_COLUMNS: tuple[str, ...] = tuple(
     dict.fromkeys(k for f in KENGETAL_FIGURE_DECLARATIONS for k in f.kengetallen)
@@ -456,6 +491,11 @@ COLUMN_LABELS: dict[str, str] = {
     "geleverd": "Geleverd",
     "verwacht": "Verwacht",
     "geleverd_vorig_jaar": "Geleverd vorig jaar",
+    "partners_beide": "Partners in beide jaren",
+    "partners_vorig_jaar": "Partners vorig jaar",
+    "partners_dit_jaar": "Partners dit jaar",
+    "gm_code": "Gemeente",
+    "controles_partner": "Controles van de omgevingsdienst",
     # interventions and LHSO
     "interventie": "Interventie",
     "aantal": "Aantal",
@@ -523,6 +563,8 @@ def label(column: str, handhaving: dict[str, str] | None = None) -> str:
         return handhaving_figure(code, (handhaving or {}).get(code)).label
     if column.startswith(NATIONAL_SEVESO_PREFIX):
         return "Seveso: " + label(column.removeprefix(NATIONAL_SEVESO_PREFIX), handhaving)
+    if column.startswith(OUTCOME_PREFIX):
+        return "Uitkomst: " + column.removeprefix(OUTCOME_PREFIX).replace("_", " ")
     return column.replace("_", " ").capitalize()
 
 
@@ -608,12 +650,40 @@ PUBLISHED_TABLES: tuple[PublishedTable, ...] = (
             "geleverd",
             "verwacht",
             "geleverd_vorig_jaar",
+            "partners_beide",
         ),
         "volgorde",
         "Kerncijfers",
         "Landelijke cijfers vergeleken met het jaar ervoor",
-        "De landelijke cijfers naast die van het jaar ervoor. Het verschil van een percentage is "
-        "in procentpunten; voor aantallen en verhoudingen staat ook de verandering in procenten.",
+        "De landelijke cijfers van dit en vorig jaar, elk met hoeveel partners leverden. Het "
+        "verschil is berekend over dezelfde partners in beide jaren (partners_beide; zie "
+        "vergelijking.csv), niet als verschil van de totalen. Het verschil van een percentage is "
+        "in procentpunten; de verandering in procenten staat er alleen bij aantallen en "
+        "verhoudingen met een basis van 20 of meer.",
+    ),
+    PublishedTable(
+        "vergelijking.csv",
+        "staat.vergelijking",
+        ("figuur",),
+        (
+            "figuur",
+            "waarde_vorig_jaar",
+            "waarde",
+            "verschil",
+            "verschil_pct",
+            "partners_beide",
+            "partners_vorig_jaar",
+            "partners_dit_jaar",
+        ),
+        "volgorde",
+        "Vergelijking",
+        "Vergelijking met het jaar ervoor over dezelfde partners",
+        "Elk landelijk cijfer van dit en vorig jaar, berekend over de vergelijkbare kern: de "
+        "partners die de benodigde gegevens in beide jaren leverden (voor uitkomstindicatoren, "
+        "rijen uitkomst_: de gebieden). Het verschil van een percentage is in procentpunten; "
+        "de verandering in procenten staat er alleen bij een basis van 20 of meer. Seveso-cijfers "
+        "worden alleen vergeleken wanneer in beide jaren dezelfde partners leverden. Leeg in het "
+        "eerste jaar.",
     ),
     PublishedTable(
         "omgevingsdiensten.csv",
@@ -637,6 +707,19 @@ PUBLISHED_TABLES: tuple[PublishedTable, ...] = (
         "Controles per provincie",
         "Controles naar de provincie van het bevoegd gezag, welke omgevingsdienst de controle "
         "ook uitvoerde, en de kengetallen van de provincies zelf. Alle twaalf provincies.",
+    ),
+    PublishedTable(
+        "werkgebieden.csv",
+        "staat.werkgebieden",
+        ("gm_code",),
+        ("gm_code", "naam", "provincie_code", "partner_code", "controles_partner", "controles"),
+        "gm_code",
+        "Werkgebieden",
+        "Werkgebieden van de omgevingsdiensten volgens de leveringen",
+        "Per gemeente (indeling van 1 januari) de omgevingsdienst die de meeste controles "
+        "uitvoerde met die gemeente als bevoegd gezag (controles_partner, van controles in "
+        "totaal); leeg voor een gemeente zonder controles. Werkgebieden zijn geen open data; "
+        "de kaarten gebruiken deze indeling.",
     ),
     PublishedTable(
         "interventies.csv",
@@ -670,6 +753,17 @@ PUBLISHED_TABLES: tuple[PublishedTable, ...] = (
         "Geïntegreerd Seveso-toezicht",
         "Alle Seveso-cijfers landelijk (NL), per drempel (hoog, laag) en per "
         "Seveso-omgevingsdienst; alleen geïntegreerde inspecties bij actieve inrichtingen.",
+    ),
+    PublishedTable(
+        "seveso_locaties.csv",
+        "staat.seveso_locaties",
+        ("gm_code", "partner_code"),
+        ("gm_code", "partner_code", "inrichtingen_actief"),
+        "gm_code, partner_code",
+        "Seveso-locaties",
+        "Seveso-inrichtingen per gemeente",
+        "Per gemeente en Seveso-omgevingsdienst het aantal Seveso-inrichtingen dat het hele jaar "
+        "actief was (volgens het register).",
     ),
     PublishedTable(
         "seveso_reeks.csv",

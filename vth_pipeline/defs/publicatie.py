@@ -35,6 +35,7 @@ from dagster import (
 from dagster_duckdb import DuckDBResource
 
 from vth_pipeline.contract import publication
+from vth_pipeline.contract.columns import FIRST_YEAR
 from vth_pipeline.defs.factory import code_version
 from vth_pipeline.defs.leveringen import meta_leveringen
 from vth_pipeline.defs.raw import raw_assets
@@ -53,7 +54,7 @@ from vth_pipeline.publish import (
     report_tables,
     tables,
 )
-from vth_pipeline.publish.charts import Chart, build_charts, load_theme
+from vth_pipeline.publish.charts import Chart, build_charts, load_geo, load_theme
 from vth_pipeline.publish.data import load_publication_data
 from vth_pipeline.publish.images import (
     BrowserStartError,
@@ -63,6 +64,7 @@ from vth_pipeline.publish.images import (
 )
 from vth_pipeline.publish.manifest import BOUWLOG, MANIFEST, build_manifest, write_json
 from vth_pipeline.publish.report import (
+    OVERVIEW_DOWNLOADS,
     OVERVIEW_FIGURES,
     PLOTLY_JS,
     render_chart_page,
@@ -190,7 +192,7 @@ def publicatie_figuren(
         data = load_publication_data(conn, year)
     folder = staging(vth, year) / "figuren"
     assets_dir = Path(vth.assets_dir)
-    charts = build_charts(data, load_theme(assets_dir))
+    charts = build_charts(data, load_theme(assets_dir), load_geo(assets_dir, year))
     write_charts(charts, folder, assets_dir, year)
     test_pause("figuren")
     try:
@@ -208,6 +210,15 @@ def publicatie_figuren(
             "browser": browser,
         }
     )
+
+
+def neighbours(vth: VthSettings, year: int) -> dict[str, int]:
+    """The previous and next reporting years that have deliveries (and so a report of their
+    own once built), for the links between the yearly reports."""
+    years = {int(p.name) for p in vth.raw.glob("[0-9][0-9][0-9][0-9]") if p.is_dir()}
+    years = {y for y in years if y >= FIRST_YEAR}
+    out = {"vorig": year - 1, "volgend": year + 1}
+    return {k: y for k, y in out.items() if y in years}
 
 
 def load_charts(folder: Path) -> list[Chart]:
@@ -240,7 +251,7 @@ def publicatie_rapport(
         if data.validatie:  # every toets and expectation, linked from the annex
             write_validation_report(conn, year, folder)
     charts = load_charts(folder / "figuren")
-    html = render_report(data, charts, Path(vth.assets_dir), folder)
+    html = render_report(data, charts, Path(vth.assets_dir), folder, neighbours(vth, year))
     (folder / "index.html").write_text(html, encoding="utf-8")
     return MaterializeResult(
         metadata={
@@ -268,13 +279,21 @@ def publicatie_overzicht(duckdb: DuckDBResource, vth: VthSettings) -> Materializ
         figures = (
             pl.from_arrow(
                 conn.execute(
-                    "SELECT jaar, figuur, waarde FROM staat.landelijk "
+                    "SELECT jaar, figuur, waarde, geleverd, verwacht FROM staat.landelijk "
                     "WHERE list_contains($f, figuur) ORDER BY jaar, volgorde",
                     {"f": list(OVERVIEW_FIGURES)},
                 ).to_arrow_table()
             )
             if table_exists(conn, "staat.landelijk")  # no year got that far: none to list
-            else pl.DataFrame(schema={"jaar": pl.Int32, "figuur": pl.String, "waarde": pl.String})
+            else pl.DataFrame(
+                schema={
+                    "jaar": pl.Int32,
+                    "figuur": pl.String,
+                    "waarde": pl.String,
+                    "geleverd": pl.Int64,
+                    "verwacht": pl.Int64,
+                }
+            )
         )
     rows = [
         {
@@ -282,6 +301,17 @@ def publicatie_overzicht(duckdb: DuckDBResource, vth: VthSettings) -> Materializ
             "figures": dict(
                 figures.filter(pl.col("jaar") == y).select("figuur", "waarde").iter_rows()
             ),
+            "geleverd": {
+                f: (g, v)
+                for f, g, v in figures.filter(pl.col("jaar") == y)
+                .select("figuur", "geleverd", "verwacht")
+                .iter_rows()
+            },
+            "downloads": {
+                name: f"{y}/{path}"
+                for name, path in OVERVIEW_DOWNLOADS.items()
+                if (vth.out / str(y) / path).exists()
+            },
         }
         for y in years
     ]

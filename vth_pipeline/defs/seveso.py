@@ -61,10 +61,17 @@ staat_seveso = sql_asset(
     template_values=_handhaving_codes,
 )
 
+staat_seveso_locaties = sql_asset(
+    "staat_seveso_locaties",
+    ["int_seveso_register"],
+    "Active Seveso establishments per gemeente and Seveso-omgevingsdienst, for the map.",
+)
+
 seveso_assets = [
     int_seveso_register,
     int_seveso_inspecties,
     staat_seveso_conflicten,
     staat_seveso_integratie,
     staat_seveso,
+    staat_seveso_locaties,
 ]

@@ -81,6 +81,29 @@ staat_leveringen = sql_asset(
     "Every file received for the year with its sha256 and status, for the lineage.",
 )
 
+# Both years: the comparison reads the staat tables of the year and of the year before.
+staat_vergelijking = sql_asset(
+    "staat_vergelijking",
+    [
+        AssetDep(name, partition_mapping=previous_year)
+        for name in (
+            "staat_omgevingsdiensten",
+            "staat_landelijk",
+            "staat_datakwaliteit",
+            "staat_uitkomsten",
+        )
+    ],
+    "Every national figure compared with the year before over the vergelijkbare kern: the "
+    "partners (for outcome indicators the gebieden) that delivered its inputs in both years.",
+)
+
+staat_werkgebieden = sql_asset(
+    "staat_werkgebieden",
+    ["stg_controles", *REF_KEYS],
+    "Per gemeente of the year's indeling the omgevingsdienst that carried out most of its "
+    "controles: the werkgebieden as the deliveries define them, for the maps.",
+)
+
 staat_assets = [
     int_kengetallen,
     staat_omgevingsdiensten,
@@ -93,4 +116,6 @@ staat_assets = [
     staat_quarantaine_regels,
     staat_leveringen,
     staat_kengetallen_verschillen,
+    staat_vergelijking,
+    staat_werkgebieden,
 ]

@@ -13,8 +13,13 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
+from vth_pipeline.contract.publication import label
+from vth_pipeline.publish.formatting import nl_number
 from vth_pipeline.publish.tables import PUBLISHED_TABLES, read_table
 from vth_pipeline.validation import annex_rows
+
+# The figures of the multi-year view per omgevingsdienst and per provincie.
+REGIO_FIGURES = ("controles", "naleving_eerste_controle_pct")
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,7 @@ class PublicationData:
     landelijk_reeks: pl.DataFrame  # years <= year: jaar, figuur, waarde, geleverd, verwacht
     uitkomsten_reeks: pl.DataFrame  # years <= year, gebied NL: jaar, indicator, waarde, ...
     datakwaliteit_reeks: pl.DataFrame  # years <= year: jaar, partner_code, soort, verplicht, ...
+    regio_reeks: pl.DataFrame  # years <= year: jaar, soort (od/pv), code, naam, REGIO_FIGURES
     partners: dict[str, tuple[str, str]]  # partner_code -> (naam, soort)
     labels: dict[str, dict[str, str]]  # code list -> code -> omschrijving (in list order)
     indicatoren: dict[str, dict[str, str]]  # indicator -> its row of indicatoren.csv
@@ -35,6 +41,11 @@ class PublicationData:
     def national(self, figure: str) -> dict | None:
         """The year's row of `landelijk.csv` for a figure, or None when it is not there."""
         rows = self.tables["landelijk.csv"].filter(pl.col("figuur") == figure)
+        return rows.row(0, named=True) if rows.height else None
+
+    def comparison(self, figure: str) -> dict | None:
+        """The figure's row of `vergelijking.csv` (over the vergelijkbare kern), or None."""
+        rows = self.tables["vergelijking.csv"].filter(pl.col("figuur") == figure)
         return rows.row(0, named=True) if rows.height else None
 
     def naam(self, partner_code: str) -> str:
@@ -86,8 +97,49 @@ def load_publication_data(conn: duckdb.DuckDBPyConnection, year: int) -> Publica
             "WHERE jaar <= $jaar ORDER BY jaar, partner_code, soort",
             upto,
         ),
+        regio_reeks=_frame(
+            conn,
+            f"SELECT jaar, 'omgevingsdienst' AS soort, partner_code AS code, naam, "
+            f"{', '.join(REGIO_FIGURES)} FROM staat.omgevingsdiensten WHERE jaar <= $jaar "
+            f"UNION ALL SELECT jaar, 'provincie', provincie_code, naam, "
+            f"{', '.join(REGIO_FIGURES)} FROM staat.provincies WHERE jaar <= $jaar "
+            "ORDER BY soort, code, jaar",
+            upto,
+        ),
         partners=partners,
         labels=labels,
         indicatoren=indicatoren,
         validatie=annex_rows(conn, year),
     )
+
+
+# The figures a break in the Seveso series is shown with, in order of preference.
+BREAK_FIGURES = ("inrichtingen_met_overtreding_pct", "inspecties")
+
+
+def seveso_breaks(data: PublicationData) -> tuple[list[int], str]:
+    """Years where published and computed national Seveso figures stand side by side (a
+    breuk in de tijdreeks), and the one sentence that explains it ('' when there is none)."""
+    reeks = data.table("seveso_reeks.csv")
+    computed = reeks.filter(pl.col("bron") == "berekend")
+    published = reeks.filter(pl.col("bron") == "gepubliceerd")
+    for figure in BREAK_FIGURES:
+        both = computed.join(published, on="jaar", suffix="_pub").filter(
+            pl.col(figure).is_not_null() & pl.col(f"{figure}_pub").is_not_null()
+        )
+        if both.height:
+            break
+    else:
+        return [], ""
+    first = both.sort("jaar").row(0, named=True)
+    unit = "%" if figure.endswith("_pct") else ""
+    what = label(figure).removesuffix(" (%)").lower()
+    decimals = 1 if unit else 0
+    sentence = (
+        f"Breuk in de tijdreeks: de berekende cijfers tellen volgens de rekenregels van deze "
+        f"publicatie alleen geïntegreerde inspecties bij inrichtingen die het hele jaar actief "
+        f"waren, de eerder gepubliceerde zijn anders geteld; zo staat voor {first['jaar']} "
+        f"gepubliceerd {nl_number(first[f'{figure}_pub'], decimals)}{unit} naast berekend "
+        f"{nl_number(first[figure], decimals)}{unit} ({what})."
+    )
+    return sorted(both["jaar"].to_list()), sentence

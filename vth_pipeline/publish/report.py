@@ -10,7 +10,10 @@ The tables it shows are formatted in `report_tables`.
 
 from __future__ import annotations
 
+import csv
+import json
 import re
+from decimal import Decimal
 from importlib.metadata import version as package_version
 from pathlib import Path
 
@@ -20,10 +23,15 @@ import plotly.graph_objects as go
 import polars as pl
 from markupsafe import Markup, escape
 
-from vth_pipeline.contract.publication import GENERAL_RULES, PUBLISHED_TABLES, label
+from vth_pipeline.contract.publication import (
+    GENERAL_RULES,
+    OUTCOME_PREFIX,
+    PUBLISHED_TABLES,
+    label,
+)
 from vth_pipeline.publish.charts import Chart, frame_layout
-from vth_pipeline.publish.data import PublicationData
-from vth_pipeline.publish.formatting import EMPTY, nl_figure, nl_number, nl_signed
+from vth_pipeline.publish.data import PublicationData, seveso_breaks
+from vth_pipeline.publish.formatting import EMPTY, decimals_of, nl_figure, nl_number, nl_signed
 from vth_pipeline.publish.glossary import definition_groups
 from vth_pipeline.publish.manifest import MANIFEST, git_state
 from vth_pipeline.publish.report_tables import (
@@ -37,6 +45,9 @@ from vth_pipeline.validation.report import DETAIL_FILE as VALIDATION_PAGE
 
 RULES_VERSION = "1.1"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+# Every interactive chart: no Plotly logo, resizes with the page, the toolbar in Dutch.
+PLOT_CONFIG = {"displaylogo": False, "responsive": True, "locale": "nl"}
+LOCALE_FILE = "plotly-locale-nl.json"
 
 # The figures of the summary, in order (national figures of landelijk.csv).
 KEY_FIGURES = (
@@ -57,6 +68,16 @@ OVERVIEW_FIGURES = (
     "seveso_inspecties",
 )
 
+# The overview links these files of every year (name -> path in the year's folder).
+OVERVIEW_DOWNLOADS = {
+    "Rapport": "index.html",
+    "Tabellen (Excel)": "tabellen/tabellen.xlsx",
+    "Landelijke cijfers (CSV)": "tabellen/landelijk.csv",
+    "Vergelijking met het jaar ervoor (CSV)": "tabellen/vergelijking.csv",
+    "Validatie": "validatie.html",
+    "Herkomst (manifest)": "manifest.json",
+}
+
 
 def code_spans(text: str) -> Markup:
     """`name` in a definition becomes <code>name</code>; everything else is escaped."""
@@ -72,8 +93,33 @@ def _environment(assets_dir: Path) -> jinja2.Environment:
     )
 
 
+def _who(figure: str) -> str:
+    if figure.startswith("seveso_"):
+        return "partners"
+    return "gebieden" if figure.startswith("uitkomst_") else "omgevingsdiensten"
+
+
+def like_for_like(data: PublicationData, figure: str) -> str:
+    """The change over the vergelijkbare kern in words (`bij dezelfde 25 omgevingsdiensten
+    +368 (+3,1%)`), or why there is none; never a change of totals."""
+    row = data.comparison(figure)
+    if row is None:
+        return f"geen vergelijking met {data.year - 1}"
+    if row["verschil"] is None:
+        if figure.startswith("seveso_"):
+            return f"niet te vergelijken met {data.year - 1}: niet dezelfde partners leverden"
+        return f"niet te vergelijken met {data.year - 1}: geen {_who(figure)} in beide jaren"
+    if figure.startswith("seveso_"):  # compared only when the same partners delivered
+        return f"dezelfde partners leverden als in {data.year - 1}: {change_text(row)}"
+    return (
+        f"bij dezelfde {row['partners_beide']} {_who(figure)} als in {data.year - 1}: "
+        f"{change_text(row)}"
+    )
+
+
 def key_figures(data: PublicationData) -> list[dict]:
-    """The summary's figures beside the year before, with the completeness of each."""
+    """The summary's figures: this and last year's totals, each with its completeness, and
+    the change over the partners that delivered in both years."""
     rows = {r["figuur"]: r for r in data.table("kerncijfers.csv").iter_rows(named=True)}
     out = []
     for figure in KEY_FIGURES:
@@ -86,40 +132,69 @@ def key_figures(data: PublicationData) -> list[dict]:
                 "label": label(figure),
                 "waarde": figure_cell(r["waarde"], figure),
                 "vorig": nl_figure(r["waarde_vorig_jaar"], figure),
-                "verschil": change_text(r),
+                "verschil": like_for_like(data, figure),
                 "volledigheid": f"{r['geleverd']} van {r['verwacht']} {who} geleverd",
             }
         )
     return out
 
 
+def _movement(row: dict, noun: str) -> str:
+    """`steeg het aantal controles met 3,1% (van 11.722 naar 12.090)`, absolute under base 20."""
+    figure = row["figuur"]
+    change = Decimal(row["verschil"])
+    before = nl_figure(row["waarde_vorig_jaar"], figure)
+    after = nl_figure(row["waarde"], figure)
+    if change == 0:
+        return f"bleef {noun} gelijk ({after})"
+    verb = "steeg" if change > 0 else "daalde"
+    if row["verschil_pct"] is not None:
+        by = f"{nl_number(abs(Decimal(row['verschil_pct'])), 1)}%"
+    else:
+        by = nl_number(abs(change), decimals_of(figure))
+    return f"{verb} {noun} met {by} (van {before} naar {after})"
+
+
 def summary_lines(data: PublicationData) -> list[str]:
-    """A few sentences a policy officer can quote, each from a published figure."""
+    """A few sentences a policy officer can quote, each from a published figure; every change
+    is over the partners that delivered in both years (vergelijking.csv)."""
     k = {r["figuur"]: r for r in data.table("kerncijfers.csv").iter_rows(named=True)}
     lines = []
     c = k.get("controles")
     if c and c["waarde"] is not None:
         line = (
             f"{c['geleverd']} van de {c['verwacht']} omgevingsdiensten leverden hun controles: "
-            f"samen {nl_figure(c['waarde'], 'controles')} controles"
+            f"samen {nl_figure(c['waarde'], 'controles')} controles."
         )
-        if c["verschil_pct"] is not None:
-            line += f" ({nl_signed(c['verschil_pct'], 1)}% ten opzichte van {data.year - 1})"
-        lines.append(line + ".")
+        v = data.comparison("controles")
+        if v and v["verschil"] is not None:
+            line += (
+                f" Bij de {v['partners_beide']} omgevingsdiensten die zowel in {data.year - 1} "
+                f"als in {data.year} leverden, {_movement(v, 'het aantal controles')}."
+            )
+        lines.append(line)
     n = k.get("naleving_eerste_controle_pct")
     if n and n["waarde"] is not None:
         line = (
             f"Bij {nl_number(n['waarde'], 1)}% van de beoordeelde eerste controles werd "
             "geen overtreding vastgesteld"
         )
-        if n["verschil"] is not None:
-            line += f" ({nl_signed(n['verschil'], 1)} procentpunt)"
-        lines.append(line + ".")
+        v = data.comparison("naleving_eerste_controle_pct")
+        if v and v["verschil"] is not None:
+            line += (
+                f" ({nl_signed(v['verschil'], 1)} procentpunt bij dezelfde "
+                f"{v['partners_beide']} omgevingsdiensten als in {data.year - 1})"
+            )
+        lines.append(
+            line + ". Controles worden vooral ingezet waar een risico wordt verwacht; dit is dus "
+            "geen nalevingspercentage van alle inrichtingen."
+        )
     e, m = k.get("ernstige_overtredingen"), k.get("controles_met_overtreding")
     if e and m and m["waarde"] is not None:
         lines.append(
-            f"{nl_number(m['waarde'])} controles stelden een overtreding vast; bij "
-            f"{nl_number(e['waarde'])} had die ernstige of zeer ernstige gevolgen (C of D)."
+            f"Bij {nl_number(m['waarde'])} controles werd een overtreding vastgesteld; bij "
+            f"{nl_number(e['waarde'])} daarvan had die ernstige of zeer ernstige gevolgen "
+            "(C of D)."
         )
     s = {f: k.get(f"seveso_{f}") for f in ("inspecties", "inrichtingen_geinspecteerd")}
     a = k.get("seveso_inrichtingen_actief")
@@ -131,18 +206,164 @@ def summary_lines(data: PublicationData) -> list[str]:
             f"{nl_number(a['waarde'])} actieve Seveso-inrichtingen"
         )
         if p and p["waarde"] is not None:
-            line += f"; {nl_number(p['waarde'], 1)}% van de geïnspecteerde had een overtreding"
+            line += (
+                f"; bij {nl_number(p['waarde'], 1)}% van de geïnspecteerde inrichtingen werd "
+                "een overtreding vastgesteld"
+            )
         lines.append(line + ".")
     dq = data.table("datakwaliteit.csv")
     required = dq.filter(pl.col("verplicht") == "ja")
     got = required.filter(pl.col("geleverd") == "ja").height
     quarantined = int(dq["quarantaine"].sum() or 0)
-    rows = "rij staat" if quarantined == 1 else "rijen staan"
+    rows = "regel voldeed" if quarantined == 1 else "regels voldeden"
     lines.append(
-        f"{got} van de {required.height} verplichte leveringen zijn ingelezen; "
-        f"{nl_number(quarantined)} {rows} in quarantaine (zie bijlage A, datakwaliteit)."
+        f"{got} van de {required.height} verplichte leveringen zijn ontvangen en verwerkt; "
+        f"{nl_number(quarantined)} {rows} niet aan de aanleverspecificatie en "
+        f"{'telt' if quarantined == 1 else 'tellen'} niet mee (zie bijlage A, datakwaliteit)."
     )
     return lines
+
+
+def _pct_of(part: str | None, whole: str | None) -> str | None:
+    """A share for a sentence, half to even like every figure; None when not defined."""
+    if part is None or whole is None or Decimal(whole) == 0:
+        return None
+    return nl_number(Decimal(part) * 100 / Decimal(whole), 0)
+
+
+def _finding_controles(data: PublicationData) -> dict | None:
+    c, v = data.national("controles"), data.comparison("controles")
+    if not c or c["waarde"] is None:
+        return None
+    head = f"Omgevingsdiensten voerden {nl_figure(c['waarde'], 'controles')} controles uit"
+    if v and v["verschil"] is not None:
+        head += f"; bij dezelfde diensten als in {data.year - 1} {_movement(v, 'dat aantal')}"
+    return {
+        "kop": head + ".",
+        "context": f"{c['geleverd']} van de {c['verwacht']} omgevingsdiensten leverden hun "
+        "controles"
+        + (f"; {v['partners_beide']} van hen leverden ook in {data.year - 1}." if v else "."),
+        "kanttekening": "Het totaal van een jaar hangt af van wie leverde; een verandering is "
+        "daarom alleen berekend over de diensten die in beide jaren leverden.",
+    }
+
+
+def _finding_naleving(data: PublicationData) -> dict | None:
+    n, v = (
+        data.national("naleving_eerste_controle_pct"),
+        data.comparison("naleving_eerste_controle_pct"),
+    )
+    if not n or n["waarde"] is None:
+        return None
+    head = (
+        f"Bij {nl_number(n['waarde'], 1)}% van de beoordeelde eerste controles werd geen "
+        "overtreding vastgesteld"
+    )
+    if v and v["verschil"] is not None:
+        word = "meer" if Decimal(v["verschil"]) > 0 else "minder"
+        head += (
+            f"; bij dezelfde diensten {nl_number(abs(Decimal(v['verschil'])), 1)} procentpunt "
+            f"{word} dan in {data.year - 1}"
+            if Decimal(v["verschil"]) != 0
+            else f"; bij dezelfde diensten evenveel als in {data.year - 1}"
+        )
+    her = data.national("hercontrole_opgelost_pct")
+    context = (
+        f"Bij een hercontrole was de overtreding in {nl_number(her['waarde'], 1)}% van de "
+        "gevallen opgelost."
+        if her and her["waarde"] is not None
+        else ""
+    )
+    return {
+        "kop": head + ".",
+        "context": context,
+        "kanttekening": "Controles worden risicogericht ingezet; dit is geen "
+        "nalevingspercentage van alle inrichtingen.",
+    }
+
+
+def _finding_ernst(data: PublicationData) -> dict | None:
+    m, e = data.national("controles_met_overtreding"), data.national("ernstige_overtredingen")
+    straf = data.national("strafrechtelijk_pct")
+    if not m or not e or m["waarde"] is None or e["waarde"] is None:
+        return None
+    share = _pct_of(e["waarde"], m["waarde"])
+    if share is None:
+        return None
+    return {
+        "kop": f"Ongeveer {share}% van de vastgestelde overtredingen had ernstige of zeer "
+        "ernstige gevolgen (C of D).",
+        "context": f"Het gaat om {nl_number(e['waarde'])} van de {nl_number(m['waarde'])} "
+        "controles met een overtreding"
+        + (
+            f"; {nl_number(straf['waarde'], 1)}% van de overtredingen werd strafrechtelijk "
+            "afgedaan."
+            if straf and straf["waarde"] is not None
+            else "."
+        ),
+        "kanttekening": "De indeling in gevolgen volgt de Landelijke Handhavingsstrategie en "
+        "is een oordeel van de toezichthouder.",
+    }
+
+
+def _finding_seveso(data: PublicationData) -> dict | None:
+    g = data.national("seveso_geinspecteerd_pct")
+    h = data.national("seveso_hoogdrempel_jaarlijks_pct")
+    a = data.national("seveso_inrichtingen_actief")
+    if not g or g["waarde"] is None or not a:
+        return None
+    breaks, sentence = seveso_breaks(data)
+    return {
+        "kop": f"{nl_number(g['waarde'], 1)}% van de {nl_number(a['waarde'])} actieve "
+        "Seveso-inrichtingen kreeg een geïntegreerde inspectie.",
+        "context": f"Van de hogedrempelinrichtingen, die elk jaar geïnspecteerd moeten "
+        f"worden, was dat {nl_number(h['waarde'], 1)}%."
+        if h and h["waarde"] is not None
+        else "",
+        "kanttekening": sentence
+        if data.year in breaks
+        else "Alleen inrichtingen die het hele jaar actief waren tellen mee; "
+        f"{g['geleverd']} van de {g['verwacht']} verplichte leveringen van inspecties kwamen "
+        "binnen.",
+    }
+
+
+def _finding_uitkomsten(data: PublicationData) -> dict | None:
+    better = worse = 0
+    for ind, info in data.indicatoren.items():
+        v = data.comparison(OUTCOME_PREFIX + ind)
+        richting = info.get("richting", "")
+        if not v or v["verschil"] is None or richting not in ("hoger_beter", "lager_beter"):
+            continue
+        change = Decimal(v["verschil"])
+        if change == 0:
+            continue
+        if (change > 0) == (richting == "hoger_beter"):
+            better += 1
+        else:
+            worse += 1
+    if better + worse == 0:
+        return None
+    return {
+        "kop": f"Van de {better + worse} uitkomstindicatoren die te vergelijken zijn, "
+        f"verbeterden er {better} ten opzichte van {data.year - 1}.",
+        "context": "Vergeleken is steeds over de gemeenten die in beide jaren een waarde leverden.",
+        "kanttekening": "Uitkomsten worden niet door alle partners geleverd en hangen van meer "
+        "af dan vergunningverlening, toezicht en handhaving.",
+    }
+
+
+def kernboodschappen(data: PublicationData) -> list[dict]:
+    """Three to five findings in plain Dutch, each with its context and caveat, all from
+    published figures (no number is written by hand)."""
+    findings = (
+        _finding_controles,
+        _finding_naleving,
+        _finding_ernst,
+        _finding_seveso,
+        _finding_uitkomsten,
+    )
+    return [f for f in (make(data) for make in findings) if f][:5]
 
 
 def report_figure(chart: Chart) -> go.Figure:
@@ -160,7 +381,7 @@ def chart_div(chart: Chart) -> str:
         include_plotlyjs=False,
         div_id=f"plot-{chart.name}",
         default_width="100%",
-        config={"displaylogo": False, "responsive": True},
+        config=PLOT_CONFIG,
     )
 
 
@@ -188,6 +409,36 @@ def plotly_js() -> str:
     return js
 
 
+def plotly_locale(assets_dir: Path) -> str:
+    """A script registering the Dutch locale of plotly.js (toolbar texts, date names,
+    separators); plotly.js ships no Dutch toolbar texts, so they are in the assets."""
+    locale = json.loads((assets_dir / LOCALE_FILE).read_text(encoding="utf-8"))
+    module = {"moduleType": "locale", "name": "nl", **locale}
+    text = json.dumps(module, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    return f"Plotly.register({text});"
+
+
+PUBLICATIONS_FILE = "publicaties.csv"  # jaar,versie,datum,toelichting: one row per release
+
+
+def publication_info(assets_dir: Path, year: int) -> dict:
+    """Version, date and correction notice of the year's release, from the editors' register
+    `assets/publicaties.csv` (a date chosen by people, not the build time, so a rebuild gives
+    the same bytes). Without a row the report says it is a concept."""
+    path = assets_dir / PUBLICATIONS_FILE
+    rows = []
+    if path.exists():
+        with open(path, encoding="utf-8", newline="") as f:
+            rows = [r for r in csv.DictReader(f) if r["jaar"] == str(year)]
+    rows.sort(key=lambda r: int(r["versie"]))
+    latest = rows[-1] if rows else None
+    return {
+        "versie": latest["versie"] if latest else None,
+        "datum": latest["datum"] if latest else None,
+        "correcties": [r for r in rows if int(r["versie"]) > 1],
+    }
+
+
 def render_chart_page(chart: Chart, assets_dir: Path, year: int) -> str:
     """The stand-alone interactive page of a chart (`figuren/<name>.html`), title and source
     inside the figure, plotly.js from the file beside it."""
@@ -196,12 +447,19 @@ def render_chart_page(chart: Chart, assets_dir: Path, year: int) -> str:
         include_plotlyjs=False,
         div_id=chart.name,
         default_width="100%",
-        config={"displaylogo": False, "responsive": True},
+        config=PLOT_CONFIG,
     )
     return (
         _environment(assets_dir)
         .get_template("figure.html.j2")
-        .render(name=chart.name, title=chart.title, alt=chart.alt, div=div, jaar=year)
+        .render(
+            name=chart.name,
+            title=chart.title,
+            alt=chart.alt,
+            div=div,
+            jaar=year,
+            plotly_locale=plotly_locale(assets_dir),
+        )
     )
 
 
@@ -215,9 +473,14 @@ def code_line() -> str:
 
 
 def render_report(
-    data: PublicationData, charts: list[Chart], assets_dir: Path, folder: Path
+    data: PublicationData,
+    charts: list[Chart],
+    assets_dir: Path,
+    folder: Path,
+    neighbours: dict[str, int] | None = None,
 ) -> str:
-    """`index.html` of the year in `folder` (links are relative to it)."""
+    """`index.html` of the year in `folder` (links are relative to it); `neighbours` are the
+    previous and next years with a report (`vorig`, `volgend`)."""
     env = _environment(assets_dir)
     chart_ctx = _chart_context(charts, folder / "figuren")
     downloads = [
@@ -234,7 +497,9 @@ def render_report(
         version=package_version("vth-pipeline"),
         css=(assets_dir / "style.css").read_text(encoding="utf-8"),
         plotly_js=plotly_js() if charts else "",
+        plotly_locale=plotly_locale(assets_dir) if charts else "",
         samenvatting=summary_lines(data),
+        kernboodschappen=kernboodschappen(data),
         kerncijfers=key_figures(data),
         charts=chart_ctx,
         tables=table_views(data),
@@ -251,6 +516,8 @@ def render_report(
         downloads=downloads,
         figure_downloads=list(chart_ctx.values()),
         has_overview=True,
+        buren=neighbours or {},
+        publicatie=publication_info(assets_dir, data.year),
     )
 
 
@@ -265,6 +532,11 @@ def render_overview(years: list[dict], assets_dir: Path, trend_image: str | None
         {
             "jaar": y["jaar"],
             "cijfers": [nl_figure(y["figures"].get(f), f) or EMPTY for f in OVERVIEW_FIGURES],
+            "volledigheid": [
+                "{} van {}".format(*y.get("geleverd", {}).get(f, ("–", "–")))
+                for f in OVERVIEW_FIGURES
+            ],
+            "downloads": y.get("downloads", {}),
         }
         for y in years
     ]

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import polars as pl
 
-from vth_pipeline.contract.publication import TABLES_BY_FILE, label
-from vth_pipeline.publish.data import PublicationData
+from vth_pipeline.contract.publication import OUTCOME_PREFIX, TABLES_BY_FILE, label
+from vth_pipeline.publish.data import REGIO_FIGURES, PublicationData, seveso_breaks
 from vth_pipeline.publish.formatting import (
     EMPTY,
     decimals_of,
@@ -20,6 +20,7 @@ from vth_pipeline.publish.formatting import (
     nl_plain,
     nl_signed,
 )
+from vth_pipeline.publish.sparklines import sparkline
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,8 @@ def _cell(value, column: str, numeric: bool) -> str:
     """Dutch notation; an empty figure shows as a dash, an empty text as nothing."""
     if value is None:
         return EMPTY if numeric else ""
-    if not numeric:
-        return str(value)
+    if not numeric or column in ("jaar", "bron_rij", "eerste_rij"):
+        return str(value)  # years and row numbers: no thousands separator
     if isinstance(value, Decimal) and value.as_tuple().exponent < -2:
         return nl_plain(value)  # a staged value with the partner's precision
     return nl_number(value, decimals_of(column))
@@ -82,40 +83,63 @@ def change_text(row: dict) -> str:
     return text
 
 
+def _kern_cell(r: dict) -> str:
+    """The change over the kern, or why there is none (a change of totals is never shown)."""
+    if r["verschil"] is not None:
+        return change_text(r)
+    if r["waarde"] is None or r["waarde_vorig_jaar"] is None:
+        return ""
+    return "niet vergelijkbaar"
+
+
 def _kerncijfers_view(data: PublicationData, seveso: bool) -> TableView:
-    """The national figures (of the first table, or the Seveso ones) beside last year's."""
+    """The national figures (of the first table, or the Seveso ones) of this and last year,
+    each with its completeness, and the change over the partners that delivered both years."""
     frame = data.table("kerncijfers.csv").filter(
         pl.col("figuur").str.starts_with("seveso_") == seveso
     )
     header = [
         {"label": "Cijfer", "num": False},
         {"label": str(data.year), "num": True},
-        {"label": str(data.year - 1), "num": True},
-        {"label": "Verschil", "num": True},
         {"label": f"Geleverd {data.year}", "num": True},
+        {"label": str(data.year - 1), "num": True},
         {"label": f"Geleverd {data.year - 1}", "num": True},
+        {"label": "Verschil bij dezelfde partners", "num": True},
+        {"label": "Partners in beide jaren", "num": True},
     ]
     rows = [
         [
             label(r["figuur"], data.labels.get("seveso_handhaving")),
             figure_cell(r["waarde"], r["figuur"]),
-            nl_figure(r["waarde_vorig_jaar"], r["figuur"]) or EMPTY,
-            change_text(r),
             f"{r['geleverd']} van {r['verwacht']}",
+            nl_figure(r["waarde_vorig_jaar"], r["figuur"]) or EMPTY,
             f"{r['geleverd_vorig_jaar']} van {r['verwacht']}"
             if r["geleverd_vorig_jaar"] is not None
             else "",
+            _kern_cell(r),
+            str(r["partners_beide"]) if r["partners_beide"] is not None else "",
         ]
         for r in frame.iter_rows(named=True)
     ]
+    note = (
+        "Geleverd: hoeveel partners de gegevens leverden die het cijfer nodig heeft, van hoeveel "
+        "dat hadden moeten doen. Het verschil is berekend over de partners die in beide jaren "
+        "leverden (vergelijking.csv), niet als verschil van de totalen; dat van een percentage "
+        "in procentpunten. Een verandering in procenten staat er alleen bij een basis van 20 "
+        "of meer."
+    )
+    if seveso:
+        note += (
+            " Seveso-cijfers worden alleen vergeleken wanneer in beide jaren dezelfde partners "
+            "leverden: een geïntegreerde inspectie hoort bij meer partners tegelijk."
+        )
     return TableView(
         "tabel-landelijk-seveso" if seveso else "tabel-landelijk",
         f"Landelijke {'Seveso-' if seveso else ''}cijfers {data.year} en {data.year - 1}",
         header,
         rows,
         "kerncijfers.csv",
-        "Geleverd: hoeveel partners de gegevens leverden die het cijfer nodig heeft, van hoeveel "
-        "dat hadden moeten doen. Het verschil van een percentage is in procentpunten.",
+        note,
     )
 
 
@@ -194,35 +218,198 @@ def _seveso_view(data: PublicationData) -> TableView:
     )
 
 
-def _uitkomsten_view(data: PublicationData) -> TableView:
-    nl = data.table("uitkomsten.csv").filter(pl.col("gebied") == "NL")
-    ind = data.indicatoren
-    nl = nl.with_columns(
-        indicator=pl.col("indicator").replace_strict(
-            {k: f"{v.get('omschrijving', k)} ({v.get('eenheid', '')})" for k, v in ind.items()},
-            default=pl.col("indicator"),
-        )
+UNITS = {"m2": "m²", "m3": "m³"}
+
+
+def _signed_plain(value: str | None) -> str:
+    if value is None:
+        return ""
+    return ("+" if Decimal(value) > 0 else "") + nl_plain(value)
+
+
+def _seveso_reeks_view(data: PublicationData) -> TableView:
+    """Computed and published national Seveso figures; the years where the two meet are
+    marked as a break in the series (CBS: breuk in de tijdreeks) and explained."""
+    frame = data.table("seveso_reeks.csv")
+    view = table_view(
+        frame,
+        "tabel-seveso-reeks",
+        f"Landelijke Seveso-cijfers tot en met {data.year}: berekend en eerder gepubliceerd",
+        "seveso_reeks.csv",
+        columns=frame.columns[:-2],
+        note="Gepubliceerd: zoals in de Staat van de Veiligheid Brzo-bedrijven en de "
+        "jaarverslagen van BRZO+; de vindplaats van elk jaar en de opmerkingen staan in "
+        "seveso_reeks.csv. Berekend: uit de leveringen, volgens de rekenregels.",
     )
-    return table_view(
-        nl,
+    breaks, sentence = seveso_breaks(data)
+    if not breaks:
+        return view
+    rows = [[f"{row[0]} *" if int(row[0]) in breaks else row[0], *row[1:]] for row in view.rows]
+    return TableView(
+        view.id,
+        view.caption,
+        view.header,
+        rows,
+        view.file,
+        f"* {sentence} {view.note}",
+        view.wide,
+    )
+
+
+def _series_label(name: str, years: list[int], values: list, figure: str) -> str:
+    shown = ", ".join(
+        f"{y}: {nl_figure(v, figure) if v is not None else 'geen gegevens'}"
+        for y, v in zip(years, values, strict=True)
+    )
+    return f"{name}: {shown}"
+
+
+def _trend_view(data: PublicationData) -> TableView:
+    """Every national figure of every year up to this one, with a sparkline."""
+    reeks = data.landelijk_reeks
+    years = sorted(set(reeks["jaar"].to_list()))
+    values = {(j, f): w for j, f, w in reeks.select("jaar", "figuur", "waarde").iter_rows()}
+    rows = []
+    for figure in data.table("landelijk.csv")["figuur"]:
+        series = [values.get((y, figure)) for y in years]
+        name = label(figure, data.labels.get("seveso_handhaving"))
+        rows.append(
+            [
+                name,
+                *[nl_figure(v, figure) if v is not None else EMPTY for v in series],
+                sparkline(
+                    [float(v) if v is not None else None for v in series],
+                    _series_label(name, years, series, figure),
+                ),
+            ]
+        )
+    header = [
+        {"label": "Cijfer", "num": False},
+        *({"label": str(y), "num": True} for y in years),
+        {"label": "Verloop", "num": False},
+    ]
+    return TableView(
+        "tabel-trend",
+        f"Alle landelijke cijfers {years[0]}–{years[-1]}" if years else "Landelijke cijfers",
+        header,
+        rows,
+        "landelijk.csv",
+        "Zoals elk jaar gepubliceerd. De totalen komen niet elk jaar van dezelfde partners "
+        "(zie Geleverd in het rapport van elk jaar); een verandering tussen twee jaren staat in "
+        "vergelijking.csv van het latere jaar.",
+        wide=len(years) > 6,
+    )
+
+
+def _regio_trend_view(data: PublicationData, soort: str) -> TableView:
+    """Per omgevingsdienst or provincie: controles and naleving over the years."""
+    reeks = data.regio_reeks.filter(pl.col("soort") == soort)
+    years = sorted(set(reeks["jaar"].to_list()))
+    header = [
+        {"label": "Omgevingsdienst" if soort == "omgevingsdienst" else "Provincie", "num": False}
+    ]
+    for figure in REGIO_FIGURES:
+        header += [
+            {"label": f"{label(figure)} {data.year}", "num": True},
+            {"label": f"Verloop {years[0] if years else ''}–{data.year}", "num": False},
+        ]
+    rows = []
+    for code in sorted(set(reeks["code"].to_list())):
+        mine = reeks.filter(pl.col("code") == code)
+        by_year = {r["jaar"]: r for r in mine.iter_rows(named=True)}
+        name = mine.filter(pl.col("jaar") == mine["jaar"].max())["naam"][0] or code
+        row = [name]
+        for figure in REGIO_FIGURES:
+            series = [by_year.get(y, {}).get(figure) for y in years]
+            now = by_year.get(data.year, {}).get(figure)
+            row += [
+                nl_figure(now, figure) if now is not None else EMPTY,
+                sparkline(
+                    [float(v) if v is not None else None for v in series],
+                    _series_label(f"{name}, {label(figure)}", years, series, figure),
+                ),
+            ]
+        rows.append(row)
+    what = "omgevingsdienst" if soort == "omgevingsdienst" else "provincie"
+    return TableView(
+        f"tabel-trend-{soort}",
+        f"Controles en naleving per {what}, {years[0] if years else ''}–{data.year}",
+        header,
+        rows,
+        "omgevingsdiensten.csv" if soort == "omgevingsdienst" else "provincies.csv",
+        "Het verloop toont de waarde van elk jaar waarin gegevens zijn geleverd; een "
+        "onderbroken lijn betekent een jaar zonder gegevens. De waarden per jaar staan in de "
+        "tabellen van dat jaar.",
+    )
+
+
+def _uitkomsten_view(data: PublicationData) -> TableView:
+    """The national value of each indicator (as delivered or summed), and its change over the
+    gebieden delivered in both years (vergelijking.csv), never the change of the totals."""
+    nl = data.table("uitkomsten.csv").filter(pl.col("gebied") == "NL")
+    header = [
+        {"label": "Indicator", "num": False},
+        {"label": f"Landelijk {data.year}", "num": True},
+        {"label": "Geleverd door", "num": False},
+        {"label": "Gebieden in beide jaren", "num": True},
+        {"label": f"Zelfde gebieden {data.year - 1}", "num": True},
+        {"label": f"Zelfde gebieden {data.year}", "num": True},
+        {"label": "Verschil", "num": True},
+        {"label": "Verschil (%)", "num": True},
+    ]
+    rows = []
+    for r in nl.iter_rows(named=True):
+        info = data.indicatoren.get(r["indicator"], {})
+        unit = UNITS.get(info.get("eenheid", ""), info.get("eenheid", ""))
+        v = data.comparison(OUTCOME_PREFIX + r["indicator"]) or {}
+        rows.append(
+            [
+                f"{info.get('omschrijving', r['indicator'])} ({unit})",
+                nl_plain(r["waarde"]) or EMPTY,
+                r["geleverd_door"] or "",
+                str(v["partners_beide"]) if v else "",
+                nl_plain(v.get("waarde_vorig_jaar")) or (EMPTY if v else ""),
+                nl_plain(v.get("waarde")) or (EMPTY if v else ""),
+                _signed_plain(v.get("verschil")),
+                nl_signed(v.get("verschil_pct"), 1),
+            ]
+        )
+    return TableView(
         "tabel-uitkomsten",
         f"Uitkomstindicatoren {data.year}, landelijk",
+        header,
+        rows,
         "uitkomsten.csv",
-        columns=(
-            "indicator",
-            "waarde",
-            "waarde_vorig_jaar",
-            "verschil_pct",
-            "geleverd_door",
-            "opmerking",
-        ),
-        note="De waarden per gemeente en provincie staan in uitkomsten.csv.",
+        "De verandering is berekend over de gebieden die in beide jaren een waarde leverden "
+        "(vergelijking.csv, rijen uitkomst_); een verandering in procenten alleen bij een basis "
+        "van 20 of meer. De waarden per gemeente en provincie staan in uitkomsten.csv.",
     )
+
+
+STATUS_WORDS = {
+    "ingelezen": "ingelezen",
+    "niet_geleverd": "niet geleverd",
+    "niet_gevraagd": "niet gevraagd",
+    "afgewezen": "afgewezen",
+    "conflict": "tegenstrijdige bestanden",
+}
+KIND_WORDS = {
+    "controles": "controles",
+    "kengetallen": "kengetallen",
+    "uitkomsten": "uitkomsten",
+    "seveso_inrichtingen": "Seveso-register",
+    "seveso_inspecties": "Seveso-inspecties",
+}
 
 
 def _datakwaliteit_view(data: PublicationData) -> TableView:
     dq = data.table("datakwaliteit.csv").filter(
         (pl.col("verplicht") == "ja") | ~pl.col("status").is_in(["niet_gevraagd", "niet_geleverd"])
+    )
+    # readers see words, not the codes of the CSV
+    dq = dq.with_columns(
+        pl.col("status").replace(STATUS_WORDS),
+        pl.col("soort").replace(KIND_WORDS),
     )
     return table_view(
         _named(dq, data),
@@ -337,17 +524,11 @@ def table_views(data: PublicationData) -> dict[str, TableView]:
             columns=("provincie_code", "naam", *t["provincies.csv"].columns[1:-1]),
         ),
         _uitkomsten_view(data),
+        _trend_view(data),
+        _regio_trend_view(data, "omgevingsdienst"),
+        _regio_trend_view(data, "provincie"),
         _seveso_view(data),
-        table_view(
-            data.table("seveso_reeks.csv"),
-            "tabel-seveso-reeks",
-            f"Landelijke Seveso-cijfers tot en met {year}: berekend en eerder gepubliceerd",
-            "seveso_reeks.csv",
-            columns=t["seveso_reeks.csv"].columns[:-2],
-            note="Gepubliceerd: zoals in de Staat van de Veiligheid Brzo-bedrijven en de "
-            "jaarverslagen van BRZO+; de vindplaats van elk jaar en de opmerkingen staan in "
-            "seveso_reeks.csv. Berekend: uit de leveringen, volgens de rekenregels.",
-        ),
+        _seveso_reeks_view(data),
         table_view(
             data.table("seveso_integratie.csv"),
             "tabel-seveso-integratie",

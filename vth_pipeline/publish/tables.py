@@ -101,6 +101,44 @@ def _as_numbers(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+# Whole numbers that are not quantities: no thousands separator ("2021", not "2.021").
+PLAIN_INTEGERS = ("jaar", "bron_rij", "eerste_rij")
+
+
+def column_formats(frame: pl.DataFrame) -> dict[str, str]:
+    """Excel number formats: counts whole, figures with the decimals of their rule, no more."""
+    formats = {}
+    for column, dtype in frame.schema.items():
+        if column in PLAIN_INTEGERS:
+            formats[column] = "0"
+        elif column.endswith("_pct"):
+            formats[column] = "#,##0.0"
+        elif column.endswith("_per_fte"):
+            formats[column] = "#,##0.00"
+        elif dtype.is_integer():
+            formats[column] = "#,##0"
+        elif dtype.is_numeric():  # mixed figures (landelijk `waarde`) and delivered decimals
+            formats[column] = "General"
+    return formats
+
+
+def write_sheet(workbook, sheet: str, frame: pl.DataFrame, labels: list[str]) -> None:
+    """A sheet with the Dutch labels as first header row and the column names as the second
+    (the names of the CSV), the header frozen and filters on it."""
+    worksheet = workbook.add_worksheet(sheet)
+    worksheet.write_row(0, 0, labels, workbook.add_format({"bold": True, "text_wrap": True}))
+    frame.write_excel(
+        workbook,
+        worksheet=worksheet,
+        position=(1, 0),
+        autofit=True,
+        autofilter=True,
+        header_format={"italic": True, "font_color": "#555555"},
+        column_formats=column_formats(frame),
+        freeze_panes=(2, 0),
+    )
+
+
 def write_xlsx(frames: dict[str, pl.DataFrame], path: Path, year: int) -> None:
     """An explanation sheet, then one sheet per table (frames keyed by file name).
 
@@ -118,11 +156,5 @@ def write_xlsx(frames: dict[str, pl.DataFrame], path: Path, year: int) -> None:
     sheets = {"Toelichting": explanation(frames, year)}
     sheets |= {TABLES_BY_FILE[file].sheet: _as_numbers(frame) for file, frame in frames.items()}
     for sheet, frame in sheets.items():
-        frame.write_excel(
-            workbook,
-            worksheet=sheet,
-            autofit=True,
-            header_format={"bold": True},
-            float_precision=2,
-        )
+        write_sheet(workbook, sheet, frame, [label(c) for c in frame.columns])
     workbook.close()

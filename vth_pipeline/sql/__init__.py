@@ -23,9 +23,14 @@ from vth_pipeline.contract.columns import DUTIES, FILE_KINDS
 from vth_pipeline.contract.publication import (
     FIGURES,
     KENGETAL_COLUMNS,
+    MIN_BASE_PCT_CHANGE,
+    NATIONAL_PARTS,
+    NATIONAL_SEVESO_PREFIX,
+    OUTCOME_PREFIX,
     PARTNER_INCONSISTENCIES,
     SEVESO_FIGURES,
     Figure,
+    handhaving_figure,
 )
 
 SQL_DIR = Path(__file__).resolve().parent
@@ -67,6 +72,14 @@ CONTEXT: dict[str, Any] = {
     "inconsistencies": PARTNER_INCONSISTENCIES,
     "figures": FIGURES,
     "figure_inputs": figure_inputs(FIGURES.values()),
+    # the comparison between years: what each national figure aggregates and needs
+    "national_parts": NATIONAL_PARTS,
+    "figure_kengetallen": {name: FIGURES[name].kengetallen for name in NATIONAL_PARTS},
+    "seveso_prefix": NATIONAL_SEVESO_PREFIX,
+    "seveso_kinds": {name: FIGURES[name].kinds for name in SEVESO_FIGURES},
+    "handhaving_kinds": handhaving_figure("x").kinds,
+    "outcome_prefix": OUTCOME_PREFIX,
+    "min_base_pct_change": MIN_BASE_PCT_CHANGE,
 }
 
 

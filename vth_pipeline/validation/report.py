@@ -80,6 +80,8 @@ def annex_summary(conn: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
 
 
 _ENV = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+# Counts in Dutch notation (12.791); the publish layer's formatting sits above this one.
+_ENV.filters["nl"] = lambda n: "" if n is None else f"{int(n):,}".replace(",", ".")
 
 ANNEX = _ENV.from_string(
     """<section class="validatie" id="validatie">
@@ -102,7 +104,7 @@ wordt hier gemeld en houdt niets tegen.</p>
 {% for r in problems %}
 <tr class="{{ r.uitkomst }}"><td>{{ r.dataset_label }}</td><td><code>{{ r.toets }}</code></td>
 <td>{{ r.ernst }}</td><td>{{ r.uitkomst_label }}</td>
-<td class="num">{{ r.afwijkende_rijen if r.afwijkende_rijen is not none else "" }}</td>
+<td class="num">{{ r.afwijkende_rijen | nl }}</td>
 <td>{{ r.toelichting }}{% if r.voorbeeld %}<br><small>Voorbeeld: {{ r.voorbeeld }}</small>
 {% endif %}</td></tr>
 {% endfor %}
@@ -176,8 +178,18 @@ tr.mislukt td { background: #fde8e8; } tr.waarschuwing td { background: #fff6dc;
 .geslaagd { background: #e3f3e6; } .mislukt { background: #f7c9c9; }
 .waarschuwing { background: #ffe8a8; }
 code { font-size: .85rem; } small { color: #555; }
+td { overflow-wrap: anywhere; } a { color: #154273; }
+@page { size: A4; margin: 12mm; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 8pt; }
+  table { font-size: 6.5pt; }
+  code { font-size: 1em; }
+  .no-print { display: none; }
+  a { color: #1d1d1d; text-decoration: none; }
+}
 </style></head>
 <body>
+<p class="no-print"><a href="index.html">← Terug naar de Staat van VTH {{ jaar }}</a></p>
 <h1>Validatierapport Staat van VTH {{ jaar }}</h1>
 <p>Elke geaccepteerde gegevensset (stg) en elke gepubliceerde tabel (staat) van {{ jaar }} is
 getoetst met de verwachtingen van <code>expectations/&lt;gegevensset&gt;.json</code>. Een toets
@@ -195,8 +207,8 @@ tegen, <strong>WARN</strong> wordt gemeld. Uitgevoerd: {{ s.uitgevoerd }} toetse
 <td><a href="#{{ r.dataset }}--{{ r.toets }}"><code>{{ r.toets }}</code></a></td>
 <td>{{ r.ernst }}</td><td>{{ r.uitkomst_label }}</td>
 <td class="num">{{ r.verwachtingen - r.verwachtingen_mislukt }}/{{ r.verwachtingen }}</td>
-<td class="num">{{ r.getoetste_rijen if r.getoetste_rijen is not none else "" }}</td>
-<td class="num">{{ r.afwijkende_rijen if r.afwijkende_rijen is not none else "" }}</td>
+<td class="num">{{ r.getoetste_rijen | nl }}</td>
+<td class="num">{{ r.afwijkende_rijen | nl }}</td>
 <td>{{ r.waargenomen }}</td></tr>
 {% endfor %}
 </tbody></table>
@@ -216,8 +228,8 @@ tegen, <strong>WARN</strong> wordt gemeld. Uitgevoerd: {{ s.uitgevoerd }} toetse
 <td><code>{{ e.verwachting }}</code><br><small>{{ e.toelichting }}</small></td>
 <td>{{ e.kolom or "" }}</td><td><small>{{ e.argumenten_text }}</small></td>
 <td>{{ "geslaagd" if e.geslaagd else t.uitkomst_label }}</td>
-<td class="num">{{ e.getoetste_rijen if e.getoetste_rijen is not none else "" }}</td>
-<td class="num">{{ e.afwijkende_rijen if e.afwijkende_rijen is not none else "" }}</td>
+<td class="num">{{ e.getoetste_rijen | nl }}</td>
+<td class="num">{{ e.afwijkende_rijen | nl }}</td>
 <td>{{ e.waargenomen }}{% if e.fout %}<br><small>{{ e.fout }}</small>{% endif %}</td>
 <td><small>{{ e.voorbeeld_list | join("; ") }}</small></td></tr>
 {% endfor %}

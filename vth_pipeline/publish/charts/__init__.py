@@ -26,6 +26,7 @@ from vth_pipeline.publish.charts.common import (
     load_theme,
     write_chart_html,
 )
+from vth_pipeline.publish.charts.maps import MAPS, Geo, load_geo
 from vth_pipeline.publish.charts.outcomes import uitkomsten
 from vth_pipeline.publish.charts.output import (
     controledichtheid_per_omgevingsdienst,
@@ -62,8 +63,14 @@ CHARTS: tuple[Callable[[PublicationData, go.layout.Template], Chart | None], ...
 )
 
 
-def build_charts(data: PublicationData, theme: go.layout.Template) -> list[Chart]:
-    return [c for c in (make(data, theme) for make in CHARTS) if c is not None]
+def build_charts(
+    data: PublicationData, theme: go.layout.Template, geo: Geo | None = None
+) -> list[Chart]:
+    """Every chart of the year; the maps only when the boundaries are given (`load_geo`)."""
+    charts = [make(data, theme) for make in CHARTS]
+    if geo is not None:
+        charts += [make(data, theme, geo) for make in MAPS]
+    return [c for c in charts if c is not None]
 
 
 __all__ = [
@@ -73,6 +80,7 @@ __all__ = [
     "build_charts",
     "frame_layout",
     "label_margin",
+    "load_geo",
     "load_theme",
     "write_chart_html",
 ]

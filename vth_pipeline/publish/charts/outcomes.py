@@ -10,14 +10,20 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
+from vth_pipeline.contract.publication import OUTCOME_PREFIX
 from vth_pipeline.publish.charts.common import BLUE, SKY, Chart, finish, num, year_labels
 from vth_pipeline.publish.data import PublicationData
-from vth_pipeline.publish.formatting import nl_signed
+from vth_pipeline.publish.formatting import nl_plain, nl_signed
 
 
 def _delivered(data: PublicationData, soort: str) -> int:
     dq = data.table("datakwaliteit.csv")
     return dq.filter((pl.col("soort") == soort) & (pl.col("geleverd") == "ja")).height
+
+
+def unit_text(eenheid: str) -> str:
+    """Units as readers write them (`m2` -> `m²`)."""
+    return {"m2": "m²", "m3": "m³"}.get(eenheid, eenheid)
 
 
 def _improved(change: Decimal | None, richting: str) -> bool | None:
@@ -34,14 +40,28 @@ def uitkomsten(data: PublicationData, theme: go.layout.Template) -> Chart | None
         return None
     cols = 3
     rows = math.ceil(len(indicators) / cols)
-    changes = dict(current.select("indicator", "verschil_pct").iter_rows())
+    # changes over the gebieden delivered in both years (vergelijking.csv), never of totals
+    kern = {i: data.comparison(OUTCOME_PREFIX + i) or {} for i in indicators}
+    changes = {
+        i: Decimal(r["verschil"]) if r.get("verschil") is not None else None
+        for i, r in kern.items()
+    }
+
+    def change_text(ind: str) -> str:
+        r = kern[ind]
+        if r.get("verschil") is None:
+            return "geen vergelijking"
+        if r.get("verschil_pct") is not None:
+            text = f"{nl_signed(r['verschil_pct'], 1)}%"
+        else:  # a base under 20: the absolute change only
+            sign = "+" if Decimal(r["verschil"]) > 0 else ""
+            text = sign + nl_plain(r["verschil"])
+        return f"{text} bij {r['partners_beide']} gebieden"
 
     def panel_title(ind: str) -> str:
         info = data.indicatoren.get(ind, {})
         name = textwrap.shorten(info.get("omschrijving", ind), 42, placeholder="…")
-        change = changes.get(ind)
-        text = f"{nl_signed(change, 1)}%" if change is not None else "geen vergelijking"
-        return f"{name}<br>({info.get('eenheid', '')}; {text})"
+        return f"{name}<br>({unit_text(info.get('eenheid', ''))}; {change_text(ind)})"
 
     fig = make_subplots(
         rows=rows,
@@ -80,7 +100,8 @@ def uitkomsten(data: PublicationData, theme: go.layout.Template) -> Chart | None
     )
     source = (
         "Bron: uitkomsten, landelijk (de NL-rij, of de som over de gemeenten); donker: "
-        f"{data.year}. Tussen haakjes de eenheid en de verandering t.o.v. {data.year - 1}. "
+        f"{data.year}. Tussen haakjes de eenheid en de verandering t.o.v. {data.year - 1}, "
+        "berekend over de gebieden die in beide jaren leverden. "
         f"Uitkomsten {data.year} geleverd door {_delivered(data, 'uitkomsten')} partners "
         "(niet verplicht)."
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from vth_pipeline.contract.publication import label
 from vth_pipeline.publish.charts.common import (
     BLACK,
     BLUE,
@@ -83,10 +84,10 @@ def _pct_per_omgevingsdienst(
     theme: go.layout.Template,
     figure: str,
     name: str,
-    what: str,
     needs: str,
 ) -> Chart | None:
     """A sorted bar per omgevingsdienst for a percentage, with the national figure as a line."""
+    what = label(figure).removesuffix(" (%)")
     od = data.table("omgevingsdiensten.csv")
     shown = od.filter(pl.col(figure).is_not_null()).sort(figure, "partner_code")
     if shown.height == 0:
@@ -154,7 +155,6 @@ def naleving_per_omgevingsdienst(data: PublicationData, theme: go.layout.Templat
         theme,
         "naleving_eerste_controle_pct",
         "naleving_per_omgevingsdienst",
-        "Naleving bij eerste controle",
         "controles",
     )
 
@@ -167,7 +167,6 @@ def controledichtheid_per_omgevingsdienst(
         theme,
         "controledichtheid_pct",
         "controledichtheid_per_omgevingsdienst",
-        "Controledichtheid",
         "controles en het kengetal inrichtingen in beheer",
     )
 

@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
+from vth_pipeline.contract.publication import label
 from vth_pipeline.publish.charts.common import (
     BLUE,
     GREEN,
@@ -30,7 +31,7 @@ def provincies(data: PublicationData, theme: go.layout.Template) -> Chart | None
         cols=2,
         shared_yaxes=True,
         horizontal_spacing=0.04,
-        subplot_titles=("Controles", "Naleving bij eerste controle (%)"),
+        subplot_titles=(label("controles"), label("naleving_eerste_controle_pct")),
     )
     fig.add_bar(
         x=pv["controles"].to_list(),

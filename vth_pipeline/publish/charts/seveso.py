@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
+from vth_pipeline.contract.publication import label
 from vth_pipeline.publish.charts.common import (
     BLACK,
     BLUE,
@@ -23,7 +24,7 @@ from vth_pipeline.publish.charts.common import (
     num,
     year_labels,
 )
-from vth_pipeline.publish.data import PublicationData
+from vth_pipeline.publish.data import PublicationData, seveso_breaks
 from vth_pipeline.publish.formatting import nl_number
 
 
@@ -92,8 +93,8 @@ def seveso_trend(data: PublicationData, theme: go.layout.Template) -> Chart | No
         ),
     )
     series = (
-        ("inspecties", "Inspecties", BLUE, 1, ""),
-        ("inrichtingen_geinspecteerd", "Geïnspecteerde inrichtingen", ORANGE, 1, ""),
+        ("inspecties", label("inspecties"), BLUE, 1, ""),
+        ("inrichtingen_geinspecteerd", label("inrichtingen_geinspecteerd"), ORANGE, 1, ""),
         ("inrichtingen_met_overtreding_pct", "Met overtreding", VERMILLION, 2, "%"),
         ("inrichtingen_zonder_overtreding_pct", "Zonder overtreding", GREEN, 2, "%"),
     )
@@ -130,6 +131,28 @@ def seveso_trend(data: PublicationData, theme: go.layout.Template) -> Chart | No
         f"{min(pub_years) if len(pub_years) else ''}–{max(pub_years) if len(pub_years) else ''}"
         f", met vindplaats per jaar in seveso_reeks.csv. {_seveso_completeness(data)}."
     )
+    breaks, sentence = seveso_breaks(data)
+    for year in breaks[:1]:  # where the series change source, marked in both panels
+        for col in (1, 2):
+            fig.add_vline(
+                x=str(year),
+                line={"color": BLACK, "dash": "dot", "width": 1},
+                row=1,
+                col=col,
+            )
+        fig.add_annotation(
+            x=str(year),
+            y=1.0,
+            xref="x",
+            yref="paper",
+            text="breuk in de tijdreeks",
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            font={"size": 11},
+        )
+    if sentence:
+        source += " " + sentence
     alt = (
         "Twee lijndiagrammen over de jaren: links het aantal Seveso-inspecties en geïnspecteerde "
         "inrichtingen, rechts het aandeel inrichtingen met en zonder overtreding; berekende "

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import plotly.graph_objects as go
 import polars as pl
 
+from vth_pipeline.contract.publication import label
 from vth_pipeline.publish.charts.common import BLUE, ORANGE, Chart, finish, num, year_labels
 from vth_pipeline.publish.data import PublicationData
 from vth_pipeline.publish.formatting import nl_figure, nl_number, nl_signed
@@ -25,7 +24,7 @@ def trend_landelijk(data: PublicationData, theme: go.layout.Template) -> Chart |
     fig.add_bar(
         x=year_labels(controles),
         y=[num(v) for v in controles["waarde"]],
-        name="Controles",
+        name=label("controles"),
         marker_color=BLUE,
         customdata=list(zip(controles["geleverd"], controles["verwacht"], strict=True)),
         hovertemplate="%{x}: %{y:,.0f} controles<br>geleverd door %{customdata[0]} van "
@@ -34,7 +33,7 @@ def trend_landelijk(data: PublicationData, theme: go.layout.Template) -> Chart |
     fig.add_scatter(
         x=year_labels(naleving),
         y=[num(v) for v in naleving["waarde"]],
-        name="Naleving bij eerste controle (%)",
+        name=label("naleving_eerste_controle_pct"),
         yaxis="y2",
         mode="lines+markers",
         line={"color": ORANGE, "width": 3},
@@ -56,13 +55,15 @@ def trend_landelijk(data: PublicationData, theme: go.layout.Template) -> Chart |
     )
     n = data.national("controles")
     nal = data.national("naleving_eerste_controle_pct")
-    prev = naleving.filter(pl.col("jaar") == data.year - 1)
     title = f"{nl_figure(n['waarde'], 'controles')} controles in {data.year}"
     if nal and nal["waarde"] is not None:
         title += f"; naleving bij eerste controle {nl_number(nal['waarde'], 1)}%"
-        if prev.height and prev["waarde"][0] is not None:
-            delta = Decimal(nal["waarde"]) - Decimal(prev["waarde"][0])
-            title += f" ({nl_signed(delta, 1)} procentpunt t.o.v. {data.year - 1})"
+        kern = data.comparison("naleving_eerste_controle_pct")
+        if kern and kern["verschil"] is not None:  # over the diensten delivering both years
+            title += (
+                f" ({nl_signed(kern['verschil'], 1)} procentpunt bij dezelfde "
+                f"{kern['partners_beide']} diensten als in {data.year - 1})"
+            )
     per_year = ", ".join(
         f"{y}: {g} van {v}"
         for y, g, v in controles.select("jaar", "geleverd", "verwacht").iter_rows()
