@@ -12,6 +12,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
+import duckdb
 from dagster import (
     DagsterEventType,
     DagsterInstance,
@@ -135,10 +136,6 @@ def test_a_blocking_check_failure_is_posted_to_the_webhook_in_dutch(tmp_path):
 
     raw = tmp_path / "raw"
     deliver(raw, 2023)
-    write(  # 5 inrichtingen inspected out of 2 in beheer: the density check blocks
-        raw / "2023" / "ODH" / "kengetallen.csv",
-        "indicator,waarde\ninrichtingen_in_beheer,2\nfte_toezicht_handhaving,2\n",
-    )
     instance = DagsterInstance.ephemeral()
     settings = VthSettings(
         raw_dir=str(raw),
@@ -147,9 +144,17 @@ def test_a_blocking_check_failure_is_posted_to_the_webhook_in_dutch(tmp_path):
         reference_dir=str(ROOT / "data" / "reference"),
         assets_dir=str(ROOT / "assets"),
     )
-    runner = Runner(settings, DuckDBResource(database=str(tmp_path / "w.duckdb")), instance)
-    results = runner.build([2023], overview=False)
-    assert not results[-1].success and results[-1].job == "stap_stg"
+    warehouse = tmp_path / "w.duckdb"
+    runner = Runner(settings, DuckDBResource(database=str(warehouse)), instance)
+    first = runner.build([2023], stages=("leveringen", "raw", "stg", "int"), overview=False)
+    assert all(r.success for r in first)
+    with duckdb.connect(str(warehouse)) as conn:  # a code no contract allows, past staging
+        conn.execute(
+            "UPDATE stg.controles SET resultaat = 'overtreding', lhs_gevolg = 'B', "
+            "lhs_gedrag = '2', interventie = 'ruimtevaart' WHERE jaar = 2023 AND controle_id = 'C0'"
+        )
+    results = runner.build([2023], stages=("staat",), overview=False)
+    assert not results[-1].success and results[-1].job == "stap_staat"
     run = instance.get_runs(RunsFilter(statuses=[DagsterRunStatus.FAILURE]))[0]
     failure = instance.all_logs(run.run_id, of_type=DagsterEventType.RUN_FAILURE)[0]
 
@@ -173,8 +178,8 @@ def test_a_blocking_check_failure_is_posted_to_the_webhook_in_dutch(tmp_path):
     alert = Receiver.received[0]
     assert (alert["jaar"], alert["job"], alert["soort"]) == (
         2023,
-        "stap_stg",
+        "stap_staat",
         "blokkerende_controle",
     )
     assert alert["reden"].startswith("blokkerende controle mislukt")
-    assert "afstemming_inrichtingen" in alert["reden"]
+    assert "staat_interventies / codelijsten" in alert["reden"]
