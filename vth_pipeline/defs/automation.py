@@ -31,6 +31,7 @@ from dagster import (
 from vth_pipeline.defs.jobs import reference_job, year_job
 from vth_pipeline.ingest.discovery import buildable_years, sha256_of
 from vth_pipeline.resources import VthSettings
+from vth_pipeline.validation import failed_check_messages
 
 YEAR_JOB = year_job.name
 AUTOMATION_ENV = "VTH_AUTOMATION"  # "aan": sensors and schedule start RUNNING
@@ -156,8 +157,6 @@ def jaarlijkse_eindbouw(context: ScheduleEvaluationContext):
 
 def failure_reason(instance, run_id: str, fallback: str) -> tuple[str, str]:
     """(kind, Dutch reason) of a failed run: its failed blocking checks, else the step error."""
-    from vth_pipeline.validation import failed_check_messages
-
     evaluations = [
         entry.dagster_event.event_specific_data
         for entry in instance.all_logs(run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)

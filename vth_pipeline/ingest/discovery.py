@@ -19,6 +19,7 @@ import polars as pl
 
 from vth_pipeline.contract.columns import FILE_KINDS, FIRST_YEAR, kinds_for
 from vth_pipeline.ingest.archive import append_index, store
+from vth_pipeline.partitions import yearly
 
 FILE_NAME = re.compile(
     r"^(?P<soort>[a-z_]+?)(?:_(?P<datum>\d{4}-\d{2}-\d{2}))?\.(?P<ext>csv|xlsx)$", re.IGNORECASE
@@ -77,8 +78,6 @@ def buildable_years(raw_dir: Path) -> tuple[list[int], list[tuple[str, str]]]:
     Partners may deliver before the year is over; such a folder is read once the year is a
     partition (from 1 January after it), and until then skipped, not an error.
     """
-    from vth_pipeline.partitions import yearly
-
     closed = {int(k) for k in yearly.get_partition_keys()}
     years, skipped = year_folders(raw_dir)
     for year in (y for y in years if y not in closed):
