@@ -12,8 +12,13 @@ from pathlib import Path
 from dagster import ConfigurableResource
 from dagster_duckdb import DuckDBResource
 
-DEFAULT_WAREHOUSE = "data/warehouse/vth.duckdb"
-DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024
+from vth_pipeline.paths import (  # noqa: F401 (re-exported: where callers found them)
+    DEFAULT_MAX_FILE_BYTES,
+    DEFAULT_WAREHOUSE,
+    assets_dir,
+    project_root,
+    reference_dir,
+)
 
 
 class VthSettings(ConfigurableResource):
@@ -58,18 +63,3 @@ def warehouse_from_env(path: str | None = None) -> DuckDBResource:
     database = path or os.environ.get("VTH_WAREHOUSE") or DEFAULT_WAREHOUSE
     Path(database).parent.mkdir(parents=True, exist_ok=True)
     return DuckDBResource(database=database)
-
-
-def project_root() -> Path:
-    return Path(__file__).resolve().parents[1]
-
-
-def reference_dir() -> Path:
-    """data/reference of the working directory, else of the source checkout."""
-    local = Path("data/reference")
-    return local if local.is_dir() else project_root() / "data" / "reference"
-
-
-def assets_dir() -> Path:
-    local = Path("assets")
-    return local if (local / "theme.json").is_file() else project_root() / "assets"

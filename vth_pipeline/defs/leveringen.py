@@ -7,17 +7,10 @@ from dagster import AssetExecutionContext, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
 from vth_pipeline.defs.reference import REF_KEYS
-from vth_pipeline.ingest.discovery import Partner, archive, discover
+from vth_pipeline.ingest.discovery import archive, record_deliveries
 from vth_pipeline.partitions import year_of, yearly
 from vth_pipeline.resources import VthSettings
-from vth_pipeline.warehouse import replace_partition, session
-
-
-def load_partners(conn) -> dict[str, Partner]:
-    rows = conn.execute(
-        "SELECT partner_code, soort, seveso_omgevingsdienst = 'ja' FROM ref.partners"
-    ).fetchall()
-    return {code: Partner(code, soort, bool(flag)) for code, soort, flag in rows}
+from vth_pipeline.warehouse import session
 
 
 @asset(
@@ -33,11 +26,8 @@ def meta_leveringen(
 ) -> MaterializeResult:
     year = year_of(context)
     with session(duckdb) as conn:
-        frame = discover(vth.raw, year, load_partners(conn))
+        frame = record_deliveries(conn, vth.raw, year)
         archive(vth.raw, Path(vth.archive_dir), frame)
-        conn.register("__leveringen", frame.to_arrow())
-        replace_partition(conn, "meta.leveringen", "SELECT * FROM __leveringen ORDER BY pad", year)
-        conn.unregister("__leveringen")
     counts = frame.group_by("status").len().sort("status")
     for pad, status, reden in (
         frame.filter(pl.col("status") != "in_gebruik").select("pad", "status", "reden").iter_rows()

@@ -21,7 +21,7 @@ from vth_pipeline.defs.staat import staat_assets
 from vth_pipeline.partitions import year_of, yearly
 from vth_pipeline.publish.charts import Chart, build_charts, load_theme
 from vth_pipeline.publish.data import load_publication_data
-from vth_pipeline.publish.images import find_browser, image_server, write_static_images
+from vth_pipeline.publish.images import ensure_image_server, find_browser, write_static_images
 from vth_pipeline.publish.report import (
     OVERVIEW_FIGURES,
     PLOTLY_JS,
@@ -105,8 +105,8 @@ def publicatie_figuren(
     assets_dir = Path(vth.assets_dir)
     charts = build_charts(data, load_theme(assets_dir))
     write_charts(charts, folder, assets_dir, year)
-    with image_server(browser):
-        images = write_static_images(charts, folder)
+    ensure_image_server(browser)
+    images = write_static_images(charts, folder)
     return MaterializeResult(
         metadata={
             "charts": len(charts),
