@@ -139,26 +139,22 @@ def vth(args: list[str], env: dict[str, str]) -> Child:
     return child
 
 
-def build(cache: Path, raw: Path, tag: str, years: list[int] | None = None) -> Child:
+def build(cache: Path, raw: Path, tag: str, changed_only: bool = False) -> Child:
+    """A full build from nothing, or `--alleen-gewijzigd` on the warehouse of the full build."""
     out, warehouse = cache / f"out_{tag}", cache / f"vth_{tag}.duckdb"
-    if years is None:  # a full build starts from nothing
+    if not changed_only:
         shutil.rmtree(out, ignore_errors=True)
         for p in (warehouse, Path(f"{warehouse}.wal")):
             p.unlink(missing_ok=True)
-    env = (
-        vth_env(cache, tag)
-        if years is None
-        else os.environ
-        | {
+        env = vth_env(cache, tag)
+    else:
+        env = os.environ | {
             "PYTHONPATH": str(ROOT),
             "DAGSTER_HOME": str(cache / f"dagster_home_{tag}"),
             "VTH_ARCHIVE_DIR": str(cache / f"archief_{tag}"),
         }
-    )
     args = ["build", "--raw-dir", str(raw), "--out", str(out), "--warehouse", str(warehouse)]
-    for y in years or []:
-        args += ["--year", str(y)]
-    return vth(args, env)
+    return vth(args + (["--alleen-gewijzigd"] if changed_only else []), env)
 
 
 def supersede(raw: Path, year: int, partner: str, kind: str) -> Path:
@@ -193,8 +189,9 @@ def floor(cache: Path, python: Path, raw: Path) -> tuple[Child, dict]:
 def rows(f: Child, b: Child, check: Child, rebuilds: dict[str, tuple[Child, list[int]]]) -> list:
     """The table of issue 14: (what, measured, ratio or share, target)."""
     data_stages = ("referentiedata", "leveringen", "raw", "stg", "int", "staat")
-    data = sum(b.stages.get(s, 0.0) for s in data_stages)
     pub = b.stages.get("publicatie", 0.0) + b.stages.get("overzicht", 0.0)
+    # Everything but the publication: start-up, reference data, runs, data stages and checks.
+    data = b.seconds - pub
     table = [
         ("floor (DuckDB script, whole process)", f"{f.seconds:.1f} s", "1.0x", ""),
         (
@@ -262,16 +259,17 @@ def main() -> None:
     f2, _ = floor(cache, python, raw)  # the floor again, to see how noisy the machine was
     rebuilds: dict[str, tuple[Child, list[int]]] = {}
     if not args.skip_rebuild:
-        for what, (year, partner, kind, years) in {
-            "controles ODZOB 2023": (2023, "ODZOB", "controles", [2023]),
-            "Seveso register PV27 2022": (2022, "PV27", "seveso_inrichtingen", [2022, 2023, 2024]),
+        for what, (year, partner, kind) in {
+            "controles ODZOB 2023": (2023, "ODZOB", "controles"),
+            "Seveso register PV27 2022": (2022, "PV27", "seveso_inrichtingen"),
         }.items():
             added = supersede(raw, year, partner, kind)
             try:
-                r = build(cache, raw, "full", years=years)
+                r = build(cache, raw, "full", changed_only=True)
             finally:
                 added.unlink()
             rebuilds[what] = (r, rebuilt_years(r))
+            print(r.stdout)
     print(
         f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}; "
         f"floor {f.seconds:.1f} s and {f2.seconds:.1f} s (before/after), "

@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from dagster import DagsterEventType, DagsterInstance
+from dagster import AssetKey, DagsterEventType, DagsterInstance
 from dagster_duckdb import DuckDBResource
 
 from vth_pipeline.definitions import STAGES, YEARLY_ASSETS, make_definitions, year_job
@@ -87,10 +87,20 @@ class StageProgress:
     """
 
     def __init__(
-        self, year: int, stages: Sequence[str], on_done: Callable[[StageResult], None]
+        self,
+        year: int,
+        stages: Sequence[str],
+        on_done: Callable[[StageResult], None],
+        steps: set[str] | None = None,
     ) -> None:
-        self.year, self.stages, self.on_done = year, list(stages), on_done
-        self.waiting = {s: {k for k, g in STAGE_OF_STEP.items() if g == s} for s in stages}
+        self.waiting = {
+            s: {k for k, g in STAGE_OF_STEP.items() if g == s and (steps is None or k in steps)}
+            for s in stages
+        }
+        self.year, self.on_done = year, on_done
+        self.stages = [
+            s for s in stages if self.waiting[s]
+        ]  # a stage with nothing to do is not shown
         self.started: dict[str, float] = {}
         self.seconds = dict.fromkeys(stages, 0.0)
         self.checks = dict.fromkeys(stages, 0.0)
@@ -140,17 +150,27 @@ class Runner:
         self.instance = instance or DagsterInstance.ephemeral()
 
     def run_year(
-        self, year: int, stages: Sequence[str], on_done: Callable[[StageResult], None]
+        self,
+        year: int,
+        stages: Sequence[str],
+        on_done: Callable[[StageResult], None],
+        keys: set[AssetKey] | None = None,
     ) -> bool:
-        """One run for the stages of a year; each stage reported as it ends, a failure last."""
-        progress = StageProgress(year, stages, on_done)
+        """One run for the stages of a year (only `keys` when given); each stage reported as it
+        ends, a failure last."""
+        selection = [
+            k
+            for a in YEARLY_ASSETS
+            for k, g in a.group_names_by_key.items()
+            if g in stages and (keys is None or k in keys)
+        ]
+        if not selection:
+            return True
+        progress = StageProgress(year, stages, on_done, {k.path[-1] for k in selection})
         run_id = str(uuid.uuid4())
         self.instance.add_event_listener(run_id, progress)
-        selection = (
-            None
-            if set(stages) == set(STAGES)
-            else [k for a in YEARLY_ASSETS for k, g in a.group_names_by_key.items() if g in stages]
-        )
+        if set(stages) == set(STAGES) and keys is None:
+            selection = None  # the whole job, as the UI shows it
         result = self.defs.resolve_job_def(year_job.name).execute_in_process(
             instance=self.instance,
             partition_key=str(year),
@@ -163,7 +183,7 @@ class Runner:
             return True
         failed = next(
             (s for s in progress.stages[progress.reported :] if s in progress.failed),
-            progress.stages[min(progress.reported, len(stages) - 1)],
+            progress.stages[min(progress.reported, len(progress.stages) - 1)],
         )
         on_done(progress.result(failed, success=False, error=failure_message(result)))
         return False
@@ -188,8 +208,11 @@ class Runner:
         on_stage: Callable[[str, int | None], None] | None = None,
         on_done: Callable[[StageResult], None] | None = None,
         overview: bool = True,
+        selection: Mapping[int, set[AssetKey] | None] | None = None,
     ) -> list[StageResult]:
-        """Reference data, then one run per year; a failed year stops only itself."""
+        """Reference data, then one run per year; a failed year stops only itself.
+
+        `selection` limits a year to the given assets (None: the whole year); see rebuild.py."""
         results = []
 
         def report(r: StageResult) -> None:
@@ -212,7 +235,7 @@ class Runner:
             return results
         ordered = [s for s in STAGES if s in stages]
         for year in years:
-            self.run_year(year, ordered, report)
+            self.run_year(year, ordered, report, (selection or {}).get(year))
         if overview and "publicatie" in stages:
             step("overzicht", None)
         return results
