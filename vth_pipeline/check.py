@@ -162,51 +162,49 @@ def _check_batch(
                     continue  # a checked file replaces that partner's own delivery
                 (raw / rel).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(ctx, raw / rel)
-        database = tmp / "check.duckdb"
         years = sorted({p.year for p in batch})
-        ingest_years(raw, database, years, max_file_bytes or DEFAULT_MAX_FILE_BYTES)
-        return {p: _verdict(database, p.year, p.pad, p.source) for p in batch}
+        with connect(":memory:") as conn:  # nothing to keep: no file, no flushing to disk
+            ingest_years(conn, raw, years, max_file_bytes or DEFAULT_MAX_FILE_BYTES)
+            return {p: _verdict(conn, p.year, p.pad, p.source) for p in batch}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def ingest_years(raw: Path, database: Path, years: list[int], max_bytes: int) -> None:
+def ingest_years(conn, raw: Path, years: list[int], max_bytes: int) -> None:
     """What the reference, leveringen, raw and stg assets do for the years, in one connection."""
-    with connect(str(database)) as conn:
-        for name in REFERENCE_TABLES:
-            load_reference(conn, reference_dir(), name)
-        for year in years:
-            record_deliveries(conn, raw, year)
-            for kind in staging_order(list(FILE_KINDS.values())):
-                load_raw(conn, kind, year, files_in_effect(conn, kind, year), raw, max_bytes)
-                stage(conn, kind, year)
+    for name in REFERENCE_TABLES:
+        load_reference(conn, reference_dir(), name)
+    for year in years:
+        record_deliveries(conn, raw, year)
+        for kind in staging_order(list(FILE_KINDS.values())):
+            load_raw(conn, kind, year, files_in_effect(conn, kind, year), raw, max_bytes)
+            stage(conn, kind, year)
 
 
-def _verdict(database: Path, year: int, pad: str, original: Path) -> Verdict:
-    with connect(str(database), read_only=True) as conn:
-        row = conn.execute(
-            "SELECT l.partner_code, l.soort, l.status, l.reden, i.resultaat, i.reden, i.rijen "
-            "FROM meta.leveringen l LEFT JOIN meta.inlezing i USING (jaar, pad) "
-            "WHERE l.jaar = ? AND l.pad = ?",
-            [year, pad],
-        ).fetchone()
-        partner, soort, status, reason, result, read_reason, rows = row
-        verdict = Verdict(str(original), year, partner, soort, status)
-        if status != "in_gebruik":
-            verdict.status = "afgewezen" if status == "afgewezen" else "genegeerd"
-            verdict.reden = reason
-            return verdict
-        if result == "afgewezen":
-            verdict.status, verdict.reden = "afgewezen", read_reason
-            return verdict
-        findings = conn.execute(
-            "SELECT bron_rij, kolom, waarde, regel, melding FROM stg.quarantaine "
-            "WHERE jaar = ? AND bron_bestand = ? ORDER BY bron_rij, regel",
-            [year, pad],
-        ).fetchall()
-        accepted = conn.execute(
-            f"SELECT count(*) FROM stg.{soort} WHERE jaar = ? AND bron_bestand = ?", [year, pad]
-        ).fetchone()[0]
+def _verdict(conn, year: int, pad: str, original: Path) -> Verdict:
+    row = conn.execute(
+        "SELECT l.partner_code, l.soort, l.status, l.reden, i.resultaat, i.reden, i.rijen "
+        "FROM meta.leveringen l LEFT JOIN meta.inlezing i USING (jaar, pad) "
+        "WHERE l.jaar = ? AND l.pad = ?",
+        [year, pad],
+    ).fetchone()
+    partner, soort, status, reason, result, read_reason, rows = row
+    verdict = Verdict(str(original), year, partner, soort, status)
+    if status != "in_gebruik":
+        verdict.status = "afgewezen" if status == "afgewezen" else "genegeerd"
+        verdict.reden = reason
+        return verdict
+    if result == "afgewezen":
+        verdict.status, verdict.reden = "afgewezen", read_reason
+        return verdict
+    findings = conn.execute(
+        "SELECT bron_rij, kolom, waarde, regel, melding FROM stg.quarantaine "
+        "WHERE jaar = ? AND bron_bestand = ? ORDER BY bron_rij, regel",
+        [year, pad],
+    ).fetchall()
+    accepted = conn.execute(
+        f"SELECT count(*) FROM stg.{soort} WHERE jaar = ? AND bron_bestand = ?", [year, pad]
+    ).fetchone()[0]
     verdict.bevindingen = [Finding(*f) for f in findings]
     verdict.rijen = rows
     verdict.geaccepteerd = accepted
