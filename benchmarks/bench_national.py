@@ -271,6 +271,8 @@ def main() -> None:
                 r = build(cache, raw, "full", changed_only=True)
             finally:
                 added.unlink()
+            back = build(cache, raw, "full", changed_only=True)  # the warehouse as before
+            print(f"(withdrawing it again: {back.seconds:.1f} s)")
             rebuilds[what] = (r, rebuilt_years(r))
             print(r.stdout)
     print(
