@@ -22,7 +22,7 @@ import polars as pl
 from dagster import AssetKey, TimeWindowPartitionMapping
 
 from vth_pipeline.definitions import YEARLY_ASSETS
-from vth_pipeline.ingest.discovery import discover, load_partners
+from vth_pipeline.ingest.discovery import STATUS_IN_EFFECT, discover, load_partners
 from vth_pipeline.warehouse import connect, table_exists
 
 YEARLY_KEYS = {k for a in YEARLY_ASSETS for k in a.keys}
@@ -51,6 +51,22 @@ def changed_kinds(database: Path, raw: Path, years: list[int]) -> dict[int, set[
             if built.height == 0:
                 continue
             now = discover(raw, year, partners).select(FILE_COLUMNS)
+            out[year] = _changes(now, built)
+    return out
+    with connect(str(database), read_only=True) as conn:
+        if not table_exists(conn, "meta.leveringen") or not table_exists(conn, "ref.partners"):
+            return out
+        partners = load_partners(conn)
+        for year in years:
+            built = pl.from_arrow(
+                conn.execute(
+                    f"SELECT {', '.join(FILE_COLUMNS)} FROM meta.leveringen WHERE jaar = ?",
+                    [year],
+                ).to_arrow_table()
+            )
+            if built.height == 0:
+                continue
+            now = discover(raw, year, partners).select(FILE_COLUMNS)
             differ = pl.concat(
                 [
                     now.join(built, on=FILE_COLUMNS, how="anti"),
@@ -60,6 +76,23 @@ def changed_kinds(database: Path, raw: Path, years: list[int]) -> dict[int, set[
             other = {OTHER_FILES} if differ["soort"].null_count() else set()
             out[year] = set(differ["soort"].drop_nulls()) | other
     return out
+
+
+def _changes(now: pl.DataFrame, built: pl.DataFrame) -> set[str]:
+    """Kinds whose files in effect changed; `OTHER_FILES` when only the list of files did
+    (e.g. a byte-identical copy, which changes nothing else)."""
+
+    def differ(a: pl.DataFrame, b: pl.DataFrame) -> pl.DataFrame:
+        return pl.concat(
+            [
+                a.join(b, on=FILE_COLUMNS, how="anti", nulls_equal=True),
+                b.join(a, on=FILE_COLUMNS, how="anti", nulls_equal=True),
+            ]
+        )
+
+    in_effect = pl.col("status") == STATUS_IN_EFFECT
+    kinds = set(differ(now.filter(in_effect), built.filter(in_effect))["soort"].drop_nulls())
+    return kinds or ({OTHER_FILES} if differ(now, built).height else set())
 
 
 def stale_assets(graph, changes: dict[int, set[str] | None]) -> dict[int, set[AssetKey] | None]:
