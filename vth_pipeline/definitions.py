@@ -21,7 +21,12 @@ from vth_pipeline.resources import (
 )
 
 YEARLY_ASSETS = [
-    meta_leveringen, *raw_assets, *stg_assets, *staat_assets, *seveso_assets, *publicatie_assets
+    meta_leveringen,
+    *raw_assets,
+    *stg_assets,
+    *staat_assets,
+    *seveso_assets,
+    *publicatie_assets,
 ]
 ALL_ASSETS = [*reference_assets, *YEARLY_ASSETS, publicatie_overzicht]
 
