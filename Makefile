@@ -10,7 +10,7 @@ OUT    ?= publicatie
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export BROWSER_PATH ?= /usr/bin/chromium
 
-.PHONY: install run test lint dev sample-data check-publication bench docs clean
+.PHONY: install run test lint dev sample-data check-publication bench bench-ingest docs clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || (echo "Python 3.11 is nodig ($(PYTHON) niet gevonden)"; exit 1)
@@ -39,7 +39,10 @@ dev: install ## The Dagster UI on http://localhost:3000 (Dagster 1.13's `dg dev`
 sample-data: install ## Regenerate the committed sample deliveries
 	$(BIN)/vth sample-data --out $(RAW) --years 2021 2022 2023 2024 --scale 0.05
 
-bench: install ## Ingest at national scale against a bare DuckDB read_csv of the same files
+bench: install ## Five national years: vth build, vth check and a re-delivery beside the floor
+	$(BIN)/python benchmarks/bench_national.py --cache build/bench
+
+bench-ingest: install ## Ingest of one generated year against a bare DuckDB read_csv
 	$(BIN)/python benchmarks/bench_ingest.py --scale 1.0 --years 2023
 
 docs: install ## Regenerate docs/aanlevering.md from the contract declarations

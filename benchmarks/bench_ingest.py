@@ -19,8 +19,9 @@ from pathlib import Path
 import duckdb
 from dagster_duckdb import DuckDBResource
 
+from vth_pipeline.paths import assets_dir, reference_dir
 from vth_pipeline.resources import VthSettings
-from vth_pipeline.runner import Runner, assets_dir, reference_dir
+from vth_pipeline.runner import Runner
 from vth_pipeline.sample import generate_sample
 
 

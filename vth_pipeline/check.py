@@ -1,9 +1,12 @@
-"""`vth check`: the partner's self-check, through the pipeline's own assets.
+"""`vth check`: the partner's self-check, by the pipeline's own ingest code.
 
 The file is placed, in a temporary workspace, where the pipeline would find it
 (`<jaar>/<partner>/<soort>.<ext>`), beside the registers of that year from the raw folder
-(needed for the rules that look across files), and the real leveringen, raw and stg stages run
-on it. So the verdict is the pipeline's verdict, by the same code.
+(needed for the rules that look across files), and the functions that the leveringen, raw
+and stg assets call (`vth_pipeline.ingest`: discovery, `load_raw`, `stage`) run on it against
+a temporary DuckDB file. So the verdict is the pipeline's verdict, by the same code; what the
+check leaves out is only orchestration (Dagster runs, archive, the dataset expectations that
+judge a whole year), which costs a partner seconds and says nothing about one file.
 """
 
 from __future__ import annotations
@@ -16,8 +19,12 @@ from pathlib import Path
 
 import polars as pl
 
-from vth_pipeline.ingest.discovery import FILE_NAME, year_folders
-from vth_pipeline.runner import run_stages
+from vth_pipeline.contract.columns import FILE_KINDS
+from vth_pipeline.ingest.discovery import FILE_NAME, record_deliveries, year_folders
+from vth_pipeline.ingest.raw import files_in_effect, load_raw
+from vth_pipeline.ingest.reference import REFERENCE_TABLES, load_reference
+from vth_pipeline.ingest.staging import stage, staging_order
+from vth_pipeline.paths import DEFAULT_MAX_FILE_BYTES, reference_dir
 from vth_pipeline.warehouse import connect
 from vth_pipeline.xlsx import write_sheets
 
@@ -156,44 +163,54 @@ def _check_batch(
                     continue  # a checked file replaces that partner's own delivery
                 (raw / rel).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(ctx, raw / rel)
-        database = tmp / "check.duckdb"
         years = sorted({p.year for p in batch})
-        run_stages(raw, database, tmp, years, ("leveringen", "raw", "stg"), max_file_bytes)
-        return {p: _verdict(database, p.year, p.pad, p.source) for p in batch}
+        with connect(":memory:") as conn:  # nothing to keep: no file, no flushing to disk
+            ingest_years(conn, raw, years, max_file_bytes or DEFAULT_MAX_FILE_BYTES)
+            return {p: _verdict(conn, p.year, p.pad, p.source) for p in batch}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _verdict(database: Path, year: int, pad: str, original: Path) -> Verdict:
-    with connect(str(database), read_only=True) as conn:
-        row = conn.execute(
-            "SELECT l.partner_code, l.soort, l.status, l.reden, i.resultaat, i.reden, i.rijen "
-            "FROM meta.leveringen l LEFT JOIN meta.inlezing i USING (jaar, pad) "
-            "WHERE l.jaar = ? AND l.pad = ?",
-            [year, pad],
-        ).fetchone()
-        partner, soort, status, reason, result, read_reason, rows = row
-        verdict = Verdict(str(original), year, partner, soort, status)
-        if status != "in_gebruik":
-            verdict.status = "afgewezen" if status == "afgewezen" else "genegeerd"
-            verdict.reden = reason
-            return verdict
-        if result == "afgewezen":
-            verdict.status, verdict.reden = "afgewezen", read_reason
-            return verdict
-        findings = conn.execute(
-            "SELECT bron_rij, kolom, waarde, regel, melding FROM stg.quarantaine "
-            "WHERE jaar = ? AND bron_bestand = ? ORDER BY bron_rij, regel",
-            [year, pad],
-        ).fetchall()
-        notes = conn.execute(
-            "SELECT bron_rij, kolom, waarde, regel, melding FROM stg.meldingen "
-            "WHERE jaar = ? AND bron_bestand = ? ORDER BY bron_rij, regel",
-            [year, pad],
-        ).fetchall()
-        accepted = conn.execute(
-            f"SELECT count(*) FROM stg.{soort} WHERE jaar = ? AND bron_bestand = ?", [year, pad]
-        ).fetchone()[0]
+def ingest_years(conn, raw: Path, years: list[int], max_bytes: int) -> None:
+    """What the reference, leveringen, raw and stg assets do for the years, in one connection."""
+    for name in REFERENCE_TABLES:
+        load_reference(conn, reference_dir(), name)
+    for year in years:
+        record_deliveries(conn, raw, year)
+        for kind in staging_order(list(FILE_KINDS.values())):
+            load_raw(conn, kind, year, files_in_effect(conn, kind, year), raw, max_bytes)
+            stage(conn, kind, year)
+
+
+def _verdict(conn, year: int, pad: str, original: Path) -> Verdict:
+    row = conn.execute(
+        "SELECT l.partner_code, l.soort, l.status, l.reden, i.resultaat, i.reden, i.rijen "
+        "FROM meta.leveringen l LEFT JOIN meta.inlezing i USING (jaar, pad) "
+        "WHERE l.jaar = ? AND l.pad = ?",
+        [year, pad],
+    ).fetchone()
+    partner, soort, status, reason, result, read_reason, rows = row
+    verdict = Verdict(str(original), year, partner, soort, status)
+    if status != "in_gebruik":
+        verdict.status = "afgewezen" if status == "afgewezen" else "genegeerd"
+        verdict.reden = reason
+        return verdict
+    if result == "afgewezen":
+        verdict.status, verdict.reden = "afgewezen", read_reason
+        return verdict
+    findings = conn.execute(
+        "SELECT bron_rij, kolom, waarde, regel, melding FROM stg.quarantaine "
+        "WHERE jaar = ? AND bron_bestand = ? ORDER BY bron_rij, regel",
+        [year, pad],
+    ).fetchall()
+    notes = conn.execute(
+        "SELECT bron_rij, kolom, waarde, regel, melding FROM stg.meldingen "
+        "WHERE jaar = ? AND bron_bestand = ? ORDER BY bron_rij, regel",
+        [year, pad],
+    ).fetchall()
+    accepted = conn.execute(
+        f"SELECT count(*) FROM stg.{soort} WHERE jaar = ? AND bron_bestand = ?", [year, pad]
+    ).fetchone()[0]
     verdict.bevindingen = [Finding(*f) for f in findings]
     verdict.opmerkingen = [Finding(*f) for f in notes]
     verdict.rijen = rows

@@ -70,9 +70,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"let op: run {run_id} van een afgebroken build als mislukt gemarkeerd")
     runner = Runner(settings, warehouse, instance, build_tags(settings))
 
+    shown: list[int | None] = [None]
+
     def on_stage(job: str, year: int | None) -> None:
-        if job == "stap_leveringen":
+        if year is not None and year != shown[0]:
             print(f"{year}:")
+            shown[0] = year
         label = job.removeprefix("stap_") if year else job
         print(f"  {label:<28}", end="", flush=True)
 
@@ -81,13 +84,25 @@ def cmd_build(args: argparse.Namespace) -> int:
         if not r.success:
             print(f"fout: {r.error}", file=sys.stderr)
 
+    selection = None
+    if args.alleen_gewijzigd:
+        from vth_pipeline.rebuild import changed_kinds, stale_assets
+
+        changes = changed_kinds(Path(warehouse.database), raw, years)
+        selection = stale_assets(runner.defs.resolve_asset_graph(), changes)
+        for year in years:
+            kinds = changes[year]
+            what = "nog niet gebouwd" if kinds is None else ", ".join(sorted(kinds)) or "niets"
+            n = "alle" if selection[year] is None else len(selection[year])
+            print(f"{year}: gewijzigd: {what}; opnieuw: {n} assets")
+        years = [y for y in years if selection[y] is None or selection[y]]
     print(f"Staat van VTH: {len(years)} verslagja(a)r(en) uit {raw} -> {args.out}")
     print(f"warehouse: {warehouse.database}")
     print(
         f"Dagster-instance: {instance.root_directory} (runs met tag vth/build_id="
         f"{runner.tags['vth/build_id']})"
     )
-    results = runner.build(years, on_stage=on_stage, on_done=on_done)
+    results = runner.build(years, on_stage=on_stage, on_done=on_done, selection=selection)
     failed = sorted({r.year for r in results if not r.success and r.year is not None})
     if any(not r.success and r.year is None for r in results):
         return 1
@@ -193,6 +208,12 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--warehouse", default=None, help="DuckDB-bestand (data/warehouse/vth.duckdb)")
     b.add_argument("--year", type=int, action="append", help="verslagjaar (herhaalbaar)")
     b.add_argument("--max-file-bytes", type=int, default=None, help="grootte-grens per bestand")
+    b.add_argument(
+        "--alleen-gewijzigd",
+        action="store_true",
+        help="bouw alleen wat leest uit leveringen die sinds de vorige bouw veranderd zijn "
+        "(niet na een wijziging van code of referentiedata)",
+    )
     b.set_defaults(func=cmd_build)
 
     c = sub.add_parser("check", help="controleer leveringsbestanden zoals de pipeline dat doet")

@@ -15,7 +15,12 @@ from vth_pipeline.defs.reference import reference_assets
 from vth_pipeline.defs.seveso import seveso_assets
 from vth_pipeline.defs.staat import staat_assets
 from vth_pipeline.defs.stg import stg_assets
-from vth_pipeline.resources import VthSettings, settings_from_env, warehouse_from_env
+from vth_pipeline.resources import (
+    RunWarehouse,
+    VthSettings,
+    settings_from_env,
+    warehouse_from_env,
+)
 
 YEARLY_ASSETS = [
     meta_leveringen,
@@ -41,7 +46,7 @@ def make_definitions(
         schedules=automation["schedules"],
         resources={
             "vth": settings or settings_from_env(),
-            "duckdb": warehouse or warehouse_from_env(),
+            "duckdb": RunWarehouse.of(warehouse or warehouse_from_env()),
         },
         # One DuckDB file admits one writing process: steps run in the run's own process.
         executor=in_process_executor,

@@ -8,14 +8,24 @@ the code location creates no folder; the folders are made when a run writes into
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
-from dagster import ConfigurableResource, EnvVar
+import duckdb
+from dagster import ConfigurableResource, EnvVar, InitResourceContext
 from dagster_duckdb import DuckDBResource
+from pydantic import PrivateAttr
 
-DEFAULT_WAREHOUSE = "data/warehouse/vth.duckdb"
-DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024
+from vth_pipeline.paths import (  # noqa: F401 (re-exported: where callers found them)
+    DEFAULT_MAX_FILE_BYTES,
+    DEFAULT_WAREHOUSE,
+    assets_dir,
+    project_root,
+    reference_dir,
+)
+from vth_pipeline.warehouse import open_writer
 
 # The one Dagster concurrency pool of every asset that opens the warehouse for writing; its
 # limit (1) is set in the instance configuration (.dagster_home/ and deploy/dagster.yaml).
@@ -93,16 +103,44 @@ def warehouse_from_env(path: str | None = None) -> DuckDBResource:
     return DuckDBResource(database=DEFAULT_WAREHOUSE)
 
 
-def project_root() -> Path:
-    return Path(__file__).resolve().parents[1]
+class RunWarehouse(DuckDBResource):
+    """The warehouse with one DuckDB connection per run; each asset gets a cursor of it.
 
+    Opening and closing the database file for every asset made DuckDB checkpoint the file
+    each time (close writes the WAL into the file): about a tenth of a national build. The
+    connection is closed when the run ends, so other processes and read-only connections see
+    the file as before.
+    """
 
-def reference_dir() -> Path:
-    """data/reference of the working directory, else of the source checkout."""
-    local = Path("data/reference")
-    return local if local.is_dir() else project_root() / "data" / "reference"
+    _conn: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
 
+    @classmethod
+    def of(cls, resource: DuckDBResource) -> RunWarehouse:
+        if isinstance(resource, cls):
+            return resource
+        return cls(database=resource.database, connection_config=resource.connection_config)
 
-def assets_dir() -> Path:
-    local = Path("assets")
-    return local if (local / "theme.json").is_file() else project_root() / "assets"
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        # a lock held by another process fails within seconds, naming it (warehouse.open_writer)
+        self._conn = open_writer(self.database, self.connection_config)
+
+    def teardown_after_execution(self, context: InitResourceContext) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def run_cursor(self) -> duckdb.DuckDBPyConnection | None:
+        """A cursor of the run's connection (`warehouse.session` uses it), None outside a run."""
+        return None if self._conn is None else self._conn.cursor()
+
+    @contextlib.contextmanager
+    def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        if self._conn is None:  # outside a run (e.g. a direct call in a notebook)
+            with super().get_connection() as conn:
+                yield conn
+            return
+        cursor = self._conn.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()

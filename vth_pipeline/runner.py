@@ -1,7 +1,9 @@
-"""Running the asset graph for years, stage by stage: shared by `vth build`, `vth check`, tests.
+"""Running the asset graph for years: shared by `vth build`, benchmarks and tests.
 
-One run per stage and year keeps progress visible and lets a failed (or blocked) year stop
-without stopping the other years.
+One Dagster run per year (job `staat_van_vth_jaar`, or the selected stages of it): a failed
+(or blocked) year stops without stopping the other years, and a run's start-up is paid once a
+year rather than once per stage and year. Progress is still reported per stage: the run's
+step events are followed as they happen, and a stage is reported when its last step ends.
 """
 
 from __future__ import annotations
@@ -9,17 +11,18 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from dagster import DagsterInstance
+from dagster import AssetKey, DagsterEventType, DagsterInstance
 from dagster_duckdb import DuckDBResource
 
-from vth_pipeline.definitions import STAGES, make_definitions
+from vth_pipeline.definitions import STAGES, YEARLY_ASSETS, make_definitions, year_job
 from vth_pipeline.defs.factory import VALIDATION_SECONDS
 from vth_pipeline.publish.manifest import git_state
-from vth_pipeline.resources import VthSettings, assets_dir, project_root, reference_dir
+from vth_pipeline.resources import VthSettings, project_root
 from vth_pipeline.validation import failed_check_messages
 
 # Progress and the reason of a failure are printed by the callers; Dagster's own event log
@@ -131,6 +134,80 @@ def validation_seconds(result) -> float:
     return total
 
 
+# The stage (asset group) of each yearly asset's step; a step is named after its asset.
+STAGE_OF_STEP = {
+    key.path[-1]: group for a in YEARLY_ASSETS for key, group in a.group_names_by_key.items()
+}
+STEP_ENDS = {
+    DagsterEventType.STEP_SUCCESS,
+    DagsterEventType.STEP_FAILURE,
+    DagsterEventType.STEP_SKIPPED,
+}
+
+
+class StageProgress:
+    """Follows the step events of a year's run and reports each stage when its steps are done.
+
+    Stages are reported in the order of `stages`; a stage's seconds are those of its steps
+    (data and checks), its validation seconds those its assets report.
+    """
+
+    def __init__(
+        self,
+        year: int,
+        stages: Sequence[str],
+        on_done: Callable[[StageResult], None],
+        steps: set[str] | None = None,
+    ) -> None:
+        self.waiting = {
+            s: {k for k, g in STAGE_OF_STEP.items() if g == s and (steps is None or k in steps)}
+            for s in stages
+        }
+        self.year, self.on_done = year, on_done
+        self.stages = [
+            s for s in stages if self.waiting[s]
+        ]  # a stage with nothing to do is not shown
+        self.started: dict[str, float] = {}
+        self.seconds = dict.fromkeys(stages, 0.0)
+        self.checks = dict.fromkeys(stages, 0.0)
+        self.failed: set[str] = set()
+        self.reported = 0
+
+    def __call__(self, record) -> None:
+        event = record.dagster_event
+        if event is None or event.step_key not in STAGE_OF_STEP:
+            return
+        stage = STAGE_OF_STEP[event.step_key]
+        if stage not in self.waiting:
+            return
+        if event.event_type == DagsterEventType.STEP_START:
+            self.started[event.step_key] = record.timestamp
+        elif event.event_type == DagsterEventType.ASSET_MATERIALIZATION:
+            value = event.event_specific_data.materialization.metadata.get(VALIDATION_SECONDS)
+            self.checks[stage] += float(getattr(value, "value", 0) or 0)
+        elif event.event_type in STEP_ENDS:
+            start = self.started.get(event.step_key, record.timestamp)
+            self.seconds[stage] += record.timestamp - start
+            if event.event_type != DagsterEventType.STEP_SUCCESS:
+                self.failed.add(stage)
+            self.waiting[stage].discard(event.step_key)
+            self.report_done()
+
+    def result(self, stage: str, success: bool = True, error: str | None = None) -> StageResult:
+        return StageResult(
+            f"stap_{stage}", self.year, success, self.seconds[stage], error, self.checks[stage]
+        )
+
+    def report_done(self) -> None:
+        """Report, in order, the stages whose steps all succeeded."""
+        while self.reported < len(self.stages):
+            stage = self.stages[self.reported]
+            if self.waiting[stage] or stage in self.failed:
+                return
+            self.on_done(self.result(stage))
+            self.reported += 1
+
+
 class Runner:
     """The definitions with one set of paths, and the runs made with them."""
 
@@ -144,6 +221,45 @@ class Runner:
         self.defs = make_definitions(settings, warehouse)
         self.instance = instance or DagsterInstance.ephemeral()
         self.tags = tags or {}
+
+    def run_year(
+        self,
+        year: int,
+        stages: Sequence[str],
+        on_done: Callable[[StageResult], None],
+        keys: set[AssetKey] | None = None,
+    ) -> bool:
+        """One run for the stages of a year (only `keys` when given); each stage reported as it
+        ends, a failure last."""
+        selection = [
+            k
+            for a in YEARLY_ASSETS
+            for k, g in a.group_names_by_key.items()
+            if g in stages and (keys is None or k in keys)
+        ]
+        if not selection:
+            return True
+        progress = StageProgress(year, stages, on_done, {k.path[-1] for k in selection})
+        run_id = str(uuid.uuid4())
+        self.instance.add_event_listener(run_id, progress)
+        if set(stages) == set(STAGES) and keys is None:
+            selection = None  # the whole job, as the UI shows it
+        result = self.defs.resolve_job_def(year_job.name).execute_in_process(
+            instance=self.instance,
+            partition_key=str(year),
+            raise_on_error=False,
+            run_config=QUIET,
+            run_id=run_id,
+            asset_selection=selection,
+        )
+        if result.success:
+            return True
+        failed = next(
+            (s for s in progress.stages[progress.reported :] if s in progress.failed),
+            progress.stages[min(progress.reported, len(progress.stages) - 1)],
+        )
+        on_done(progress.result(failed, success=False, error=failure_message(result)))
+        return False
 
     def run(self, job: str, year: int | None = None) -> StageResult:
         t0 = time.monotonic()
@@ -166,9 +282,19 @@ class Runner:
         on_stage: Callable[[str, int | None], None] | None = None,
         on_done: Callable[[StageResult], None] | None = None,
         overview: bool = True,
+        selection: Mapping[int, set[AssetKey] | None] | None = None,
     ) -> list[StageResult]:
-        """Reference data, then each year stage by stage; a failed year stops only itself."""
+        """Reference data, then one run per year; a failed year stops only itself.
+
+        `selection` limits a year to the given assets (None: the whole year); see rebuild.py."""
         results = []
+
+        def report(r: StageResult) -> None:
+            if on_stage:
+                on_stage(r.job, r.year)
+            results.append(r)
+            if on_done:
+                on_done(r)
 
         def step(job: str, year: int | None) -> bool:
             if on_stage:
@@ -181,36 +307,9 @@ class Runner:
 
         if not step("referentiedata", None):
             return results
+        ordered = [s for s in STAGES if s in stages]
         for year in years:
-            for stage in stages:
-                if not step(f"stap_{stage}", year):
-                    break
+            self.run_year(year, ordered, report, (selection or {}).get(year))
         if overview and "publicatie" in stages:
             step("overzicht", None)
         return results
-
-
-def run_stages(
-    raw: Path,
-    database: Path,
-    work: Path,
-    years: Iterable[int],
-    stages: Sequence[str] = STAGES,
-    max_file_bytes: int | None = None,
-) -> list[StageResult]:
-    """Build into a private workspace (used by `vth check`); raises when a stage fails."""
-    settings = VthSettings(
-        raw_dir=str(raw),
-        out_dir=str(work / "out"),
-        archive_dir=str(work / "archief"),
-        reference_dir=str(reference_dir()),
-        assets_dir=str(assets_dir()),
-        **({"max_file_bytes": max_file_bytes} if max_file_bytes else {}),
-    )
-    results = Runner(settings, DuckDBResource(database=str(database))).build(
-        years, stages, overview=False
-    )
-    failed = [r for r in results if not r.success]
-    if failed:
-        raise RuntimeError(failed[0].error)
-    return results

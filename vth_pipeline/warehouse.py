@@ -208,6 +208,14 @@ def session(resource) -> Iterator[duckdb.DuckDBPyConnection]:
     A lock is transient: with VTH_TRANSIENT_RETRIES (production) Dagster retries the step
     later; bad data never gets here, so it is never retried.
     """
+    run_cursor = getattr(resource, "run_cursor", None)  # resources.RunWarehouse: one per run
+    cursor = run_cursor() if callable(run_cursor) else None
+    if cursor is not None:
+        try:
+            yield prepare(cursor)
+        finally:
+            cursor.close()
+        return
     try:
         conn = open_writer(resource.database, resource.connection_config)
     except WarehouseLocked as e:

@@ -12,17 +12,10 @@ from vth_pipeline.defs.factory import code_version, table_metadata
 from vth_pipeline.defs.reference import REF_KEYS
 from vth_pipeline.ingest import archive as archive_module
 from vth_pipeline.ingest import discovery
-from vth_pipeline.ingest.discovery import Partner, archive, discover
+from vth_pipeline.ingest.discovery import archive, record_deliveries
 from vth_pipeline.partitions import year_of, yearly
 from vth_pipeline.resources import WAREHOUSE_POOL, VthSettings
-from vth_pipeline.warehouse import replace_partition, session
-
-
-def load_partners(conn) -> dict[str, Partner]:
-    rows = conn.execute(
-        "SELECT partner_code, soort, seveso_omgevingsdienst = 'ja' FROM ref.partners"
-    ).fetchall()
-    return {code: Partner(code, soort, bool(flag)) for code, soort, flag in rows}
+from vth_pipeline.warehouse import session
 
 
 @asset(
@@ -40,14 +33,9 @@ def meta_leveringen(
 ) -> MaterializeResult:
     year = year_of(context)
     with session(duckdb) as conn:
-        frame = discover(vth.raw, year, load_partners(conn))
+        frame = record_deliveries(conn, vth.raw, year)
         archive(vth.raw, Path(vth.archive_dir), frame)
-        conn.register("__leveringen", frame.to_arrow())
-        n = replace_partition(
-            conn, "meta.leveringen", "SELECT * FROM __leveringen ORDER BY pad", year
-        )
-        conn.unregister("__leveringen")
-        table = table_metadata(conn, "meta.leveringen", n)
+        table = table_metadata(conn, "meta.leveringen", frame.height)
     counts = frame.group_by("status").len().sort("status")
     for pad, status, reden in (
         frame.filter(pl.col("status") != "in_gebruik").select("pad", "status", "reden").iter_rows()

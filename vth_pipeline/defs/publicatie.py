@@ -58,8 +58,8 @@ from vth_pipeline.publish.charts import Chart, build_charts, load_geo, load_them
 from vth_pipeline.publish.data import load_publication_data
 from vth_pipeline.publish.images import (
     BrowserStartError,
+    ensure_image_server,
     find_browser,
-    image_server,
     write_static_images,
 )
 from vth_pipeline.publish.manifest import BOUWLOG, MANIFEST, build_manifest, write_json
@@ -196,12 +196,12 @@ def publicatie_figuren(
     write_charts(charts, folder, assets_dir, year)
     test_pause("figuren")
     try:
-        with image_server(browser):
-            images = write_static_images(charts, folder)
+        ensure_image_server(browser)  # one browser per process, started on first use
     except BrowserStartError as e:  # transient: retried in production, bad data never is
         if not vth.transient_retries:
             raise
         raise RetryRequested(max_retries=vth.transient_retries, seconds_to_wait=30) from e
+    images = write_static_images(charts, folder)
     return MaterializeResult(
         metadata={
             "charts": len(charts),

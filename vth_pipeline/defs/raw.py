@@ -15,7 +15,7 @@ from vth_pipeline.contract import columns
 from vth_pipeline.contract.columns import FILE_KINDS, FileKind
 from vth_pipeline.defs.factory import code_version, table_metadata
 from vth_pipeline.ingest import raw, readers
-from vth_pipeline.ingest.raw import load_raw
+from vth_pipeline.ingest.raw import files_in_effect, load_raw
 from vth_pipeline.partitions import year_of, yearly
 from vth_pipeline.resources import WAREHOUSE_POOL, VthSettings
 from vth_pipeline.warehouse import session
@@ -43,11 +43,7 @@ def _raw_asset(kind: FileKind) -> AssetsDefinition:
     ) -> MaterializeResult:
         year = year_of(context)
         with session(duckdb) as conn:
-            files = conn.execute(
-                "SELECT pad, partner_code, sha256 FROM meta.leveringen WHERE jaar = ? "
-                "AND soort = ? AND status = 'in_gebruik' ORDER BY pad",
-                [year, kind.name],
-            ).fetchall()
+            files = files_in_effect(conn, kind, year)
             n, outcomes = load_raw(conn, kind, year, files, vth.raw, vth.max_file_bytes)
             table = table_metadata(conn, f"raw.{kind.name}", n)
         rejected = outcomes.filter(pl.col("resultaat") == "afgewezen")

@@ -17,14 +17,11 @@ from vth_pipeline.defs.factory import (
 )
 from vth_pipeline.defs.reference import REF_KEYS
 from vth_pipeline.ingest import staging
-from vth_pipeline.ingest.staging import stage
+from vth_pipeline.ingest.staging import UPSTREAM_KINDS, stage
 from vth_pipeline.partitions import year_of, yearly
 from vth_pipeline.resources import WAREHOUSE_POOL
 from vth_pipeline.validation import EXTRA_DEPS, check_specs_for
 from vth_pipeline.warehouse import session
-
-# Staging of inspections needs the accepted register of the same year.
-UPSTREAM_STG: dict[str, list[str]] = {"seveso_inspecties": ["stg_seveso_inrichtingen"]}
 
 
 def _stg_asset(kind: FileKind) -> AssetsDefinition:
@@ -36,7 +33,7 @@ def _stg_asset(kind: FileKind) -> AssetsDefinition:
         deps=[
             f"raw_{kind.name}",
             *REF_KEYS,
-            *UPSTREAM_STG.get(kind.name, []),
+            *(f"stg_{k}" for k in UPSTREAM_KINDS.get(kind.name, ())),
             *EXTRA_DEPS.get(f"stg_{kind.name}", []),
         ],
         kinds={"duckdb"},

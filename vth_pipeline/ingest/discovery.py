@@ -20,6 +20,7 @@ import polars as pl
 from vth_pipeline.contract.columns import FILE_KINDS, FIRST_YEAR, kinds_for
 from vth_pipeline.ingest.archive import append_index, store
 from vth_pipeline.partitions import yearly
+from vth_pipeline.warehouse import replace_partition
 
 FILE_NAME = re.compile(
     r"^(?P<soort>[a-z_]+?)(?:_(?P<datum>\d{4}-\d{2}-\d{2}))?\.(?P<ext>csv|xlsx)$", re.IGNORECASE
@@ -53,6 +54,24 @@ def sha256_of(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def load_partners(conn) -> dict[str, Partner]:
+    rows = conn.execute(
+        "SELECT partner_code, soort, seveso_omgevingsdienst = 'ja' FROM ref.partners"
+    ).fetchall()
+    return {code: Partner(code, soort, bool(flag)) for code, soort, flag in rows}
+
+
+def record_deliveries(conn, raw_dir: Path, year: int) -> pl.DataFrame:
+    """Discover the year's files and replace the year in `meta.leveringen` by them."""
+    frame = discover(raw_dir, year, load_partners(conn))
+    conn.register("__leveringen", frame.to_arrow())
+    try:
+        replace_partition(conn, "meta.leveringen", "SELECT * FROM __leveringen ORDER BY pad", year)
+    finally:
+        conn.unregister("__leveringen")
+    return frame
 
 
 def year_folders(raw_dir: Path) -> tuple[list[int], list[tuple[str, str]]]:

@@ -83,6 +83,15 @@ def ingest_files(
     return rows.cast(schema), pl.DataFrame(outcomes, schema=INLEZING_SCHEMA)
 
 
+def files_in_effect(conn, kind: FileKind, year: int) -> list[tuple[str, str, str]]:
+    """(pad, partner, sha256) of the files of `kind` in effect for the year (meta.leveringen)."""
+    return conn.execute(
+        "SELECT pad, partner_code, sha256 FROM meta.leveringen WHERE jaar = ? "
+        "AND soort = ? AND status = 'in_gebruik' ORDER BY pad",
+        [year, kind.name],
+    ).fetchall()
+
+
 def load_raw(
     conn,
     kind: FileKind,

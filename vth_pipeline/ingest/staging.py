@@ -14,6 +14,16 @@ from vth_pipeline.warehouse import replace_partition
 
 PROVENANCE = "jaar, partner_code, bron_bestand, bron_sha256, bron_rij"
 
+# Kinds whose rules read the staged rows of another kind of the same year: the inspections
+# are judged against the accepted register (rule `inrichting_in_register`).
+UPSTREAM_KINDS: dict[str, tuple[str, ...]] = {"seveso_inspecties": ("seveso_inrichtingen",)}
+
+
+def staging_order(kinds: list[FileKind]) -> list[FileKind]:
+    """The kinds in an order that stages every upstream kind first."""
+    names = [k.name for k in kinds]
+    return sorted(kinds, key=lambda k: (k.name in UPSTREAM_KINDS, names.index(k.name)))
+
 
 def code_lists(conn: duckdb_module.DuckDBPyConnection) -> dict[str, list[str]]:
     rows = conn.execute("SELECT lijst, code FROM ref.codelijsten ORDER BY lijst, code").fetchall()

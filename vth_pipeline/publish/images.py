@@ -2,18 +2,17 @@
 
 Static images are part of the publication (print, slides, documents), so a missing browser is
 an error with a message that says what to do, not a silently thinner publication. One kaleido
-server (one browser) renders every image of a publication run; a browser per image would cost
-seconds each. Nothing is fetched from the network: plotly.js comes from the plotly package and
-MathJax is off.
+server (one browser) renders every image of the process, for every year of a `vth build`:
+starting a browser costs seconds (a browser per image, or per year, would pay them again);
+kaleido stops it when the process exits. Nothing is fetched from the network: plotly.js comes
+from the plotly package and MathJax is off.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 from vth_pipeline.publish.charts import WIDTH, Chart
@@ -58,20 +57,35 @@ class BrowserStartError(RuntimeError):
     """The browser for the static images did not start: transient, worth a retry."""
 
 
-@contextlib.contextmanager
-def image_server(browser: str | None = None) -> Iterator[str]:
-    """One kaleido server for the whole run; stopped again however the run ends."""
+_server_browser: str | None = None
+
+
+def ensure_image_server(browser: str | None = None) -> str:
+    """The process's kaleido server, started on first use; restarted for another browser."""
+    global _server_browser
     import kaleido
 
     path = browser or find_browser()
-    try:
-        kaleido.start_sync_server(path=path, mathjax=False, silence_warnings=True)
-    except Exception as e:  # whatever kaleido raises: the browser did not come up
-        raise BrowserStartError(f"de browser {path} startte niet: {e}") from e
-    try:
-        yield path
-    finally:
+    if _server_browser != path:
+        if _server_browser is not None:
+            kaleido.stop_sync_server(silence_warnings=True)
+            _server_browser = None
+        try:
+            kaleido.start_sync_server(path=path, mathjax=False, silence_warnings=True)
+        except Exception as e:  # whatever kaleido raises: the browser did not come up
+            raise BrowserStartError(f"de browser {path} startte niet: {e}") from e
+        _server_browser = path
+    return path
+
+
+def stop_image_server() -> None:
+    """Stop the process's kaleido server (e.g. after a failed render); restarted on next use."""
+    global _server_browser
+    import kaleido
+
+    if _server_browser is not None:
         kaleido.stop_sync_server(silence_warnings=True)
+        _server_browser = None
 
 
 # plotly.js gives each rendered plot a random id (`fullLayout._uid`) that it uses in the ids of
@@ -88,7 +102,7 @@ def stabilise_svg(svg: str, name: str) -> str:
 
 
 def write_static_images(charts: list[Chart], folder: Path) -> list[Path]:
-    """PNG and SVG of every chart, in one batch on the running server (see `image_server`)."""
+    """PNG and SVG of every chart, in one batch on the process's server."""
     import kaleido
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -106,7 +120,12 @@ def write_static_images(charts: list[Chart], folder: Path) -> list[Path]:
         for chart in charts
         for fmt in FORMATS
     ]
-    kaleido.write_fig_from_object_sync(specs, cancel_on_error=True)
+    ensure_image_server()
+    try:
+        kaleido.write_fig_from_object_sync(specs, cancel_on_error=True)
+    except BaseException:
+        stop_image_server()  # a browser in an unknown state is not reused
+        raise
     for chart in charts:
         svg = folder / f"{chart.name}.svg"
         svg.write_text(stabilise_svg(svg.read_text(encoding="utf-8"), chart.name), encoding="utf-8")
