@@ -14,6 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+# The version of rekenregels.md this declares (the report names it).
+RULES_VERSION = "1.2"
+
 Unit = Literal["aantal", "pct", "ratio"]
 DECIMALS: dict[str, int] = {"aantal": 0, "pct": 1, "ratio": 2}
 

@@ -27,6 +27,7 @@ from vth_pipeline.contract.publication import (
     GENERAL_RULES,
     OUTCOME_PREFIX,
     PUBLISHED_TABLES,
+    RULES_VERSION,
     label,
 )
 from vth_pipeline.publish.charts import Chart, frame_layout
@@ -43,7 +44,6 @@ from vth_pipeline.publish.report_tables import (
 from vth_pipeline.resources import project_root
 from vth_pipeline.validation.report import DETAIL_FILE as VALIDATION_PAGE
 
-RULES_VERSION = "1.1"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 # Every interactive chart: no Plotly logo, resizes with the page, the toolbar in Dutch.
 PLOT_CONFIG = {"displaylogo": False, "responsive": True, "locale": "nl"}

@@ -33,7 +33,9 @@ WITH per AS (
       CASE WHEN n_gm_conflict > 0 AND geleverd_door = 'som van de gemeenten'
         THEN n_gm_conflict::VARCHAR || ' gemeente(n) met een conflict niet in de som' END,
       CASE WHEN geleverd_door <> 'som van de gemeenten' AND som_gemeenten IS NOT NULL
-        AND som_gemeenten <> waarde THEN 'som van de gemeenten: ' || som_gemeenten::VARCHAR END
+        AND som_gemeenten <> waarde THEN 'som van de gemeenten: '
+          -- a DECIMAL always prints its point: trailing zeros, then the point, go
+          || rtrim(rtrim(som_gemeenten::VARCHAR, '0'), '.') END
     ) AS opmerking
   FROM nat
 ), prev_indeling AS (
