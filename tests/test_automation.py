@@ -178,8 +178,9 @@ def test_a_blocking_check_failure_is_posted_to_the_webhook_in_dutch(tmp_path):
     alert = Receiver.received[0]
     assert (alert["jaar"], alert["job"], alert["soort"]) == (
         2023,
-        "stap_staat",
+        run.job_name,  # the Dagster job of the failed run (vth build: one run per year)
         "blokkerende_controle",
     )
+    assert run.job_name == "staat_van_vth_jaar"
     assert alert["reden"].startswith("blokkerende controle mislukt")
     assert "staat_interventies / codelijsten" in alert["reden"]

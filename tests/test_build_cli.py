@@ -47,7 +47,7 @@ def test_failed_year_prints_one_message_and_keeps_the_log_in_the_instance(tmp_pa
     instance = DagsterInstance.from_config(str(home))
     failed = instance.get_runs()
     failed = [r for r in failed if r.status == DagsterRunStatus.FAILURE]
-    assert [r.job_name for r in failed] == ["stap_publicatie"]
+    assert [r.job_name for r in failed] == ["staat_van_vth_jaar"]  # one run per year
     steps = [
         e.step_key
         for e in instance.all_logs(failed[0].run_id, of_type=DagsterEventType.STEP_FAILURE)

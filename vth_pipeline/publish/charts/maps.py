@@ -122,7 +122,8 @@ def _map(
             hoverinfo="name",
             showlegend=False,
         )
-    for (low, high), colour in zip(bins, CLASSES, strict=True):
+    # no classes when no area has a value (e.g. no omgevingsdienst delivered inrichtingen)
+    for (low, high), colour in zip(bins, CLASSES[: len(bins)], strict=True):
         fig.add_scatter(
             x=[None],
             y=[None],
