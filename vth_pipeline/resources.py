@@ -113,6 +113,7 @@ class RunWarehouse(DuckDBResource):
     """
 
     _conn: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
+    _in_run: bool = PrivateAttr(default=False)
 
     @classmethod
     def of(cls, resource: DuckDBResource) -> RunWarehouse:
@@ -121,17 +122,25 @@ class RunWarehouse(DuckDBResource):
         return cls(database=resource.database, connection_config=resource.connection_config)
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
-        # a lock held by another process fails within seconds, naming it (warehouse.open_writer)
-        self._conn = open_writer(self.database, self.connection_config)
+        self._in_run = True  # the file is opened by the first asset that needs it
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
+        self._in_run = False
         if self._conn is not None:
             self._conn.close()
             self._conn = None
 
     def run_cursor(self) -> duckdb.DuckDBPyConnection | None:
-        """A cursor of the run's connection (`warehouse.session` uses it), None outside a run."""
-        return None if self._conn is None else self._conn.cursor()
+        """A cursor of the run's connection (`warehouse.session` uses it), None outside a run.
+
+        The connection is opened inside the first asset's step, so a lock held by another
+        process fails that step within seconds with a message naming the holder
+        (`warehouse.open_writer`), and a production run can retry it."""
+        if not self._in_run:
+            return None
+        if self._conn is None:
+            self._conn = open_writer(self.database, self.connection_config)
+        return self._conn.cursor()
 
     @contextlib.contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:

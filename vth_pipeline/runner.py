@@ -251,6 +251,7 @@ class Runner:
             run_config=QUIET,
             run_id=run_id,
             asset_selection=selection,
+            tags=self.tags,
         )
         if result.success:
             return True

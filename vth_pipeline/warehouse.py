@@ -209,15 +209,10 @@ def session(resource) -> Iterator[duckdb.DuckDBPyConnection]:
     later; bad data never gets here, so it is never retried.
     """
     run_cursor = getattr(resource, "run_cursor", None)  # resources.RunWarehouse: one per run
-    cursor = run_cursor() if callable(run_cursor) else None
-    if cursor is not None:
-        try:
-            yield prepare(cursor)
-        finally:
-            cursor.close()
-        return
     try:
-        conn = open_writer(resource.database, resource.connection_config)
+        conn = run_cursor() if callable(run_cursor) else None
+        if conn is None:  # outside a run: a connection of its own
+            conn = open_writer(resource.database, resource.connection_config)
     except WarehouseLocked as e:
         retries = int(os.environ.get("VTH_TRANSIENT_RETRIES") or 0)
         if not retries:
@@ -228,4 +223,4 @@ def session(resource) -> Iterator[duckdb.DuckDBPyConnection]:
     try:
         yield prepare(conn)
     finally:
-        conn.close()
+        conn.close()  # a cursor of the run's connection, or the connection of its own
