@@ -1,8 +1,9 @@
 """`vth build --alleen-gewijzigd`: what a superseding delivery makes stale.
 
 Expected sets are worked out by hand from the lineage in docs/architecture.md: the Seveso
-three-year window reads the integrated inspections of the two previous years, and every
-publication shows the series of the earlier years.
+three-year window reads the integrated inspections of the two previous years, a year's
+vergelijking reads the staat tables of the year before, and every publication (its manifest
+last) shows the series of the earlier years.
 """
 
 from __future__ import annotations
@@ -16,7 +17,12 @@ from vth_pipeline.ingest.reference import REFERENCE_TABLES, load_reference
 from vth_pipeline.rebuild import changed_kinds, stale_assets
 from vth_pipeline.warehouse import connect
 
-PUBLICATION = {"publicatie_tabellen", "publicatie_figuren", "publicatie_rapport"}
+PUBLICATION = {
+    "publicatie_tabellen",
+    "publicatie_figuren",
+    "publicatie_rapport",
+    "publicatie_manifest",
+}
 GRAPH = defs.resolve_asset_graph()
 
 
@@ -33,7 +39,16 @@ def test_a_seveso_register_reaches_the_two_years_whose_window_reads_it():
         2022
     ]
     assert not {"raw_controles", "stg_controles", "staat_omgevingsdiensten"} & stale[2022]
-    assert stale[2023] == stale[2024] == {"staat_seveso", "staat_landelijk", *PUBLICATION}
+    assert (
+        stale[2023]
+        == stale[2024]
+        == {
+            "staat_seveso",
+            "staat_landelijk",
+            "staat_vergelijking",  # compares with the year before, whose figures changed
+            *PUBLICATION,
+        }
+    )
 
 
 def test_a_controles_file_stays_in_its_year_but_for_later_publications():
@@ -41,7 +56,8 @@ def test_a_controles_file_stays_in_its_year_but_for_later_publications():
     assert stale[2022] == set()
     assert {"meta_leveringen", "raw_controles", "stg_controles", "staat_lhso"} <= stale[2023]
     assert not {"raw_seveso_inrichtingen", "int_seveso_inspecties"} & stale[2023]
-    assert stale[2024] == PUBLICATION  # its trend charts show 2023
+    # its comparison with 2023 and its trend charts read 2023
+    assert stale[2024] == {"staat_vergelijking", *PUBLICATION}
     assert stale[2025] is None  # never built: the whole year
 
 
