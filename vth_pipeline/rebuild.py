@@ -53,29 +53,6 @@ def changed_kinds(database: Path, raw: Path, years: list[int]) -> dict[int, set[
             now = discover(raw, year, partners).select(FILE_COLUMNS)
             out[year] = _changes(now, built)
     return out
-    with connect(str(database), read_only=True) as conn:
-        if not table_exists(conn, "meta.leveringen") or not table_exists(conn, "ref.partners"):
-            return out
-        partners = load_partners(conn)
-        for year in years:
-            built = pl.from_arrow(
-                conn.execute(
-                    f"SELECT {', '.join(FILE_COLUMNS)} FROM meta.leveringen WHERE jaar = ?",
-                    [year],
-                ).to_arrow_table()
-            )
-            if built.height == 0:
-                continue
-            now = discover(raw, year, partners).select(FILE_COLUMNS)
-            differ = pl.concat(
-                [
-                    now.join(built, on=FILE_COLUMNS, how="anti"),
-                    built.join(now, on=FILE_COLUMNS, how="anti"),
-                ]
-            )
-            other = {OTHER_FILES} if differ["soort"].null_count() else set()
-            out[year] = set(differ["soort"].drop_nulls()) | other
-    return out
 
 
 def _changes(now: pl.DataFrame, built: pl.DataFrame) -> set[str]:
