@@ -16,6 +16,7 @@ import duckdb
 
 from vth_pipeline.contract.publication import NATIONAL_SEVESO_PREFIX, Figure, figure
 from vth_pipeline.sql import sql_path
+from vth_pipeline.warehouse import rows
 
 # The staat table per SQL asset of a figure, and the column that names the partner in it.
 PARTNER_COLUMN = {
@@ -41,12 +42,6 @@ class Lineage:
     quarantined: list[dict[str, Any]]
     unused: list[dict[str, Any]]
     checks: list[dict[str, Any]]
-
-
-def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dict[str, Any]]:
-    cur = conn.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
 def _bare(name: str, declared: Figure) -> str:
@@ -76,9 +71,9 @@ def lineage(
     bare = _bare(name, declared)
     if not conn.execute("SELECT count(*) FROM staat.herkomst WHERE jaar = ?", [year]).fetchone()[0]:
         raise LineageError(f"verslagjaar {year} is niet gebouwd in dit warehouse")
-    files = _rows(conn, herkomst_sql(partner), _params(year, bare, partner))
+    files = rows(conn, herkomst_sql(partner), _params(year, bare, partner))
     national_name = NATIONAL_SEVESO_PREFIX + bare if declared.sql == "staat_seveso" else bare
-    national = _rows(
+    national = rows(
         conn,
         "SELECT figuur, waarde, geleverd, verwacht FROM staat.landelijk "
         "WHERE jaar = ? AND figuur = ?",
@@ -87,7 +82,7 @@ def lineage(
     key = PARTNER_COLUMN[declared.sql]
     table = declared.sql.replace("_", ".", 1)
     extra = [partner] if partner else []
-    partners = _rows(
+    partners = rows(
         conn,
         f'SELECT {key} AS partner_code, "{bare}"::VARCHAR AS waarde FROM {table} '
         f"WHERE jaar = ? {f'AND {key} = ?' if partner else ''} ORDER BY {key}",
@@ -95,7 +90,7 @@ def lineage(
     )
     kinds = list(declared.kinds)
     who = "AND partner_code = ?" if partner else ""
-    quarantined = _rows(
+    quarantined = rows(
         conn,
         "SELECT partner_code, soort, bron_bestand AS bestand, regel, kolom, count(*) AS rijen, "
         "string_agg(bron_rij::VARCHAR, ', ' ORDER BY bron_rij) AS rijnummers FROM ("
@@ -104,7 +99,7 @@ def lineage(
         "GROUP BY ALL ORDER BY partner_code, bestand, regel, kolom",
         [year, kinds, *extra],
     )
-    unused = _rows(
+    unused = rows(
         conn,
         "SELECT partner_code, soort, pad AS bestand, sha256, status, reden FROM staat.leveringen "
         f"WHERE jaar = ? AND list_contains(?, soort) AND status <> 'in_gebruik' {who} "
@@ -112,7 +107,7 @@ def lineage(
         [year, kinds, *extra],
     )
     datasets = [*(f"stg_{k}" for k in kinds), declared.sql, "staat_landelijk"]
-    checks = _rows(
+    checks = rows(
         conn,
         "SELECT dataset, toets, ernst, uitkomst, afwijkende_rijen FROM staat.validatie "
         "WHERE jaar = ? AND list_contains(?, dataset) ORDER BY dataset, toets",

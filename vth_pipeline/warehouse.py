@@ -50,6 +50,13 @@ def connect(database: str, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
         conn.close()
 
 
+def rows(conn: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> list[dict[str, Any]]:
+    """The result of a query as one dict per row (for small results: reports, manifests)."""
+    cur = conn.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
 def table_exists(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
     schema, name = table.split(".")
     return bool(

@@ -24,6 +24,7 @@ from packaging.requirements import Requirement
 
 from vth_pipeline.sql import load_sql
 from vth_pipeline.validation.suites import DATASETS, expectations_dir
+from vth_pipeline.warehouse import rows
 
 MANIFEST = "manifest.json"
 BOUWLOG = "bouwlog.json"
@@ -110,20 +111,14 @@ def code_info(root: Path) -> dict[str, Any]:
     }
 
 
-def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: dict | list) -> list[dict]:
-    cur = conn.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-
-
 def deliveries(conn: duckdb.DuckDBPyConnection, year: int) -> list[dict[str, Any]]:
     """Every delivery file of the year with status, reason and row counts (sorted by pad)."""
-    return _rows(conn, load_sql("manifest_leveringen"), {"jaar": year})
+    return rows(conn, load_sql("manifest_leveringen"), {"jaar": year})
 
 
 def references(conn: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """The reference files as they were loaded into schema `ref` (meta.referentie)."""
-    return _rows(conn, "SELECT pad, sha256 FROM meta.referentie ORDER BY pad", [])
+    return rows(conn, "SELECT pad, sha256 FROM meta.referentie ORDER BY pad", [])
 
 
 def expectation_suites(conn: duckdb.DuckDBPyConnection, year: int) -> list[dict[str, Any]]:

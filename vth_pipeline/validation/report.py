@@ -18,7 +18,7 @@ import jinja2
 
 from vth_pipeline.validation.results import VALIDATIE, VALIDATIE_VERWACHTINGEN
 from vth_pipeline.validation.suites import DATASETS
-from vth_pipeline.warehouse import table_exists
+from vth_pipeline.warehouse import rows, table_exists
 
 DATASET_LABELS: dict[str, str] = {
     "stg_controles": "Controles",
@@ -42,9 +42,7 @@ def _rows(conn: duckdb.DuckDBPyConnection, sql: str, year: int) -> list[dict[str
     table = sql.split(" FROM ", 1)[1].split()[0]
     if not table_exists(conn, table):
         return []
-    cur = conn.execute(sql, [year])
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    return rows(conn, sql, [year])
 
 
 def _order() -> str:
