@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import csv
 import json
 import re
 from pathlib import Path
@@ -125,7 +126,31 @@ CHART_MARKS = """
   const filled = (id) => Array.from(
     document.querySelectorAll(`#${id} g.trace.scatter path.js-fill`)
   ).filter(f => (f.getAttribute('d') || '').length > 10).length;
+  // value labels of bars: none overlaps another bar or another label (each stays by its own)
+  const crossings = [];
+  for (const d of document.querySelectorAll('.plotly-graph-div')) {
+    const points = Array.from(d.querySelectorAll('g.trace.bars g.point')).map(pt => ({
+      text: pt.querySelector('text'), bar: pt.querySelector('path'),
+    })).filter(p => p.text && p.bar && p.text.textContent.trim()).map(p => ({
+      label: p.text.textContent, t: p.text.getBoundingClientRect(),
+      b: p.bar.getBoundingClientRect(),
+    }));
+    const overlap = (r, s) => r.left < s.right - 1 && s.left < r.right - 1
+      && r.top < s.bottom - 1 && s.top < r.bottom - 1;
+    points.forEach((p, i) => points.forEach((q, j) => {
+      if (i !== j && (overlap(p.t, q.b) || (i < j && overlap(p.t, q.t)))) {
+        crossings.push([d.id, p.label, q.label]);
+      }
+    }));
+  }
+  const ticks = (id) => Array.from(document.querySelectorAll(`#${id} .ytick text`))
+    .map(t => t.textContent);
+  const legend = (id) => Array.from(document.querySelectorAll(`#${id} g.legend text.legendtext`))
+    .map(t => t.textContent);
   return {
+    crossings,
+    nalevingRows: ticks('plot-naleving_per_omgevingsdienst'),
+    seveso: {fills: filled('plot-kaart_seveso'), legend: legend('plot-kaart_seveso')},
     mapFills: {
       provincies: filled('plot-kaart_naleving_provincies'),
       werkgebieden: filled('plot-kaart_naleving_eerste_controle_werkgebieden'),
@@ -137,17 +162,26 @@ CHART_MARKS = """
 })()
 """
 
-# Per chart the narrowest plot area and, for horizontal bar charts, the widest bar (px).
+# Per chart on a phone: the narrowest plot area, for horizontal bar charts the widest bar (px),
+# and how far the chart, its tick labels and its legend reach beyond the screen's edges.
 BAR_WIDTHS = """
-new Promise((resolve) => setTimeout(() => resolve(
-  Array.from(document.querySelectorAll('.plotly-graph-div')).map(d => {
+new Promise((resolve) => setTimeout(() => resolve({
+  pageWidth: document.documentElement.scrollWidth,
+  plots: Array.from(document.querySelectorAll('.plotly-graph-div')).map(d => {
     const areas = Array.from(d.querySelectorAll('rect.nsewdrag'))
       .map(r => r.getBoundingClientRect().width);
     const bars = Array.from(d.querySelectorAll('g.trace.bars path'))
       .map(b => b.getBoundingClientRect().width);
     const horizontal = (d.data || []).some(t => t.type === 'bar' && t.orientation === 'h');
-    return {id: d.id, area: Math.min(...areas, 1e9), widest: Math.max(0, ...bars), horizontal};
-  })), 1500))
+    const boxes = Array.from(d.querySelectorAll(
+      '.main-svg, .ytick text, .xtick text, g.legend text, g.legend .legendpoints'))
+      .map(e => e.getBoundingClientRect()).filter(r => r.width > 0);
+    return {
+      id: d.id, area: Math.min(...areas, 1e9), widest: Math.max(0, ...bars), horizontal,
+      panels: areas.reduce((a, b) => a + b, 0),
+      left: Math.min(...boxes.map(r => r.left)), right: Math.max(...boxes.map(r => r.right)),
+    };
+  })}), 1500))
 """
 
 
@@ -254,6 +288,7 @@ class Chromium:
             params={"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True},
         )
         phone = await self._eval(tab, BAR_WIDTHS)
+        phone_marks = await self._eval(tab, CHART_MARKS)
         height = await self._eval(tab, "document.documentElement.scrollHeight")
         shot = await tab.send_command(
             "Page.captureScreenshot",
@@ -295,6 +330,7 @@ class Chromium:
         return found | {
             "marks": marks,
             "phone": phone,
+            "phoneCrossings": phone_marks["crossings"],
             "plots": plots,
             "problems": problems,
             "print": printed,
@@ -384,12 +420,33 @@ def test_year_report_in_chromium(pub, chromium, year):
     assert len(colours) >= 4
     low = [(c, round(contrast(c), 2)) for c in colours if contrast(c) < 3]
     assert not low, low
-    # on a phone no chart squeezes its bars to nothing beside the labels
-    assert len(found["phone"]) == len(charts)
-    squeezed = [p["id"] for p in found["phone"] if p["area"] < 80]
+    # on a phone (390 px) the charts reflow: nothing reaches beyond the screen (no sideways
+    # scrolling), every plot keeps room, every horizontal bar chart has bars one can read
+    phone = found["phone"]
+    assert phone["pageWidth"] <= 390, phone["pageWidth"]
+    assert len(phone["plots"]) == len(charts)
+    outside = [(p["id"], p["left"], p["right"]) for p in phone["plots"]]
+    outside = [o for o in outside if o[1] < 0 or o[2] > 390]
+    assert not outside, outside
+    squeezed = [p["id"] for p in phone["plots"] if p["area"] < 90]  # per panel
     assert not squeezed, squeezed
-    zero = [p["id"] for p in found["phone"] if p["horizontal"] and p["widest"] < 1]
+    # lying bars get most of the width (their length is the value's share of the axis)
+    thin = [p["id"] for p in phone["plots"] if p["horizontal"] and p["panels"] < 160]
+    assert not thin, thin
+    zero = [p["id"] for p in phone["plots"] if p["horizontal"] and p["widest"] < 1]
     assert not zero, zero
+    # no value label overlaps another bar or label, on a screen or a phone; the national figure
+    # is a bar of its own among the omgevingsdiensten (no line for labels to run across)
+    assert found["marks"]["crossings"] == [], found["marks"]["crossings"]
+    assert found["phoneCrossings"] == [], found["phoneCrossings"]
+    assert "Landelijk" in found["marks"]["nalevingRows"]
+    # the Seveso map: a coloured area and a legend entry per Seveso-omgevingsdienst in the
+    # register, counted here from seveso_locaties.csv
+    with open(page.parent / "tabellen" / "seveso_locaties.csv", encoding="utf-8") as f:
+        diensten = {row["partner_code"] for row in csv.DictReader(f) if row["partner_code"]}
+    seveso = found["marks"]["seveso"]
+    assert seveso["fills"] == (len(diensten) + 1 if diensten else 0)  # + the grey rest
+    assert len([t for t in seveso["legend"] if "inrichtingen in" in t]) == len(diensten)
     # the previous and next year, where built, are one click away (and resolve: see above)
     links = {raw for raw, _ in found["links"]}
     for other in (year - 1, year + 1):

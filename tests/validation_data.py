@@ -415,6 +415,42 @@ FAULTS: tuple[Fault, ...] = (
     ),
     Fault("m_code", "staat_lhso", "codelijsten", (_update("staat.lhso", "lhs_gevolg = 'E'"),)),
     Fault(
+        "g_onbekend_figuur",
+        "staat_vergelijking",
+        "figuren",
+        (_update("staat.vergelijking", "figuur = 'toezichtsgeluk'"),),
+    ),
+    Fault(
+        "g_kern_te_groot",
+        "staat_vergelijking",
+        "kern",
+        (
+            _update(
+                "staat.vergelijking",
+                "partners_beide = partners_dit_jaar + 1",
+                "partners_dit_jaar IS NOT NULL",
+            ),
+        ),
+    ),
+    Fault(
+        "w_deel_groter",
+        "staat_werkgebieden",
+        "deel_van_controles",
+        (
+            _update(
+                "staat.werkgebieden",
+                "controles_partner = controles + 1",
+                "controles_partner IS NOT NULL",
+            ),
+        ),
+    ),
+    Fault(
+        "s_som",
+        "staat_seveso_locaties",
+        "som_is_landelijk",
+        (_update("staat.seveso_locaties", "inrichtingen_actief = inrichtingen_actief + 1"),),
+    ),
+    Fault(
         "x_negatief",
         "staat_uitkomsten",
         "aantallen",

@@ -198,6 +198,30 @@ def cmd_lineage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from vth_pipeline.paths import assets_dir
+    from vth_pipeline.publish.register import REGISTER_FILE, RegisterError, register_release
+
+    report = Path(args.out) / str(args.year) / "index.html"
+    if not report.is_file():
+        print(f"fout: {report} bestaat niet: bouw {args.year} eerst (vth build)", file=sys.stderr)
+        return 2
+    try:
+        datum = dt.date.fromisoformat(args.datum) if args.datum else dt.date.today()
+        row = register_release(assets_dir(), args.year, datum, args.toelichting or "")
+    except (RegisterError, ValueError) as e:
+        print(f"fout: {e}", file=sys.stderr)
+        return 2
+    print(
+        f"Vastgelegd in assets/{REGISTER_FILE}: Staat van VTH {row['jaar']}, versie "
+        f"{row['versie']}, {row['datum']}.\nBouw het jaar opnieuw (vth build --year "
+        f"{row['jaar']}) zodat het rapport de versie noemt, en leg het register vast in git."
+    )
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="vth", description="De pipeline van de Staat van VTH.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -242,6 +266,13 @@ def parser() -> argparse.ArgumentParser:
     li.add_argument("--warehouse", help="DuckDB-bestand (data/warehouse/vth.duckdb)")
     li.add_argument("--csv", help="schrijf de herkomst ook als tabel (CSV)")
     li.set_defaults(func=cmd_lineage)
+
+    r = sub.add_parser("release", help="leg een versie van een jaar vast in het publicatieregister")
+    r.add_argument("--year", type=int, required=True, help="verslagjaar")
+    r.add_argument("--datum", help="publicatiedatum JJJJ-MM-DD (anders vandaag)")
+    r.add_argument("--toelichting", help="wat een correctie verandert (verplicht vanaf versie 2)")
+    r.add_argument("--out", default="publicatie", help="map van de publicatie")
+    r.set_defaults(func=cmd_release)
 
     d = sub.add_parser("docs", help="schrijf de documentatie van de aanleverspecificatie")
     d.add_argument("--out", default="docs/aanlevering.md")

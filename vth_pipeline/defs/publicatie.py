@@ -50,6 +50,7 @@ from vth_pipeline.publish import (
     glossary,
     images,
     manifest,
+    register,
     report,
     report_tables,
     tables,
@@ -63,6 +64,7 @@ from vth_pipeline.publish.images import (
     write_static_images,
 )
 from vth_pipeline.publish.manifest import BOUWLOG, MANIFEST, build_manifest, write_json
+from vth_pipeline.publish.register import REGISTER_FILE
 from vth_pipeline.publish.report import (
     OVERVIEW_DOWNLOADS,
     OVERVIEW_FIGURES,
@@ -95,6 +97,7 @@ CHARTS_VERSION = code_version(
     publication,
     ASSETS / "theme.json",
     ASSETS / "figure.html.j2",
+    ASSETS / "narrow.js",
 )
 REPORT_VERSION = code_version(
     report,
@@ -104,8 +107,11 @@ REPORT_VERSION = code_version(
     glossary,
     publication,
     ASSETS / "report.html.j2",
+    register,
     ASSETS / "style.css",
     ASSETS / "theme.json",
+    ASSETS / "narrow.js",
+    ASSETS / REGISTER_FILE,  # a release changes the report's version line
 )
 MANIFEST_VERSION = code_version(manifest, sql_version("manifest_leveringen"))
 OVERVIEW_VERSION = code_version(report, ASSETS / "overview.html.j2", ASSETS / "style.css")

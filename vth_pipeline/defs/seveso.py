@@ -63,7 +63,8 @@ staat_seveso = sql_asset(
 
 staat_seveso_locaties = sql_asset(
     "staat_seveso_locaties",
-    ["int_seveso_register"],
+    # after staat_seveso: its check reconciles the gemeenten with the national count
+    ["int_seveso_register", "staat_seveso"],
     "Active Seveso establishments per gemeente and Seveso-omgevingsdienst, for the map.",
 )
 

@@ -10,7 +10,6 @@ The tables it shows are formatted in `report_tables`.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from decimal import Decimal
@@ -35,6 +34,7 @@ from vth_pipeline.publish.data import PublicationData, seveso_breaks
 from vth_pipeline.publish.formatting import EMPTY, decimals_of, nl_figure, nl_number, nl_signed
 from vth_pipeline.publish.glossary import definition_groups
 from vth_pipeline.publish.manifest import MANIFEST, git_state
+from vth_pipeline.publish.register import publication_info
 from vth_pipeline.publish.report_tables import (
     change_text,
     figure_cell,
@@ -48,6 +48,7 @@ PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 # Every interactive chart: no Plotly logo, resizes with the page, the toolbar in Dutch.
 PLOT_CONFIG = {"displaylogo": False, "responsive": True, "locale": "nl"}
 LOCALE_FILE = "plotly-locale-nl.json"
+NARROW_JS = "narrow.js"  # the charts' reflow on a phone, inlined in the report and figure pages
 
 # The figures of the summary, in order (national figures of landelijk.csv).
 KEY_FIGURES = (
@@ -418,25 +419,12 @@ def plotly_locale(assets_dir: Path) -> str:
     return f"Plotly.register({text});"
 
 
-PUBLICATIONS_FILE = "publicaties.csv"  # jaar,versie,datum,toelichting: one row per release
-
-
-def publication_info(assets_dir: Path, year: int) -> dict:
-    """Version, date and correction notice of the year's release, from the editors' register
-    `assets/publicaties.csv` (a date chosen by people, not the build time, so a rebuild gives
-    the same bytes). Without a row the report says it is a concept."""
-    path = assets_dir / PUBLICATIONS_FILE
-    rows = []
-    if path.exists():
-        with open(path, encoding="utf-8", newline="") as f:
-            rows = [r for r in csv.DictReader(f) if r["jaar"] == str(year)]
-    rows.sort(key=lambda r: int(r["versie"]))
-    latest = rows[-1] if rows else None
-    return {
-        "versie": latest["versie"] if latest else None,
-        "datum": latest["datum"] if latest else None,
-        "correcties": [r for r in rows if int(r["versie"]) > 1],
-    }
+def narrow_js(assets_dir: Path) -> str:
+    """The script that reflows the charts on a narrow screen, to inline in a <script>."""
+    js = (assets_dir / NARROW_JS).read_text(encoding="utf-8")
+    if "</script" in js.lower():
+        raise ValueError(f"{NARROW_JS} contains '</script' and cannot be inlined")
+    return js
 
 
 def render_chart_page(chart: Chart, assets_dir: Path, year: int) -> str:
@@ -457,8 +445,10 @@ def render_chart_page(chart: Chart, assets_dir: Path, year: int) -> str:
             title=chart.title,
             alt=chart.alt,
             div=div,
+            source=chart.source,
             jaar=year,
             plotly_locale=plotly_locale(assets_dir),
+            narrow_js=narrow_js(assets_dir),
         )
     )
 
@@ -498,6 +488,7 @@ def render_report(
         css=(assets_dir / "style.css").read_text(encoding="utf-8"),
         plotly_js=plotly_js() if charts else "",
         plotly_locale=plotly_locale(assets_dir) if charts else "",
+        narrow_js=narrow_js(assets_dir) if charts else "",
         samenvatting=summary_lines(data),
         kernboodschappen=kernboodschappen(data),
         kerncijfers=key_figures(data),

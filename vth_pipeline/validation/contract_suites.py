@@ -360,6 +360,15 @@ PUBLISHED: dict[str, tuple[str | None, dict[str, str]]] = {
     "staat_interventies": ("controles", {"partner_code": "partners_nl"}),
     "staat_lhso": ("controles", {"partner_code": "partners_nl"}),
     "staat_uitkomsten": ("uitkomsten", {}),
+    "staat_vergelijking": (None, {}),
+    "staat_werkgebieden": (
+        None,
+        {"gm_code": "domein__gemeente", "provincie_code": "provincies", "partner_code": "partners"},
+    ),
+    "staat_seveso_locaties": (
+        None,
+        {"gm_code": "domein__gemeente", "partner_code": "domein__seveso_omgevingsdienst"},
+    ),
 }
 
 PUB_UNIEK = Toets("uniek", "ERROR", "Elke sleutel van de tabel komt één keer voor.")

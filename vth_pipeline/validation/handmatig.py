@@ -38,22 +38,20 @@ Reconciliation between sources (where two deliveries say the same thing):
   - `omgevingsdienst_volgens_register` / `veiligheidsregio_volgens_register` (WARN): the
     omgevingsdienst or veiligheidsregio that reports an inspection is the one the register
     names for that inrichting.
-- **published tables**: all 12 provincies and all nine Seveso scopes present, the national
-  row of interventies and LHSO equal to the sum over the partners, and `geleverd <= verwacht`
-  for the completeness of each national figure (ERROR).
+- **published tables**: in `handmatig_staat.py`.
 
-Year-on-year plausibility (all WARN; the factor F is configurable, default 3.0): a number
-that grew more than F times or shrank below 1/F of last year's is reported, when the larger
-of the two is at least `min_basis` (default 25; small numbers jump by chance) and both years
-were delivered: controles per partner, kengetallen per partner and indicator (not ja/nee),
-register rows per provincie, Seveso partner rows per partner, and the national count figures.
+Year-on-year plausibility of the staged rows (all WARN; the factor F is configurable, default
+3.0): a number that grew more than F times or shrank below 1/F of last year's is reported, when
+the larger of the two is at least `min_basis` (default 25; small numbers jump by chance) and
+both years were delivered: controles per partner, kengetallen per partner and indicator (not
+ja/nee), register rows per provincie, Seveso partner rows per partner (and, in
+`handmatig_staat.py`, the national count figures).
 """
 
 from __future__ import annotations
 
 from vth_pipeline.contract.publication import KENGETAL_COLUMNS
 from vth_pipeline.sql import load_sql
-from vth_pipeline.validation.contract_suites import AANTALLEN, PERCENTAGES, RATIO_FIGURES
 from vth_pipeline.validation.model import Dataset, Toets, View, cond_gt, param
 
 DEFAULT_FACTOR = 3.0
@@ -460,132 +458,12 @@ WHERE i.jaar = $jaar ORDER BY i.bron_bestand, i.bron_rij
     )
 
 
-def _rows_view(ds: Dataset) -> View:
-    return next(v for v in ds.views if v.naam == "rijen")
-
-
-def staat_provincies(ds: Dataset) -> None:
-    ds.expect(
-        Toets("alle_provincies", "ERROR", "Alle 12 provincies hebben een rij."),
-        _rows_view(ds),
-        "expect_column_distinct_values_to_equal_set",
-        "Precies de provincies van provincies.csv.",
-        column="provincie_code",
-        value_set=param("provincies"),
-    )
-
-
-def staat_seveso(ds: Dataset) -> None:
-    ds.expect(
-        Toets(
-            "alle_scopes",
-            "ERROR",
-            "Alle negen scopes hebben een rij: NL, hoog, laag en elke Seveso-omgevingsdienst.",
-        ),
-        _rows_view(ds),
-        "expect_column_distinct_values_to_equal_set",
-        "Precies NL, de drempels en de Seveso-omgevingsdiensten.",
-        column="scope",
-        value_set=param("seveso_scopes"),
-    )
-
-
-def staat_landelijk(ds: Dataset) -> None:
-    ratios = ", ".join(f"'{r}'" for r in RATIO_FIGURES)
-    figuren = View(
-        "figuren",
-        "Per landelijk figuur: de waarde als getal (percentage of aantal), de volledigheid en "
-        "de verhouding tot vorig jaar; label: figuur.",
-        f"""
-WITH nu AS (SELECT * FROM staat.landelijk WHERE jaar = $jaar),
-vorig AS (SELECT figuur, waarde FROM staat.landelijk WHERE jaar = $vorig_jaar),
-w AS (
-  SELECT nu.figuur, nu.waarde, nu.geleverd::DOUBLE AS geleverd, nu.verwacht::DOUBLE AS verwacht,
-    suffix(nu.figuur, '_pct') AS is_pct, nu.figuur IN ({ratios}) AS is_ratio,
-    try_cast(nu.waarde AS DOUBLE) AS getal, try_cast(vorig.waarde AS DOUBLE) AS getal_vorig
-  FROM nu LEFT JOIN vorig USING (figuur)
-)
-SELECT figuur AS __index, figuur, waarde, geleverd, verwacht,
-  CASE WHEN is_pct THEN getal END AS waarde_pct,
-  CASE WHEN NOT is_pct AND NOT is_ratio THEN getal END AS waarde_aantal,
-  CASE WHEN is_pct OR is_ratio THEN NULL ELSE {_factor("getal", "getal_vorig")} END AS factor
-FROM w
-""",
-    )
-    ds.expect(
-        PERCENTAGES,
-        figuren,
-        "expect_column_values_to_be_between",
-        "Landelijke percentages liggen tussen 0 en 100.",
-        column="waarde_pct",
-        min_value=0,
-        max_value=100,
-    )
-    ds.expect(
-        AANTALLEN,
-        figuren,
-        "expect_column_values_to_be_between",
-        "Landelijke aantallen zijn niet negatief.",
-        column="waarde_aantal",
-        min_value=0,
-    )
-    _pair(
-        ds,
-        Toets(
-            "volledigheid",
-            "ERROR",
-            "Bij elk landelijk figuur leverden niet meer partners dan er moesten leveren.",
-        ),
-        figuren,
-        "verwacht",
-        "geleverd",
-        "verwacht >= geleverd.",
-    )
-    _yoy(ds, "jaar_op_jaar_landelijk", figuren, "een landelijk aantal")
-
-
-def _nl_is_sum(ds: Dataset, keys: tuple[str, ...]) -> None:
-    label = " || '/' || ".join(keys)
-    view = View(
-        "nl_en_partners",
-        f"Per {', '.join(keys)}: de NL-rij en de som over de partners; label: {'/'.join(keys)}.",
-        f"""
-SELECT {label} AS __index, {", ".join(keys)},
-  max(aantal) FILTER (WHERE partner_code = 'NL')::DOUBLE AS nl,
-  sum(aantal) FILTER (WHERE partner_code <> 'NL')::DOUBLE AS som_partners
-FROM {ds.tabel} WHERE jaar = $jaar GROUP BY ALL ORDER BY 1
-""",
-    )
-    _pair(
-        ds,
-        Toets("nl_is_som", "ERROR", "De landelijke rij (NL) is de som over de partners."),
-        view,
-        "nl",
-        "som_partners",
-        "NL = som over de partners.",
-        equal=True,
-    )
-
-
-def staat_interventies(ds: Dataset) -> None:
-    _nl_is_sum(ds, ("interventie",))
-
-
-def staat_lhso(ds: Dataset) -> None:
-    _nl_is_sum(ds, ("lhs_gevolg", "lhs_gedrag"))
-
-
-HAND_CHECKS = {
+STAGED_CHECKS = {
     "stg_controles": controles,
     "stg_kengetallen": kengetallen,
     "stg_uitkomsten": uitkomsten,
     "stg_seveso_inrichtingen": seveso_inrichtingen,
     "stg_seveso_inspecties": seveso_inspecties,
-    "staat_provincies": staat_provincies,
-    "staat_seveso": staat_seveso,
-    "staat_landelijk": staat_landelijk,
-    "staat_interventies": staat_interventies,
-    "staat_lhso": staat_lhso,
 }
 
 # Assets whose checks read another asset of the same year: add these to the asset's deps so

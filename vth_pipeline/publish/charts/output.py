@@ -3,12 +3,13 @@ omgevingsdienst, the interventions and the LHSO matrix."""
 
 from __future__ import annotations
 
+import bisect
+
 import plotly.graph_objects as go
 import polars as pl
 
 from vth_pipeline.contract.publication import label
 from vth_pipeline.publish.charts.common import (
-    BLACK,
     BLUE,
     GREEN,
     PCT_TICKS,
@@ -24,6 +25,9 @@ from vth_pipeline.publish.charts.common import (
 )
 from vth_pipeline.publish.data import PublicationData
 from vth_pipeline.publish.formatting import nl_figure, nl_list, nl_number
+
+NATIONAL_BAR = "Landelijk"
+NATIONAL_COLOUR = "#4d4d4d"  # dark grey: 7.6:1 against white, apart from the palette
 
 
 def _missing(data: PublicationData, soort: str, partner_soort: str) -> list[str]:
@@ -86,7 +90,7 @@ def _pct_per_omgevingsdienst(
     name: str,
     needs: str,
 ) -> Chart | None:
-    """A sorted bar per omgevingsdienst for a percentage, with the national figure as a line."""
+    """A sorted bar per omgevingsdienst for a percentage, the national figure ranked among them."""
     what = label(figure).removesuffix(" (%)")
     od = data.table("omgevingsdiensten.csv")
     shown = od.filter(pl.col(figure).is_not_null()).sort(figure, "partner_code")
@@ -94,26 +98,30 @@ def _pct_per_omgevingsdienst(
         return None
     empty = od.filter(pl.col(figure).is_null())["naam"].to_list()
     values = [num(v) for v in shown[figure]]
+    names = shown["naam"].to_list()
+    texts = [nl_figure(v, figure) for v in shown[figure]]
+    colour = GREEN if figure.startswith("naleving") else SKY
+    colours = [colour] * len(values)
+    nat = data.national(figure)
+    if nat and nat["waarde"] is not None:
+        # the national figure is a bar of its own in the ranking (dark grey): no reference line
+        # for value labels to run across, on a phone as on paper
+        at = bisect.bisect_left(values, num(nat["waarde"]))
+        values.insert(at, num(nat["waarde"]))
+        names.insert(at, NATIONAL_BAR)
+        texts.insert(at, nl_figure(nat["waarde"], figure))
+        colours.insert(at, NATIONAL_COLOUR)
     fig = go.Figure(
         go.Bar(
             x=values,
-            y=shown["naam"].to_list(),
+            y=names,
             orientation="h",
-            marker_color=GREEN if figure.startswith("naleving") else SKY,
-            text=[nl_figure(v, figure) for v in shown[figure]],
+            marker_color=colours,
+            text=texts,
             textposition="outside",
             hovertemplate="%{y}: %{x:,.1f}%<extra></extra>",
         )
     )
-    nat = data.national(figure)
-    if nat and nat["waarde"] is not None:
-        fig.add_vline(
-            x=num(nat["waarde"]),
-            line={"color": BLACK, "dash": "dash", "width": 1.5},
-            layer="below",
-            annotation_text=f"Landelijk {nl_figure(nat['waarde'], figure)}%",
-            annotation_position="top",
-        )
     fig.update_layout(
         xaxis={
             "title": f"{what} (%)",
@@ -136,7 +144,10 @@ def _pct_per_omgevingsdienst(
     )
     if empty:
         source += f" Niet te berekenen (geen gegevens of geheel 0): {nl_list(sorted(empty))}."
-    alt = f"Liggend staafdiagram van {what.lower()} per omgevingsdienst, gesorteerd. {title}."
+    alt = (
+        f"Liggend staafdiagram van {what.lower()} per omgevingsdienst, gesorteerd, met het "
+        f"landelijke cijfer als donkergrijze staaf. {title}."
+    )
     return finish(
         fig,
         name,
@@ -144,8 +155,8 @@ def _pct_per_omgevingsdienst(
         alt,
         source,
         theme,
-        hbar_height(shown.height),
-        label_margin(shown["naam"].to_list()),
+        hbar_height(len(names)),
+        label_margin(names),
     )
 
 
