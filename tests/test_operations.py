@@ -265,3 +265,24 @@ def test_a_build_killed_while_publishing_leaves_the_previous_year_complete(tmp_p
     assert after["tabellen/landelijk.csv"] != before["tabellen/landelijk.csv"]
     assert set(after) == set(before)
     assert not (tmp_path / "out" / ".bouw").exists()
+
+
+def test_local_instance_commits_without_waiting_for_every_fsync(tmp_path, monkeypatch):
+    """Dagster's own connections to the local instance's SQLite files: WAL, synchronous=NORMAL
+    (1); another SQLite file in the same process keeps SQLite's default (FULL, 2)."""
+    import sqlalchemy
+
+    from vth_pipeline.runner import instance_from_env
+
+    home = tmp_path / "dagster_home"
+    write(home / "dagster.yaml", "telemetry:\n  enabled: false\n")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    instance = instance_from_env()
+    with instance.event_log_storage.index_connection() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+    other = sqlalchemy.create_engine(f"sqlite:///{tmp_path / 'ander.db'}")
+    with other.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+    other.dispose()
+    instance.dispose()
