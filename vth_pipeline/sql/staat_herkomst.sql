@@ -2,28 +2,40 @@
 -- The rows that go into a figure are its population: the accepted rows of the delivery kinds it
 -- needs (`inputs` of its declaration in contract/publication.py), and of `kengetallen` only the
 -- indicators it divides by. Consecutive row numbers are joined into ranges ('2-140, 142-310').
+-- Figures with the same inputs share one population (all controle figures read every row of
+-- controles): its ranges are computed once and then named for each of its figures.
 WITH rows_in AS (
   {% for k in file_kinds %}{{ "UNION ALL " if not loop.first }}SELECT '{{ k }}' AS soort, partner_code, bron_bestand, bron_sha256, bron_rij, {{ "lower(indicator)" if k == "kengetallen" else "NULL" }} AS indicator FROM stg.{{ k }} WHERE jaar = $jaar
   {% endfor %}
 ), needs(figuur, soort, indicator) AS (
   VALUES {% for f in figure_inputs + handhaving_inputs %}('{{ f.figuur }}', '{{ f.soort }}', {{ "'%s'" % f.indicator if f.indicator else "NULL" }}){{ ", " if not loop.last }}{% endfor %}
+), populations AS (
+  SELECT figuur, string_agg(DISTINCT soort || ':' || coalesce(indicator, '*'), ','
+    ORDER BY soort || ':' || coalesce(indicator, '*')) AS populatie
+  FROM needs GROUP BY figuur
+), population_needs AS (
+  SELECT DISTINCT p.populatie, n.soort, n.indicator
+  FROM needs n JOIN populations p USING (figuur)
 ), picked AS (
-  SELECT DISTINCT n.figuur, r.partner_code, r.soort, r.bron_bestand, r.bron_sha256, r.bron_rij
-  FROM needs n JOIN rows_in r
+  SELECT DISTINCT n.populatie, r.partner_code, r.soort, r.bron_bestand, r.bron_sha256, r.bron_rij
+  FROM population_needs n JOIN rows_in r
     ON r.soort = n.soort AND (n.indicator IS NULL OR r.indicator = n.indicator)
 ), islands AS (
-  SELECT *, bron_rij - row_number() OVER (PARTITION BY figuur, bron_bestand ORDER BY bron_rij)
+  SELECT *, bron_rij - row_number() OVER (PARTITION BY populatie, bron_bestand ORDER BY bron_rij)
     AS eiland
   FROM picked
 ), ranges AS (
-  SELECT figuur, partner_code, soort, bron_bestand, bron_sha256, min(bron_rij) AS van,
+  SELECT populatie, partner_code, soort, bron_bestand, bron_sha256, min(bron_rij) AS van,
     max(bron_rij) AS tot, count(*) AS n
-  FROM islands GROUP BY figuur, partner_code, soort, bron_bestand, bron_sha256, eiland
+  FROM islands GROUP BY populatie, partner_code, soort, bron_bestand, bron_sha256, eiland
+), per_population AS (
+  SELECT populatie, partner_code, soort, bron_bestand, bron_sha256, sum(n)::BIGINT AS rijen,
+    string_agg(CASE WHEN van = tot THEN van::VARCHAR ELSE van || '-' || tot END, ', '
+      ORDER BY van) AS rijbereiken
+  FROM ranges
+  GROUP BY populatie, partner_code, soort, bron_bestand, bron_sha256
 )
-SELECT $jaar::INTEGER AS jaar, figuur, partner_code, soort, bron_bestand AS bestand,
-  bron_sha256 AS sha256, sum(n)::BIGINT AS rijen,
-  string_agg(CASE WHEN van = tot THEN van::VARCHAR ELSE van || '-' || tot END, ', '
-    ORDER BY van) AS rijbereiken
-FROM ranges
-GROUP BY figuur, partner_code, soort, bron_bestand, bron_sha256
+SELECT $jaar::INTEGER AS jaar, p.figuur, r.partner_code, r.soort, r.bron_bestand AS bestand,
+  r.bron_sha256 AS sha256, r.rijen, r.rijbereiken
+FROM per_population r JOIN populations p USING (populatie)
 ORDER BY figuur, partner_code, bestand
