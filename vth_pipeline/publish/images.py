@@ -104,33 +104,32 @@ def _renderer_class() -> type:
 
 
 class _ImageServer:
-    """One browser on an event loop of its own thread, for the synchronous assets."""
+    """One browser on an event loop of its own thread, for the synchronous assets. It starts
+    in the background (`opened`), so the caller can build the year's charts meanwhile."""
 
     def __init__(self, path: str) -> None:
         self.path = path
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
-        try:
-            self.renderer = self.call(self._open())
-        except BaseException:
-            self._stop_loop()
-            raise
+        self.opened = asyncio.run_coroutine_threadsafe(self._open(), self.loop)
 
     async def _open(self):
         renderer = _renderer_class()(n=IMAGE_TABS, path=self.path, mathjax=False)
         await renderer.open()
         return renderer
 
+    @property
+    def renderer(self):
+        """The open browser; waits for its start, raises what the start raised."""
+        return self.opened.result()
+
     def call(self, coroutine: Coroutine[Any, Any, T]) -> T:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
 
     def close(self) -> None:
-        with contextlib.suppress(Exception):  # a browser that died is closed already
+        with contextlib.suppress(Exception):  # a browser that died (or never started) is closed
             self.call(self.renderer.close())
-        self._stop_loop()
-
-    def _stop_loop(self) -> None:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join()
         self.loop.close()
@@ -139,19 +138,29 @@ class _ImageServer:
 _server: _ImageServer | None = None
 
 
-def ensure_image_server(browser: str | None = None) -> str:
-    """The process's image server, started on first use; restarted for another browser."""
+def start_image_server(browser: str | None = None) -> str:
+    """Start the process's image server in the background (restarted for another browser);
+    `ensure_image_server` waits for it."""
     global _server
 
     path = browser or find_browser()
     if _server is not None and _server.path != path:
         stop_image_server()
     if _server is None:
-        try:
-            _server = _ImageServer(path)
-        except Exception as e:  # whatever kaleido raises: the browser did not come up
-            raise BrowserStartError(f"de browser {path} startte niet: {e}") from e
+        _server = _ImageServer(path)
         atexit.register(stop_image_server)
+    return path
+
+
+def ensure_image_server(browser: str | None = None) -> str:
+    """The process's image server, started on first use and ready on return."""
+    path = start_image_server(browser)
+    assert _server is not None
+    try:
+        _server.renderer  # noqa: B018 - waits for the start
+    except Exception as e:  # whatever kaleido raises: the browser did not come up
+        stop_image_server()
+        raise BrowserStartError(f"de browser {path} startte niet: {e}") from e
     return path
 
 
