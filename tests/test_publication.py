@@ -839,6 +839,36 @@ def test_every_chart_as_html_png_and_svg(pub, year):
     assert (folder / "plotly.min.js").stat().st_size > 1_000_000
 
 
+def test_static_images_are_the_bytes_kaleido_renders_on_a_fresh_page(pub, tmp_path):
+    """The build's renderer reuses a page for PNGs and renders in two tabs; stock kaleido (a
+    browser of its own, a fresh page for every image) must give the same bytes, for a chart with
+    a legend (whose SVG depends on the page's history) and for a map."""
+    import kaleido
+
+    from vth_pipeline.publish.charts import build_charts, load_geo, load_theme
+    from vth_pipeline.publish.data import load_publication_data
+    from vth_pipeline.publish.images import find_browser, image_spec, stabilise_svg
+    from vth_pipeline.warehouse import connect
+
+    _, built = pub
+    year = YEARS[-1]
+    with connect(str(built.warehouse), read_only=True) as conn:
+        data = load_publication_data(conn, year)
+    charts = build_charts(data, load_theme(ROOT / "assets"), load_geo(ROOT / "assets", year))
+    chosen = [c for c in charts if c.name in ("trend_landelijk", "kaart_naleving_provincies")]
+    assert len(chosen) == 2
+    specs = [image_spec(c, tmp_path, fmt) for c in chosen for fmt in ("png", "svg")]
+    kaleido.write_fig_from_object_sync(
+        specs, cancel_on_error=True, kopts={"path": find_browser(), "mathjax": False}
+    )
+    published_figures = built.out / str(year) / "figuren"
+    for c in chosen:
+        png = f"{c.name}.png"
+        assert (tmp_path / png).read_bytes() == (published_figures / png).read_bytes(), png
+        svg = stabilise_svg((tmp_path / f"{c.name}.svg").read_text(encoding="utf-8"), c.name)
+        assert svg == (published_figures / f"{c.name}.svg").read_text(encoding="utf-8"), c.name
+
+
 def test_charts_state_completeness_and_use_dutch_numbers(pub):
     d, built = pub
     charts = {

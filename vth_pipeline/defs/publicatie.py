@@ -61,6 +61,7 @@ from vth_pipeline.publish.images import (
     BrowserStartError,
     ensure_image_server,
     find_browser,
+    start_image_server,
     write_static_images,
 )
 from vth_pipeline.publish.manifest import BOUWLOG, MANIFEST, build_manifest, write_json
@@ -192,6 +193,7 @@ def publicatie_figuren(
     context: AssetExecutionContext, duckdb: DuckDBResource, vth: VthSettings
 ) -> MaterializeResult:
     browser = find_browser()  # before any work: without it the publication is incomplete
+    start_image_server(browser)  # starts while the charts are built; waited for below
     year = year_of(context)
     with session(duckdb) as conn:
         assert_publishable(conn, year)

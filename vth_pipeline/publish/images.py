@@ -2,18 +2,26 @@
 
 Static images are part of the publication (print, slides, documents), so a missing browser is
 an error with a message that says what to do, not a silently thinner publication. One kaleido
-server (one browser) renders every image of the process, for every year of a `vth build`:
-starting a browser costs seconds (a browser per image, or per year, would pay them again);
-kaleido stops it when the process exits. Nothing is fetched from the network: plotly.js comes
-from the plotly package and MathJax is off.
+browser renders every image of the process, for every year of a `vth build`: starting a
+browser costs seconds (a browser per image, or per year, would pay them again); it is stopped
+when the process exits. Nothing is fetched from the network: plotly.js comes from the plotly
+package and MathJax is off. The browser runs on an event loop in a thread of its own (as
+kaleido's sync server does), so that it can use our renderer (`_renderer_class`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import atexit
+import contextlib
+import functools
 import os
 import re
 import shutil
+import threading
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
 
 from vth_pipeline.publish.charts import WIDTH, Chart
 
@@ -21,6 +29,7 @@ BROWSER_ENV = "BROWSER_PATH"
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 FORMATS = ("png", "svg")
 PNG_SCALE = 2  # sharp enough for print and slides
+T = TypeVar("T")
 
 
 class BrowserNotFoundError(RuntimeError):
@@ -57,35 +66,111 @@ class BrowserStartError(RuntimeError):
     """The browser for the static images did not start: transient, worth a retry."""
 
 
-_server_browser: str | None = None
+# Tabs of the one browser: an SVG renders in one tab while another reloads its page.
+IMAGE_TABS = 2
+
+
+@functools.cache
+def _renderer_class() -> type:
+    """kaleido's renderer, reloading a tab's page only before an SVG.
+
+    kaleido reloads a tab (and so parses plotly.js again) after every image; that reload is
+    half the time of an image. Plotly's SVG text depends on the page's history (attribute
+    order differs after an earlier plot), so every SVG is still drawn on a fresh page, as
+    kaleido would; a PNG is the same raster on any page, so PNGs reuse the page.
+    """
+    import kaleido
+
+    class Renderer(kaleido.Kaleido):
+        fresh_pages = True  # whether the next images need a page that drew nothing yet
+
+        async def _get_kaleido_tab(self):
+            tab = await super()._get_kaleido_tab()
+            if self.fresh_pages and getattr(tab, "vth_used", False):
+                await tab.reload()
+                tab.vth_used = False
+            return tab
+
+        async def _return_kaleido_tab(self, tab) -> None:
+            tab.vth_used = True  # reloaded when (and only when) an SVG needs the tab
+            await self.tabs_ready.put(tab)
+
+        async def render(self, svg: list[dict], png: list[dict]) -> None:
+            for specs, fresh in ((svg, True), (png, False)):
+                self.fresh_pages = fresh
+                await self.write_fig_from_object(specs, cancel_on_error=True)
+
+    return Renderer
+
+
+class _ImageServer:
+    """One browser on an event loop of its own thread, for the synchronous assets. It starts
+    in the background (`opened`), so the caller can build the year's charts meanwhile."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.opened = asyncio.run_coroutine_threadsafe(self._open(), self.loop)
+
+    async def _open(self):
+        renderer = _renderer_class()(n=IMAGE_TABS, path=self.path, mathjax=False)
+        await renderer.open()
+        return renderer
+
+    @property
+    def renderer(self):
+        """The open browser; waits for its start, raises what the start raised."""
+        return self.opened.result()
+
+    def call(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):  # a browser that died (or never started) is closed
+            self.call(self.renderer.close())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join()
+        self.loop.close()
+
+
+_server: _ImageServer | None = None
+
+
+def start_image_server(browser: str | None = None) -> str:
+    """Start the process's image server in the background (restarted for another browser);
+    `ensure_image_server` waits for it."""
+    global _server
+
+    path = browser or find_browser()
+    if _server is not None and _server.path != path:
+        stop_image_server()
+    if _server is None:
+        _server = _ImageServer(path)
+        atexit.register(stop_image_server)
+    return path
 
 
 def ensure_image_server(browser: str | None = None) -> str:
-    """The process's kaleido server, started on first use; restarted for another browser."""
-    global _server_browser
-    import kaleido
-
-    path = browser or find_browser()
-    if _server_browser != path:
-        if _server_browser is not None:
-            kaleido.stop_sync_server(silence_warnings=True)
-            _server_browser = None
-        try:
-            kaleido.start_sync_server(path=path, mathjax=False, silence_warnings=True)
-        except Exception as e:  # whatever kaleido raises: the browser did not come up
-            raise BrowserStartError(f"de browser {path} startte niet: {e}") from e
-        _server_browser = path
+    """The process's image server, started on first use and ready on return."""
+    path = start_image_server(browser)
+    assert _server is not None
+    try:
+        _server.renderer  # noqa: B018 - waits for the start
+    except Exception as e:  # whatever kaleido raises: the browser did not come up
+        stop_image_server()
+        raise BrowserStartError(f"de browser {path} startte niet: {e}") from e
     return path
 
 
 def stop_image_server() -> None:
-    """Stop the process's kaleido server (e.g. after a failed render); restarted on next use."""
-    global _server_browser
-    import kaleido
+    """Stop the process's image server (e.g. after a failed render); restarted on next use."""
+    global _server
 
-    if _server_browser is not None:
-        kaleido.stop_sync_server(silence_warnings=True)
-        _server_browser = None
+    if _server is not None:
+        server, _server = _server, None
+        server.close()
 
 
 # plotly.js gives each rendered plot a random id (`fullLayout._uid`) that it uses in the ids of
@@ -101,32 +186,31 @@ def stabilise_svg(svg: str, name: str) -> str:
     return svg.replace(found.group(1), re.sub(r"[^a-z0-9]", "", name.lower()))
 
 
-def write_static_images(charts: list[Chart], folder: Path) -> list[Path]:
-    """PNG and SVG of every chart, in one batch on the process's server."""
-    import kaleido
+def image_spec(chart: Chart, folder: Path, fmt: str) -> dict:
+    return {
+        "fig": chart.figure,
+        "path": folder / f"{chart.name}.{fmt}",
+        "opts": {
+            "format": fmt,
+            "width": WIDTH,
+            "height": chart.height,
+            "scale": PNG_SCALE if fmt == "png" else 1,
+        },
+    }
 
+
+def write_static_images(charts: list[Chart], folder: Path) -> list[Path]:
+    """PNG and SVG of every chart, in one call to the process's server."""
     folder.mkdir(parents=True, exist_ok=True)
-    specs = [
-        {
-            "fig": chart.figure,
-            "path": folder / f"{chart.name}.{fmt}",
-            "opts": {
-                "format": fmt,
-                "width": WIDTH,
-                "height": chart.height,
-                "scale": PNG_SCALE if fmt == "png" else 1,
-            },
-        }
-        for chart in charts
-        for fmt in FORMATS
-    ]
+    specs = {fmt: [image_spec(c, folder, fmt) for c in charts] for fmt in FORMATS}
     ensure_image_server()
+    assert _server is not None
     try:
-        kaleido.write_fig_from_object_sync(specs, cancel_on_error=True)
+        _server.call(_server.renderer.render(specs["svg"], specs["png"]))
     except BaseException:
         stop_image_server()  # a browser in an unknown state is not reused
         raise
     for chart in charts:
         svg = folder / f"{chart.name}.svg"
         svg.write_text(stabilise_svg(svg.read_text(encoding="utf-8"), chart.name), encoding="utf-8")
-    return [spec["path"] for spec in specs]
+    return [spec["path"] for fmt in FORMATS for spec in specs[fmt]]
