@@ -446,7 +446,7 @@ FAULTS: tuple[Fault, ...] = (
     ),
     Fault(
         "s_som",
-        "staat_seveso_locaties",
+        "staat_seveso",
         "som_is_landelijk",
         (_update("staat.seveso_locaties", "inrichtingen_actief = inrichtingen_actief + 1"),),
     ),

@@ -54,6 +54,8 @@ staat_seveso = sql_asset(
         "int_seveso_register",
         "meta_leveringen",
         "raw_seveso_inspecties",
+        # its check reconciles the national count with the gemeenten of the map's table
+        "staat_seveso_locaties",
         *REF_KEYS,
     ],
     "Every Seveso figure per scope: NL, hoog, laag and each Seveso-omgevingsdienst. "
@@ -63,8 +65,7 @@ staat_seveso = sql_asset(
 
 staat_seveso_locaties = sql_asset(
     "staat_seveso_locaties",
-    # after staat_seveso: its check reconciles the gemeenten with the national count
-    ["int_seveso_register", "staat_seveso"],
+    ["int_seveso_register"],
     "Active Seveso establishments per gemeente and Seveso-omgevingsdienst, for the map.",
 )
 
