@@ -286,3 +286,30 @@ def test_local_instance_commits_without_waiting_for_every_fsync(tmp_path, monkey
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
     other.dispose()
     instance.dispose()
+
+
+def test_closed_years_are_the_yearly_partitions():
+    """`vth check` and discovery know the closed years without Dagster; they are the keys of
+    the yearly partitions (from 2021 up to last year), today and on other dates."""
+    import datetime as dt
+
+    from vth_pipeline.contract.columns import closed_years
+    from vth_pipeline.partitions import yearly
+
+    today = dt.date.today()
+    assert [str(y) for y in closed_years(today)] == yearly.get_partition_keys()
+    assert list(closed_years(dt.date(2026, 1, 1))) == [2021, 2022, 2023, 2024, 2025]
+    assert list(closed_years(dt.date(2025, 12, 31))) == [2021, 2022, 2023, 2024]
+    assert [str(y) for y in closed_years(dt.date(2025, 12, 31))] == yearly.get_partition_keys(
+        current_time=dt.datetime(2025, 12, 31, 23, 0)
+    )
+
+
+def test_vth_check_does_not_import_dagster_or_great_expectations():
+    """A partner's check of one file starts without the orchestration it does not use."""
+    code = (
+        "import sys, vth_pipeline.check; "
+        "print(sorted(m for m in ('dagster', 'great_expectations') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

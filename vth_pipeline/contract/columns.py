@@ -7,6 +7,7 @@ and the generated `docs/aanlevering.md`.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -16,6 +17,13 @@ PartnerSoort = Literal["omgevingsdienst", "provincie", "veiligheidsregio", "arbe
 
 CONTRACT_VERSION = "1.2"
 FIRST_YEAR = 2021
+
+
+def closed_years(today: dt.date) -> range:
+    """The reporting years that are over (a year can be built from 1 January after it): the
+    keys of the yearly Dagster partitions (`partitions.yearly`, a test keeps them equal),
+    without importing Dagster where only files are read (`vth check`)."""
+    return range(FIRST_YEAR, today.year)
 
 
 @dataclass(frozen=True)

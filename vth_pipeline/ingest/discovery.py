@@ -17,9 +17,8 @@ from pathlib import Path
 
 import polars as pl
 
-from vth_pipeline.contract.columns import FILE_KINDS, FIRST_YEAR, kinds_for
+from vth_pipeline.contract.columns import FILE_KINDS, FIRST_YEAR, closed_years, kinds_for
 from vth_pipeline.ingest.archive import append_index, store
-from vth_pipeline.partitions import yearly
 from vth_pipeline.warehouse import replace_partition
 
 FILE_NAME = re.compile(
@@ -97,7 +96,7 @@ def buildable_years(raw_dir: Path) -> tuple[list[int], list[tuple[str, str]]]:
     Partners may deliver before the year is over; such a folder is read once the year is a
     partition (from 1 January after it), and until then skipped, not an error.
     """
-    closed = {int(k) for k in yearly.get_partition_keys()}
+    closed = set(closed_years(dt.date.today()))
     years, skipped = year_folders(raw_dir)
     for year in (y for y in years if y not in closed):
         skipped.append(
