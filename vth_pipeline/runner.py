@@ -46,37 +46,36 @@ def instance_from_env() -> DagsterInstance:
     """The instance of DAGSTER_HOME, else the project's `.dagster_home` (so the UI shows runs)."""
     home = Path(os.environ.get("DAGSTER_HOME") or project_root() / ".dagster_home")
     home.mkdir(parents=True, exist_ok=True)
-    wal_for_sqlite_under(home.resolve())
+    sqlite_commits_without_fsync_under(home.resolve())
     return DagsterInstance.from_config(str(home.resolve()))
 
 
-_WAL_HOMES: set[str] = set()
+_RELAXED_HOMES: set[str] = set()
 
 
-def wal_for_sqlite_under(home: Path) -> None:
-    """SQLite databases of a local instance in WAL mode with `synchronous=NORMAL`.
+def sqlite_commits_without_fsync_under(home: Path) -> None:
+    """Connections to the SQLite databases of a local instance with `synchronous=NORMAL`.
 
     Dagster's SQLite storage commits every event (a year writes ~700: steps, materialisations,
-    ~180 asset-check evaluations) in its own transaction; in SQLite's default rollback journal
-    each commit waits for several fsyncs, a quarter to a third of a `vth build` on a busy disk.
-    In WAL mode a commit appends to the log and fsyncs only at checkpoints: a crash of the
-    process loses nothing, a power cut at most the last events, and the database stays
-    consistent; the UI can read while a build writes. Dagster has no setting for this, so a
-    SQLAlchemy connect listener sets the two pragmas on connections to files under the
-    instance's folder only. A deployment uses PostgreSQL (deploy/dagster.yaml): not touched.
+    ~180 asset-check evaluations) in its own transaction. Its databases are in WAL mode, but
+    with SQLite's default `synchronous=FULL` every commit waits for an fsync of the log: on a
+    busy disk a large part of a `vth build`. With NORMAL the log is synced at checkpoints: a
+    crash of the process loses nothing, a power cut at most the last events, and the database
+    stays consistent. Dagster has no setting for this, so a SQLAlchemy connect listener sets
+    the pragma on connections to files under the instance's folder only. A deployment uses
+    PostgreSQL (deploy/dagster.yaml): not touched.
     """
     root = str(home)
-    if root in _WAL_HOMES:
+    if root in _RELAXED_HOMES:
         return
-    _WAL_HOMES.add(root)
+    _RELAXED_HOMES.add(root)
 
     @sqlalchemy.event.listens_for(sqlalchemy.engine.Engine, "connect")
-    def _wal(dbapi_connection, _record) -> None:
+    def _synchronous_normal(dbapi_connection, _record) -> None:
         if not isinstance(dbapi_connection, sqlite3.Connection):
             return
         files = [row[2] for row in dbapi_connection.execute("PRAGMA database_list")]
         if any(f and f.startswith(root + os.sep) for f in files):
-            dbapi_connection.execute("PRAGMA journal_mode=WAL")
             dbapi_connection.execute("PRAGMA synchronous=NORMAL")
 
 

@@ -373,8 +373,7 @@ def staging_sql(kind: FileKind, codes: Mapping[str, Sequence[str]]) -> str:
     trim = r"nullif(regexp_replace({c}, '^[\s\x{{00A0}}]+|[\s\x{{00A0}}]+$', '', 'g'), '')"
     norm = ",\n  ".join(f"{trim.format(c=c)} AS {c}" for c in kind.column_names)
     typed = ",\n  ".join(f"{_parse_sql(col)} AS {col.name}__v" for col in kind.columns)
-    key = [k for k in kind.unique_key]
-    req_key = [k for k in key if kind.column(k).required == "ja"]
+    req_key = [k for k in kind.unique_key if kind.column(k).required == "ja"]
     guard = " AND ".join(f"{k} IS NOT NULL" for k in req_key) or "true"
     rules = rules_for(kind, codes)
     findings = _findings_list(rules)
@@ -384,10 +383,12 @@ def staging_sql(kind: FileKind, codes: Mapping[str, Sequence[str]]) -> str:
     )
     # Duplicate keys from a count per key joined back, not a window over the wide rows (which
     # DuckDB sorts with every column: most of the staging time at national scale).
-    keys = ", ".join(f"{e} AS __k{i}" for i, e in enumerate(key_exprs_list(kind)))
-    same = " AND ".join(
-        f"d.__k{i} IS NOT DISTINCT FROM p.__k{i}" for i in range(len(kind.unique_key))
-    )
+    key_cols = [f"__k{i}" for i in range(len(kind.unique_key))]
+    keys = ", ".join(f"{e} AS {c}" for e, c in zip(key_exprs_list(kind), key_cols, strict=True))
+
+    def same(alias: str) -> str:  # a key part may be empty: empty matches empty, as in GROUP BY
+        return " AND ".join(f"{alias}.{c} IS NOT DISTINCT FROM p.{c}" for c in key_cols)
+
     landelijk = (
         f", CASE WHEN {guard} THEN coalesce(l.partners > 1, false) ELSE false END "
         "AS __landelijk_dubbel"
@@ -395,9 +396,8 @@ def staging_sql(kind: FileKind, codes: Mapping[str, Sequence[str]]) -> str:
         else ""
     )
     landelijk_join = (
-        f"LEFT JOIN (SELECT {', '.join(f'__k{i}' for i in range(len(kind.unique_key)))}, "
-        "count(DISTINCT partner_code) AS partners FROM p GROUP BY ALL) l ON "
-        + same.replace("d.", "l.")
+        f"LEFT JOIN (SELECT {', '.join(key_cols)}, count(DISTINCT partner_code) AS partners "
+        f"FROM p GROUP BY ALL) l ON {same('l')}"
         if landelijk
         else ""
     )
@@ -417,9 +417,8 @@ WITH n AS (
   SELECT p.*,
   CASE WHEN {guard} THEN coalesce(d.n > 1, false) ELSE false END AS __dubbel{landelijk}
   FROM p
-  LEFT JOIN (SELECT partner_code, {", ".join(f"__k{i}" for i in range(len(kind.unique_key)))},
-    count(*) AS n FROM p GROUP BY ALL) d
-    ON d.partner_code = p.partner_code AND {same}
+  LEFT JOIN (SELECT partner_code, {", ".join(key_cols)}, count(*) AS n FROM p GROUP BY ALL) d
+    ON d.partner_code = p.partner_code AND {same("d")}
   {landelijk_join}
 )
 SELECT *, {findings} AS bevindingen, {notices} AS meldingen
