@@ -65,8 +65,9 @@
                      ticktext: l[k].ticktext, size: (l[k].tickfont || {}).size};
         }
       });
+      var full = gd._fullLayout || l;  // as drawn: plotly's resize can drop layout.height
       gd._vthWide = {
-        height: l.height, margin: Object.assign({}, l.margin),
+        height: full.height || l.height, margin: Object.assign({}, full.margin || l.margin),
         title: l.title && l.title.text, legendY: l.legend && l.legend.y, axes: axes,
         legendSide: l.legend && l.legend.title && l.legend.title.side,
         bron: (l.annotations || []).map(function (a) { return a.name === "bron"; }),
@@ -74,6 +75,7 @@
         fraction: l.legend && l.legend.entrywidthmode === "fraction" ? l.legend.entrywidth : null,
         texts: (l.annotations || []).map(function (a) { return a.text; }),
         places: (l.annotations || []).map(function (a) { return [a.x, a.y]; }),
+        fonts: (l.annotations || []).map(function (a) { return (a.font || {}).size; }),
         domains: Object.keys(l).filter(function (k) { return /^[xy]axis\d*$/.test(k); })
           .map(function (k) { return [k, (l[k].domain || [0, 1]).slice()]; })
       };
@@ -239,12 +241,13 @@
     ["t", "b", "l", "r"].forEach(function (k) { update["margin." + k] = wide.margin[k]; });
     if (wide.legendY !== undefined) { update["legend.y"] = wide.legendY; }
     update["legend.title.side"] = wide.legendSide === undefined ? null : wide.legendSide;
+    var orDefault = function (v) { return v === undefined ? null : v; };  // null: plotly's own
     Object.keys(wide.axes).forEach(function (axis) {
       var a = wide.axes[axis];
-      update[axis + ".tickmode"] = a.tickmode;
-      update[axis + ".tickvals"] = a.tickvals;
-      update[axis + ".ticktext"] = a.ticktext;
-      update[axis + ".tickfont.size"] = a.size;
+      update[axis + ".tickmode"] = orDefault(a.tickmode);
+      update[axis + ".tickvals"] = orDefault(a.tickvals);
+      update[axis + ".ticktext"] = orDefault(a.ticktext);
+      update[axis + ".tickfont.size"] = orDefault(a.size);
     });
     wide.bron.forEach(function (isBron, i) {
       if (isBron) { update["annotations[" + i + "].visible"] = true; }
@@ -253,7 +256,9 @@
     wide.places.forEach(function (xy, i) {
       update["annotations[" + i + "].x"] = xy[0];
       update["annotations[" + i + "].y"] = xy[1];
+      update["annotations[" + i + "].font.size"] = orDefault(wide.fonts[i]);
     });
+    if (wide.title === undefined) { update["title.text"] = null; }
     wide.domains.forEach(function (d) { update[d[0] + ".domain"] = d[1]; });
     if (wide.fraction) { update["legend.entrywidth"] = wide.fraction; }
     return update;
@@ -263,8 +268,8 @@
     if (!gd.data || !gd.layout || !window.Plotly) { return; }
     var width = (gd.parentElement || gd).clientWidth;
     var narrow = width > 0 && width < NARROW;
+    wideLayout(gd);  // kept at the first look, before any resize
     if (narrow === Boolean(gd._vthNarrow) && (!narrow || width === gd._vthWidth)) { return; }
-    wideLayout(gd);
     gd._vthNarrow = narrow;
     gd._vthWidth = width;
     var update = narrow ? narrowUpdate(gd, width) : wideUpdate(gd);
@@ -276,6 +281,9 @@
     if (gd.parentElement && /px$/.test(gd.parentElement.style.height)) {
       gd.parentElement.style.height = update.height + "px";
     }
+    // the width stays the container's (a height given to relayout would fix the width too)
+    update.width = null;
+    update.autosize = true;
     window.Plotly.relayout(gd, update);
   }
 

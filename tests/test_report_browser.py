@@ -162,6 +162,20 @@ CHART_MARKS = """
 })()
 """
 
+# Each chart's layout as drawn (size, margins, ticks, annotations, panels), to compare before
+# and after a visit to phone width: the wide layout must come back.
+LAYOUT = """
+new Promise((resolve) => setTimeout(() => resolve(
+  Array.from(document.querySelectorAll('.plotly-graph-div')).map(d => {
+    const l = d._fullLayout;
+    const axes = Object.keys(l).filter(k => /^[xy]axis\\d*$/.test(k)).sort()
+      .map(k => [k, l[k].domain, l[k].tickmode, (l[k].ticktext || []).join('|')]);
+    return [d.id, l.height, l.margin.l, l.margin.t, axes,
+      (l.annotations || []).map(a => [a.x, a.y, a.text, a.font.size, a.visible]),
+      d.data.map(t => t.name || '')];
+  })), 1500))
+"""
+
 # Per chart on a phone: the narrowest plot area, for horizontal bar charts the widest bar (px),
 # and how far the chart, its tick labels and its legend reach beyond the screen's edges.
 BAR_WIDTHS = """
@@ -282,6 +296,7 @@ class Chromium:
         ARTIFACTS.mkdir(exist_ok=True)
         (ARTIFACTS / f"{artifact}.png").write_bytes(base64.b64decode(shot["result"]["data"]))
         marks = await self._eval(tab, CHART_MARKS)
+        wide = await self._eval(tab, LAYOUT)
         # a phone (390 px wide): the charts keep their bars, the page its text
         await tab.send_command(
             "Emulation.setDeviceMetricsOverride",
@@ -305,6 +320,7 @@ class Chromium:
             "Emulation.setDeviceMetricsOverride",
             params={"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False},
         )
+        wide_again = await self._eval(tab, LAYOUT)
         await tab.send_command("Emulation.setEmulatedMedia", params={"media": "print"})
         printed = await self._eval(tab, PRINT_VIEW)
         # the first printed page as the reader gets it (A4 at 96 dpi), as an image
@@ -331,6 +347,8 @@ class Chromium:
             "marks": marks,
             "phone": phone,
             "phoneCrossings": phone_marks["crossings"],
+            "wide": wide,
+            "wideAgain": wide_again,
             "plots": plots,
             "problems": problems,
             "print": printed,
@@ -435,6 +453,8 @@ def test_year_report_in_chromium(pub, chromium, year):
     assert not thin, thin
     zero = [p["id"] for p in phone["plots"] if p["horizontal"] and p["widest"] < 1]
     assert not zero, zero
+    # back on a wide screen every chart has its wide layout again
+    assert found["wideAgain"] == found["wide"]
     # no value label overlaps another bar or label, on a screen or a phone; the national figure
     # is a bar of its own among the omgevingsdiensten (no line for labels to run across)
     assert found["marks"]["crossings"] == [], found["marks"]["crossings"]
