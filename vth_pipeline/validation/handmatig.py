@@ -58,7 +58,7 @@ DEFAULT_FACTOR = 3.0
 DEFAULT_MIN_BASIS = 25
 
 
-def _factor(now: str, before: str) -> str:
+def factor_sql(now: str, before: str) -> str:
     """SQL: now / before, NULL when not comparable, infinite when before is 0."""
     return (
         f"CASE WHEN {before} IS NULL OR {now} IS NULL OR greatest({now}, {before}) < $min_basis "
@@ -89,13 +89,15 @@ WITH geleverd AS (
   LEFT JOIN n b ON b.partner_code = nu.partner_code AND b.jaar = $vorig_jaar
   WHERE nu.jaar = $jaar
 )
-SELECT partner_code AS __index, *, {_factor("rijen", "rijen_vorig_jaar")} AS factor
+SELECT partner_code AS __index, *, {factor_sql("rijen", "rijen_vorig_jaar")} AS factor
 FROM per ORDER BY partner_code
 """,
     )
 
 
-def _yoy(ds: Dataset, naam: str, view: View, wat: str) -> None:
+def year_on_year(ds: Dataset, naam: str, view: View, wat: str) -> None:
+    """A WARN toets on the view's `factor` column (see `factor_sql`): used for staged and
+    published tables alike, so every year-on-year check reads the same factor F."""
     t = Toets(
         naam,
         "WARN",
@@ -118,7 +120,11 @@ def _int_kengetallen(year_param: str = "$jaar") -> str:
     return load_sql("int_kengetallen").replace("$jaar", year_param)
 
 
-def _pair(ds: Dataset, t: Toets, v: View, a: str, b: str, text: str, equal: bool = False) -> None:
+def pair_check(
+    ds: Dataset, t: Toets, v: View, a: str, b: str, text: str, equal: bool = False
+) -> None:
+    """`a >= b` (or `a = b`) per row of the view; rows where either is empty are not judged
+    (an empty figure is reported where it is made, not twice)."""
     if equal:
         ds.expect(
             t,
@@ -148,7 +154,9 @@ def kengetal_wide() -> tuple[str, ...]:
 
 
 def controles(ds: Dataset) -> None:
-    _yoy(ds, "jaar_op_jaar_controles", _rows_per_partner_view("controles"), "aantal controles")
+    year_on_year(
+        ds, "jaar_op_jaar_controles", _rows_per_partner_view("controles"), "aantal controles"
+    )
 
 
 def kengetallen(ds: Dataset) -> None:
@@ -173,7 +181,7 @@ FROM k LEFT JOIN c USING (partner_code)
 GROUP BY k.partner_code ORDER BY k.partner_code
 """,
     )
-    _pair(
+    pair_check(
         ds,
         Toets(
             "afstemming_inrichtingen",
@@ -209,7 +217,7 @@ GROUP BY k.partner_code ORDER BY k.partner_code
         "vergunningbesluiten, in stand gebleven <= getoetste handhavingsbesluiten (anders "
         "blijft het percentage van de partner leeg, met de reden).",
     )
-    _pair(
+    pair_check(
         ds,
         deel,
         partners,
@@ -217,7 +225,7 @@ GROUP BY k.partner_code ORDER BY k.partner_code
         "vergunningbesluiten_binnen_termijn",
         "vergunningbesluiten >= vergunningbesluiten_binnen_termijn.",
     )
-    _pair(
+    pair_check(
         ds,
         deel,
         partners,
@@ -234,14 +242,14 @@ WITH nu AS ({_int_kengetallen()}), vorig AS ({_int_kengetallen("$vorig_jaar")})
 SELECT nu.partner_code || '/' || nu.indicator AS __index, nu.partner_code, nu.indicator,
   i.eenheid, nu.waarde::DOUBLE AS waarde, nu.waarde_partner::DOUBLE AS waarde_partner,
   nu.som_bevoegd_gezag::DOUBLE AS som_bevoegd_gezag, vorig.waarde::DOUBLE AS waarde_vorig_jaar,
-  CASE WHEN i.eenheid = 'ja_nee' THEN NULL ELSE {_factor("nu.waarde", "vorig.waarde")} END
+  CASE WHEN i.eenheid = 'ja_nee' THEN NULL ELSE {factor_sql("nu.waarde", "vorig.waarde")} END
     AS factor
 FROM nu LEFT JOIN vorig USING (partner_code, indicator)
 LEFT JOIN ref.indicatoren i ON i.indicator = nu.indicator
 ORDER BY nu.partner_code, nu.indicator
 """,
     )
-    _pair(
+    pair_check(
         ds,
         Toets(
             "afstemming_bevoegd_gezag",
@@ -256,7 +264,7 @@ ORDER BY nu.partner_code, nu.indicator
         "Partnerbrede waarde = som per bevoegd gezag.",
         equal=True,
     )
-    _yoy(ds, "jaar_op_jaar_kengetallen", indicatoren, "een kengetal van een partner")
+    year_on_year(ds, "jaar_op_jaar_kengetallen", indicatoren, "een kengetal van een partner")
 
 
 def uitkomsten(ds: Dataset) -> None:
@@ -299,7 +307,7 @@ SELECT indicator AS __index, indicator,
 FROM per GROUP BY indicator ORDER BY indicator
 """,
     )
-    _pair(
+    pair_check(
         ds,
         Toets(
             "afstemming_nl_gemeenten",
@@ -326,7 +334,7 @@ FROM stg.seveso_inrichtingen r LEFT JOIN ref.gemeenten g ON g.gm_code = r.gemeen
 WHERE r.jaar = $jaar ORDER BY r.bron_bestand, r.bron_rij
 """,
     )
-    _pair(
+    pair_check(
         ds,
         Toets(
             "veiligheidsregio_van_gemeente",
@@ -339,7 +347,7 @@ WHERE r.jaar = $jaar ORDER BY r.bron_bestand, r.bron_rij
         "veiligheidsregio = veiligheidsregio van de gemeente.",
         equal=True,
     )
-    _pair(
+    pair_check(
         ds,
         Toets(
             "gemeente_in_provincie",
@@ -352,7 +360,7 @@ WHERE r.jaar = $jaar ORDER BY r.bron_bestand, r.bron_rij
         "leverende provincie = provincie van de gemeente.",
         equal=True,
     )
-    _yoy(
+    year_on_year(
         ds,
         "jaar_op_jaar_register",
         _rows_per_partner_view("seveso_inrichtingen"),
@@ -405,7 +413,7 @@ GROUP BY i.gezamenlijke_inspectie_id ORDER BY 1
         column="rijen_omgevingsdienst",
         min_value=1,
     )
-    _pair(
+    pair_check(
         ds,
         Toets(
             "partner_eenmaal_per_inspectie",
@@ -436,7 +444,7 @@ WHERE i.jaar = $jaar ORDER BY i.bron_bestand, i.bron_rij
 """,
     )
     for soort in ("omgevingsdienst", "veiligheidsregio"):
-        _pair(
+        pair_check(
             ds,
             Toets(
                 f"{soort}_volgens_register",
@@ -450,7 +458,7 @@ WHERE i.jaar = $jaar ORDER BY i.bron_bestand, i.bron_rij
             f"Melder = {soort} volgens het register.",
             equal=True,
         )
-    _yoy(
+    year_on_year(
         ds,
         "jaar_op_jaar_inspecties",
         _rows_per_partner_view("seveso_inspecties"),

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from vth_pipeline.contract.publication import OUTCOME_PREFIX
 from vth_pipeline.validation.contract_suites import AANTALLEN, PERCENTAGES, RATIO_FIGURES
-from vth_pipeline.validation.handmatig import _factor, _pair, _yoy
+from vth_pipeline.validation.handmatig import factor_sql, pair_check, year_on_year
 from vth_pipeline.validation.model import Dataset, Toets, View, param
 
 
@@ -67,7 +67,7 @@ SELECT $jaar::VARCHAR AS __index,
     AS landelijk
 """,
     )
-    _pair(
+    pair_check(
         ds,
         Toets(
             "som_is_landelijk",
@@ -101,7 +101,7 @@ w AS (
 SELECT figuur AS __index, figuur, waarde, geleverd, verwacht,
   CASE WHEN is_pct THEN getal END AS waarde_pct,
   CASE WHEN NOT is_pct AND NOT is_ratio THEN getal END AS waarde_aantal,
-  CASE WHEN is_pct OR is_ratio THEN NULL ELSE {_factor("getal", "getal_vorig")} END AS factor
+  CASE WHEN is_pct OR is_ratio THEN NULL ELSE {factor_sql("getal", "getal_vorig")} END AS factor
 FROM w
 """,
     )
@@ -122,7 +122,7 @@ FROM w
         column="waarde_aantal",
         min_value=0,
     )
-    _pair(
+    pair_check(
         ds,
         Toets(
             "volledigheid",
@@ -134,7 +134,7 @@ FROM w
         "geleverd",
         "verwacht >= geleverd.",
     )
-    _yoy(ds, "jaar_op_jaar_landelijk", figuren, "een landelijk aantal")
+    year_on_year(ds, "jaar_op_jaar_landelijk", figuren, "een landelijk aantal")
 
 
 def _nl_is_sum(ds: Dataset, keys: tuple[str, ...]) -> None:
@@ -149,7 +149,7 @@ SELECT {label} AS __index, {", ".join(keys)},
 FROM {ds.tabel} WHERE jaar = $jaar GROUP BY ALL ORDER BY 1
 """,
     )
-    _pair(
+    pair_check(
         ds,
         Toets("nl_is_som", "ERROR", "De landelijke rij (NL) is de som over de partners."),
         view,
@@ -196,11 +196,11 @@ FROM staat.vergelijking WHERE jaar = $jaar
         "De vergelijkbare kern telt niet meer partners dan er in elk van de twee jaren leverden.",
     )
     for year in ("partners_vorig_jaar", "partners_dit_jaar"):
-        _pair(ds, kern, rows, year, "partners_beide", f"partners_beide <= {year}.")
+        pair_check(ds, kern, rows, year, "partners_beide", f"partners_beide <= {year}.")
 
 
 def staat_werkgebieden(ds: Dataset) -> None:
-    _pair(
+    pair_check(
         ds,
         Toets(
             "deel_van_controles",
