@@ -63,11 +63,11 @@ def test_a_register_without_file_or_header_is_started(tmp_path):
 
 
 def test_vth_release_needs_a_built_year(tmp_path, monkeypatch, capsys):
-    from vth_pipeline import cli, paths
+    from vth_pipeline import cli
 
     assets = tmp_path / "assets"
     assets.mkdir()
-    monkeypatch.setattr(paths, "assets_dir", lambda: assets)
+    monkeypatch.setenv("VTH_ASSETS_DIR", str(assets))  # the folder the build reads too
     out = tmp_path / "publicatie"
     assert cli.main(["release", "--year", "2024", "--out", str(out)]) == 2
     assert "bouw 2024 eerst" in capsys.readouterr().err

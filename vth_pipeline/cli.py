@@ -203,6 +203,10 @@ def cmd_release(args: argparse.Namespace) -> int:
 
     from vth_pipeline.paths import assets_dir
     from vth_pipeline.publish.register import REGISTER_FILE, RegisterError, register_release
+    from vth_pipeline.resources import SETTINGS_ENV
+
+    # the register the build reads: the assets folder of VTH_ASSETS_DIR, else the project's
+    folder = Path(os.environ.get(SETTINGS_ENV["assets_dir"]) or assets_dir())
 
     report = Path(args.out) / str(args.year) / "index.html"
     if not report.is_file():
@@ -210,12 +214,12 @@ def cmd_release(args: argparse.Namespace) -> int:
         return 2
     try:
         datum = dt.date.fromisoformat(args.datum) if args.datum else dt.date.today()
-        row = register_release(assets_dir(), args.year, datum, args.toelichting or "")
+        row = register_release(folder, args.year, datum, args.toelichting or "")
     except (RegisterError, ValueError) as e:
         print(f"fout: {e}", file=sys.stderr)
         return 2
     print(
-        f"Vastgelegd in assets/{REGISTER_FILE}: Staat van VTH {row['jaar']}, versie "
+        f"Vastgelegd in {folder / REGISTER_FILE}: Staat van VTH {row['jaar']}, versie "
         f"{row['versie']}, {row['datum']}.\nBouw het jaar opnieuw (vth build --year "
         f"{row['jaar']}) zodat het rapport de versie noemt, en leg het register vast in git."
     )
