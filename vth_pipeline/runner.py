@@ -46,6 +46,7 @@ def instance_from_env() -> DagsterInstance:
     """The instance of DAGSTER_HOME, else the project's `.dagster_home` (so the UI shows runs)."""
     home = Path(os.environ.get("DAGSTER_HOME") or project_root() / ".dagster_home")
     home.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("DAGSTER_HOME", str(home.resolve()))  # dagster.yaml refers to it
     sqlite_commits_without_fsync_under(home.resolve())
     return DagsterInstance.from_config(str(home.resolve()))
 
