@@ -73,3 +73,34 @@ def test_other_years_survive_a_code_change_in_real_runs(tmp_path):
         (2021, "C1", None),
         (2022, "C1", 1.5),
     ]
+
+
+def test_writer_has_a_memory_limit_and_spills_beyond_it(tmp_path, monkeypatch):
+    """The build's connection caps DuckDB's memory (peak RSS, issue 14) at 768 MB unless
+    configured; work larger than the cap still completes (DuckDB spills beside the file)."""
+    from vth_pipeline.warehouse import MEMORY_LIMIT_ENV, open_writer
+
+    def limit_of(conn) -> str:
+        return conn.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    def reported(value: str) -> str:  # DuckDB's own rendering of a limit, e.g. '732.4 MiB'
+        with duckdb.connect(config={"memory_limit": value}) as c:
+            return limit_of(c)
+
+    monkeypatch.delenv(MEMORY_LIMIT_ENV, raising=False)
+    with open_writer(str(tmp_path / "a.duckdb")) as conn:
+        assert limit_of(conn) == reported("768MB") != reported("16GB")
+    with open_writer(str(tmp_path / "b.duckdb"), {"memory_limit": "2GB"}) as conn:
+        assert limit_of(conn) == reported("2GB")
+    monkeypatch.setenv(MEMORY_LIMIT_ENV, "80MB")
+    with open_writer(str(tmp_path / "c.duckdb")) as conn:
+        assert limit_of(conn) == reported("80MB")
+        # 128 MB of distinct strings (2 million of 64 characters) sorted under an 80 MB cap
+        conn.execute(
+            "CREATE TABLE t AS SELECT md5(i::VARCHAR) || md5((i * 7)::VARCHAR) AS s "
+            "FROM range(2000000) r(i) ORDER BY s"
+        )
+        assert conn.execute("SELECT count(*), count(DISTINCT s) FROM t").fetchone() == (
+            2000000,
+            2000000,
+        )

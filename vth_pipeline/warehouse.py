@@ -184,6 +184,21 @@ def lock_message(database: str, error: str) -> str:
     )
 
 
+MEMORY_LIMIT_ENV = "VTH_DUCKDB_MEMORY_LIMIT"
+MEMORY_LIMIT = "768MB"
+
+
+def writer_config(config: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """DuckDB settings of a writing connection: a memory limit unless one is configured.
+
+    DuckDB's default (80 % of the machine's memory) lets its buffer pool keep every page a
+    build ever read: at national scale that, not the data a step needs, set the peak memory of
+    `vth build` (issue 14). Beyond the limit DuckDB spills to a temporary folder beside the
+    file. VTH_DUCKDB_MEMORY_LIMIT overrides the default (e.g. "4GB" on a large machine)."""
+    limit = os.environ.get(MEMORY_LIMIT_ENV) or MEMORY_LIMIT
+    return {"memory_limit": limit} | dict(config or {})
+
+
 def open_writer(
     database: str, config: Mapping[str, Any] | None = None, wait: float = LOCK_WAIT_SECONDS
 ) -> duckdb.DuckDBPyConnection:
@@ -199,7 +214,7 @@ def open_writer(
     deadline = time.monotonic() + wait
     while True:
         try:
-            return duckdb.connect(database, read_only=False, config=dict(config or {}))
+            return duckdb.connect(database, read_only=False, config=writer_config(config))
         except duckdb.IOException as e:
             if "lock" not in str(e).lower():
                 raise
