@@ -313,3 +313,27 @@ def test_vth_check_does_not_import_dagster_or_great_expectations():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_warm_up_starts_gx_and_the_browser_only_for_the_stages_that_need_them(tmp_path):
+    """In a fresh process: GX is imported in the background only for checking stages, and a
+    missing browser is left to publicatie_figuren to report (no error at the start)."""
+    script = """
+import sys, time
+from vth_pipeline.runner import warm_up
+from vth_pipeline.validation.gx import GxRuntime
+assert warm_up(["leveringen", "raw"]) == []
+time.sleep(0.5)
+assert "great_expectations" not in sys.modules
+assert warm_up(["raw", "stg", "publicatie"]) == ["gx"]  # no browser at BROWSER_PATH
+deadline = time.monotonic() + 120
+while GxRuntime._instance is None and time.monotonic() < deadline:
+    time.sleep(0.1)
+assert GxRuntime._instance is not None and "great_expectations" in sys.modules
+print("ok")
+"""
+    env = os.environ | {"BROWSER_PATH": str(tmp_path / "geen-chromium"), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]

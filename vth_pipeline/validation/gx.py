@@ -10,6 +10,7 @@ GX's SQL route cannot be used: against DuckDB every metric fails (GX issues 1073
 from __future__ import annotations
 
 import copy
+import logging
 import os
 import threading
 import time
@@ -76,6 +77,22 @@ class GxRuntime:
                 manager = self.datasource.get_execution_engine().batch_manager
                 manager.reset_batch_cache()
                 manager.batch_data_cache.clear()
+
+
+def import_in_background() -> threading.Thread:
+    """Start GX's import (3-5 s of Python) in a thread, so that it overlaps the first steps of
+    a build (reading files and staging in DuckDB, which leave the GIL); the first suite then
+    finds the runtime ready, or waits for it. A failure here is left to that first suite."""
+
+    def load() -> None:
+        try:
+            GxRuntime.get()
+        except Exception:  # noqa: BLE001 - GxRuntime.get() in the step raises it again
+            logging.getLogger(__name__).debug("GX import in the background failed", exc_info=True)
+
+    thread = threading.Thread(target=load, name="gx-import", daemon=True)
+    thread.start()
+    return thread
 
 
 def gx_import_seconds() -> float:
