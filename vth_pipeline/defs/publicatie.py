@@ -57,6 +57,7 @@ from vth_pipeline.publish import (
 )
 from vth_pipeline.publish.charts import Chart, build_charts, load_geo, load_theme
 from vth_pipeline.publish.data import load_publication_data
+from vth_pipeline.publish.image_cache import ImageCache
 from vth_pipeline.publish.images import (
     BrowserStartError,
     ensure_image_server,
@@ -209,11 +210,13 @@ def publicatie_figuren(
         if not vth.transient_retries:
             raise
         raise RetryRequested(max_retries=vth.transient_retries, seconds_to_wait=30) from e
-    images = write_static_images(charts, folder)
+    # images of unchanged charts come from earlier builds (publish/image_cache.py)
+    images, drawn = write_static_images(charts, folder, ImageCache(vth.out), year)
     return MaterializeResult(
         metadata={
             "charts": len(charts),
             "images": len(images),
+            "images_drawn": drawn,
             "folder": MetadataValue.path(str(folder)),
             "browser": browser,
         }

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from vth_pipeline.publish.charts import WIDTH, Chart
+from vth_pipeline.publish.image_cache import ImageCache, image_key, renderer_identity
 
 BROWSER_ENV = "BROWSER_PATH"
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -199,18 +200,45 @@ def image_spec(chart: Chart, folder: Path, fmt: str) -> dict:
     }
 
 
-def write_static_images(charts: list[Chart], folder: Path) -> list[Path]:
-    """PNG and SVG of every chart, in one call to the process's server."""
+def write_static_images(
+    charts: list[Chart], folder: Path, cache: ImageCache | None = None, year: int | None = None
+) -> tuple[list[Path], int]:
+    """PNG and SVG of every chart, in one call to the process's server; with a cache, only the
+    images whose chart changed are drawn (`image_cache.py`). Returns the images and how many
+    were drawn."""
     folder.mkdir(parents=True, exist_ok=True)
-    specs = {fmt: [image_spec(c, folder, fmt) for c in charts] for fmt in FORMATS}
+    identity = renderer_identity(find_browser()) if cache is not None else None
+    todo: dict[str, list[tuple[Chart, dict, str | None]]] = {fmt: [] for fmt in FORMATS}
+    used: list[str] = []
+    for chart in charts:
+        figure_json = chart.figure.to_json() if identity else ""
+        for fmt in FORMATS:
+            spec = image_spec(chart, folder, fmt)
+            key = image_key(figure_json, WIDTH, chart.height, fmt, identity) if identity else None
+            name = cache.fetch(key, fmt, spec["path"]) if cache is not None and key else None
+            if name:
+                used.append(name)
+            else:
+                todo[fmt].append((chart, spec, key))
+    if todo["svg"] or todo["png"]:
+        _render([spec for _, spec, _ in todo["svg"]], [spec for _, spec, _ in todo["png"]])
+    for chart, spec, _ in todo["svg"]:
+        svg = spec["path"]
+        svg.write_text(stabilise_svg(svg.read_text(encoding="utf-8"), chart.name), encoding="utf-8")
+    if cache is not None and identity:
+        for fmt in FORMATS:
+            used += [cache.store(key, fmt, spec["path"]) for _, spec, key in todo[fmt] if key]
+        if year is not None:
+            cache.keep_only_used(year, used)
+    paths = [folder / f"{c.name}.{fmt}" for fmt in FORMATS for c in charts]
+    return paths, sum(len(items) for items in todo.values())
+
+
+def _render(svg: list[dict], png: list[dict]) -> None:
     ensure_image_server()
     assert _server is not None
     try:
-        _server.call(_server.renderer.render(specs["svg"], specs["png"]))
+        _server.call(_server.renderer.render(svg, png))
     except BaseException:
         stop_image_server()  # a browser in an unknown state is not reused
         raise
-    for chart in charts:
-        svg = folder / f"{chart.name}.svg"
-        svg.write_text(stabilise_svg(svg.read_text(encoding="utf-8"), chart.name), encoding="utf-8")
-    return [spec["path"] for fmt in FORMATS for spec in specs[fmt]]

@@ -1,0 +1,91 @@
+"""Static images of unchanged charts come from earlier builds (publish/image_cache.py): the
+same bytes as drawing them, only changed charts drawn, a changed cache file never published."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import pytest
+
+from vth_pipeline.publish import image_cache
+from vth_pipeline.publish.charts.common import Chart
+from vth_pipeline.publish.image_cache import ImageCache
+from vth_pipeline.publish.images import find_browser, write_static_images
+
+
+def chart(name: str, values: list[int], legend: str = "Landelijk") -> Chart:
+    figure = go.Figure(go.Bar(x=["ODH", "ODRA"], y=values, name=legend, showlegend=True))
+    figure.update_layout(height=300, title=name)
+    return Chart(name, name, f"staafdiagram {name}", "Bron: test", figure)
+
+
+def files(folder) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture(scope="module")
+def drawn_without_cache(tmp_path_factory):
+    """The images as drawn afresh, without any cache: the oracle."""
+    folder = tmp_path_factory.mktemp("vers")
+    charts = [chart("a", [1, 2]), chart("b", [3, 4]), chart("b2", [5, 6], "Anders")]
+    paths, drawn = write_static_images(charts, folder)
+    assert drawn == 6 and len(paths) == 6
+    return folder
+
+
+def test_second_build_draws_nothing_and_gives_the_same_bytes(tmp_path, drawn_without_cache):
+    cache = ImageCache(tmp_path / "out")
+    charts = [chart("a", [1, 2]), chart("b", [3, 4]), chart("b2", [5, 6], "Anders")]
+    _, first = write_static_images(charts, tmp_path / "een", cache, 2024)
+    _, second = write_static_images(charts, tmp_path / "twee", cache, 2024)
+    assert (first, second) == (6, 0)
+    assert files(tmp_path / "een") == files(tmp_path / "twee") == files(drawn_without_cache)
+    # the cache holds exactly the six images the year uses, and the year's list of them
+    kept = sorted(cache.folder.iterdir())
+    assert sorted(p.suffix for p in kept) == [".json"] + [".png"] * 3 + [".svg"] * 3
+    assert (cache.folder / "2024.json").exists()
+
+
+def test_only_the_changed_chart_is_drawn(tmp_path, drawn_without_cache):
+    cache = ImageCache(tmp_path / "out")
+    write_static_images([chart("a", [1, 2]), chart("b", [9, 9])], tmp_path / "een", cache, 2024)
+    charts = [chart("a", [1, 2]), chart("b", [3, 4]), chart("b2", [5, 6], "Anders")]
+    _, drawn = write_static_images(charts, tmp_path / "twee", cache, 2024)
+    assert drawn == 4  # b (changed) and b2 (new), PNG and SVG; a from the cache
+    assert files(tmp_path / "twee") == files(drawn_without_cache)
+    # b's old images are no longer used by any year: gone from the cache
+    assert len([p for p in cache.folder.iterdir() if p.suffix != ".json"]) == 6
+
+
+def test_other_years_keep_their_images(tmp_path):
+    cache = ImageCache(tmp_path / "out")
+    write_static_images([chart("a", [1, 2])], tmp_path / "j1", cache, 2023)
+    write_static_images([chart("a", [7, 8])], tmp_path / "j2", cache, 2024)
+    _, drawn = write_static_images([chart("a", [1, 2])], tmp_path / "j3", cache, 2023)
+    assert drawn == 0
+
+
+def test_a_changed_cache_file_is_drawn_again_not_published(tmp_path, drawn_without_cache):
+    cache = ImageCache(tmp_path / "out")
+    charts = [chart("a", [1, 2])]
+    write_static_images(charts, tmp_path / "een", cache, 2024)
+    png = next(cache.folder.glob("*.png"))
+    png.write_bytes(b"niet de afbeelding")
+    _, drawn = write_static_images(charts, tmp_path / "twee", cache, 2024)
+    assert drawn == 1
+    assert (tmp_path / "twee" / "a.png").read_bytes() == (
+        drawn_without_cache / "a.png"
+    ).read_bytes()
+
+
+def test_another_renderer_draws_again(tmp_path, monkeypatch):
+    """The browser's version is part of the key: after an upgrade nothing is reused."""
+    cache = ImageCache(tmp_path / "out")
+    charts = [chart("a", [1, 2])]
+    write_static_images(charts, tmp_path / "een", cache, 2024)
+    real = image_cache.renderer_identity(find_browser())
+    assert real is not None
+    monkeypatch.setattr(
+        "vth_pipeline.publish.images.renderer_identity", lambda browser: real + "-nieuw"
+    )
+    _, drawn = write_static_images(charts, tmp_path / "twee", cache, 2024)
+    assert drawn == 2
