@@ -104,3 +104,22 @@ def test_writer_has_a_memory_limit_and_spills_beyond_it(tmp_path, monkeypatch):
             2000000,
             2000000,
         )
+
+
+def test_a_large_first_partition_from_arrow_keeps_every_row(tmp_path):
+    """Guards a DuckDB 1.5.6 trap met while making replace_partition faster: in one transaction,
+    a table created `AS SELECT * FROM <temp table>` and then filled by INSERT from a registered
+    Arrow table of more than a row group (122,880 rows) is empty after COMMIT, though the
+    INSERT reports its rows. replace_partition therefore fills the table from its temp table."""
+    import pyarrow as pa
+
+    n = 300_000
+    with connect(str(tmp_path / "w.duckdb")) as conn:
+        conn.register("__rijen", pa.table({"jaar": [2023] * n, "x": list(range(n))}))
+        written = replace_partition(conn, "raw.groot", "SELECT * FROM __rijen ORDER BY x", 2023)
+        conn.unregister("__rijen")
+        assert written == n
+        assert conn.execute("SELECT count(*), sum(x) FROM raw.groot").fetchone() == (
+            n,
+            n * (n - 1) // 2,
+        )
