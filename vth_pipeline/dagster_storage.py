@@ -45,7 +45,6 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     databases are where Dagster's default puts them (`<dagster_home>/history/runs`)."""
 
     def __init__(self, dagster_home: str, inst_data: ConfigurableClassData | None = None):
-        self._dagster_home = dagster_home
         self._engines: OrderedDict[str, Engine] = OrderedDict()
         self._tables: set[str] = set()
         super().__init__(os.path.join(dagster_home, "history", "runs", ""), inst_data)

@@ -5,7 +5,10 @@ later years' publications as well (their series changed), but most of their char
 and a re-run of an unchanged year changes none. An image is a pure function of the chart's
 plotly JSON, its size and format, and the renderer (this package's image code, kaleido,
 plotly.js, the browser's version): that is the key. Reuse therefore gives the bytes a fresh
-drawing would give (images are deterministic; tests/test_figures.py compares).
+drawing would give (images are deterministic: tests/test_image_cache.py compares reused images
+with a fresh drawing, tests/test_publication.py the build's with stock kaleido's). Not in the
+key: the machine's fonts (Chromium draws text with them); after changing fonts, delete the
+cache, or the images stay as published before.
 
 The cache is `<out>/.cache/figuren/`: a file per image named `<key>.<sha256 of its
 bytes>.<format>`, so that a changed file is noticed (and drawn again) rather than published;
