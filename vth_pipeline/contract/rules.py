@@ -52,9 +52,22 @@ _DATE = r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}"
 _TRUE = "('ja', 'j', 'true', '1')"
 _FALSE = "('nee', 'n', 'false', '0')"
 
+
+def _lookup(source: str, key: str, code: str, where: str = "true", text: str = "{c}") -> str:
+    """SQL giving the smallest `code` of `source` whose `key` equals `text`, or NULL.
+
+    Written as one lookup map per query (its subquery does not depend on the row), not as a
+    correlated subquery: DuckDB plans the latter as a join over the wide rows per column, half
+    of a national year's staging. Same answer: the map holds min(code) per key."""
+    return (
+        f"(SELECT map(list(k), list(v)) FROM (SELECT {key} AS k, min({code}) AS v "
+        f"FROM {source} WHERE {where} AND {key} IS NOT NULL GROUP BY 1))[{text}]"
+    )
+
+
 # Registers a code column can refer to: SQL giving the canonical code for text `{c}`, or NULL.
-_GM = "(SELECT min(g.gm_code) FROM ref.gemeenten g WHERE g.gm_code = upper({c}))"
-_PV = "(SELECT min(p.provincie_code) FROM ref.provincies p WHERE p.provincie_code = upper({c}))"
+_GM = _lookup("ref.gemeenten", "gm_code", "gm_code", text="upper({c})")
+_PV = _lookup("ref.provincies", "provincie_code", "provincie_code", text="upper({c})")
 
 DOMAINS: dict[str, tuple[str, str]] = {
     "bevoegd_gezag": (
@@ -71,29 +84,31 @@ DOMAINS: dict[str, tuple[str, str]] = {
     ),
     "gemeente": (_GM, "een GM-code uit gemeenten.csv"),
     "veiligheidsregio": (
-        "(SELECT min(v.vr_code) FROM ref.veiligheidsregios v WHERE v.vr_code = upper({c}))",
+        _lookup("ref.veiligheidsregios", "vr_code", "vr_code", text="upper({c})"),
         "een VR-code uit veiligheidsregios.csv",
     ),
     "seveso_omgevingsdienst": (
-        "(SELECT min(p.partner_code) FROM ref.partners p WHERE upper(p.partner_code) = upper({c})"
-        " AND p.seveso_omgevingsdienst = 'ja')",
+        _lookup(
+            "ref.partners",
+            "upper(partner_code)",
+            "partner_code",
+            where="seveso_omgevingsdienst = 'ja'",
+            text="upper({c})",
+        ),
         "de partnercode van een Seveso-omgevingsdienst (partners.csv)",
     ),
     "indicator_kengetal": (
-        "(SELECT min(i.indicator) FROM ref.indicatoren i WHERE i.indicator = lower({c}) "
-        "AND i.soort = 'kengetal')",
+        _lookup("ref.indicatoren", "indicator", "indicator", "soort = 'kengetal'", "lower({c})"),
         "een indicator uit indicatoren.csv met soort = kengetal",
     ),
     "indicator_uitkomst": (
-        "(SELECT min(i.indicator) FROM ref.indicatoren i WHERE i.indicator = lower({c}) "
-        "AND i.soort = 'uitkomst')",
+        _lookup("ref.indicatoren", "indicator", "indicator", "soort = 'uitkomst'", "lower({c})"),
         "een indicator uit indicatoren.csv met soort = uitkomst",
     ),
 }
 
-CODELIST_SQL = (
-    "(SELECT min(l.code) FROM ref.codelijsten l WHERE l.lijst = '{lijst}' "
-    "AND lower(l.code) = lower({c}))"
+CODELIST_SQL = _lookup(
+    "ref.codelijsten", "lower(code)", "code", where="lijst = '{lijst}'", text="lower({c})"
 )
 
 # A GM code must be valid on at least one day of the reporting year.
