@@ -20,11 +20,13 @@ from pathlib import Path
 import polars as pl
 
 from vth_pipeline.contract.columns import FILE_KINDS
+from vth_pipeline.contract.statuses import AFGEWEZEN, GENEGEERD, IN_GEBRUIK
 from vth_pipeline.ingest.discovery import FILE_NAME, record_deliveries, year_folders
-from vth_pipeline.ingest.raw import files_in_effect, load_raw
+from vth_pipeline.ingest.raw import candidate_files, load_raw
 from vth_pipeline.ingest.reference import REFERENCE_TABLES, load_reference
 from vth_pipeline.ingest.staging import stage, staging_order
 from vth_pipeline.paths import DEFAULT_MAX_FILE_BYTES, reference_dir
+from vth_pipeline.sql import load_sql
 from vth_pipeline.warehouse import connect
 from vth_pipeline.xlsx import write_sheets
 
@@ -178,25 +180,22 @@ def ingest_years(conn, raw: Path, years: list[int], max_bytes: int) -> None:
     for year in years:
         record_deliveries(conn, raw, year)
         for kind in staging_order(list(FILE_KINDS.values())):
-            load_raw(conn, kind, year, files_in_effect(conn, kind, year), raw, max_bytes)
+            load_raw(conn, kind, year, candidate_files(conn, kind, year), raw, max_bytes)
             stage(conn, kind, year)
 
 
 def _verdict(conn, year: int, pad: str, original: Path) -> Verdict:
-    row = conn.execute(
-        "SELECT l.partner_code, l.soort, l.status, l.reden, i.resultaat, i.reden, i.rijen "
-        "FROM meta.leveringen l LEFT JOIN meta.inlezing i USING (jaar, pad) "
-        "WHERE l.jaar = ? AND l.pad = ?",
-        [year, pad],
+    partner, soort, status, reason, rows = conn.execute(
+        f"SELECT partner_code, soort, status, reden, rijen FROM ({load_sql('_leveringen')}) "
+        "WHERE pad = $pad",
+        {"jaar": year, "pad": pad},
     ).fetchone()
-    partner, soort, status, reason, result, read_reason, rows = row
-    verdict = Verdict(str(original), year, partner, soort, status)
-    if status != "in_gebruik":
-        verdict.status = "afgewezen" if status == "afgewezen" else "genegeerd"
-        verdict.reden = reason
+    verdict = Verdict(str(original), year, partner, soort, status, reden=reason)
+    if status not in (IN_GEBRUIK, AFGEWEZEN):
+        verdict.status = GENEGEERD
         return verdict
-    if result == "afgewezen":
-        verdict.status, verdict.reden = "afgewezen", read_reason
+    if rows is None:  # rejected as a whole before any row was judged
+        verdict.status = AFGEWEZEN
         return verdict
     findings = conn.execute(
         "SELECT bron_rij, kolom, waarde, regel, melding FROM stg.quarantaine "
@@ -216,19 +215,24 @@ def _verdict(conn, year: int, pad: str, original: Path) -> Verdict:
     verdict.rijen = rows
     verdict.geaccepteerd = accepted
     verdict.quarantaine = len({f.rij for f in verdict.bevindingen})
-    verdict.status = "quarantaine" if verdict.quarantaine else "geaccepteerd"
+    if status == AFGEWEZEN:  # no usable row: every row quarantined, the findings say why
+        verdict.status = AFGEWEZEN
+    else:
+        verdict.status = "quarantaine" if verdict.quarantaine else "geaccepteerd"
     return verdict
 
 
 def summary(v: Verdict) -> str:
     """What a partner reads in the terminal."""
     head = f"{v.bestand} ({v.soort or '?'}, {v.partner_code}, {v.jaar}): "
-    if v.status in ("afgewezen", "genegeerd"):
+    if v.status in (AFGEWEZEN, GENEGEERD) and v.rijen is None:
         return head + f"{v.status.upper()}: {v.reden}"
     lines = [
         head + f"{v.rijen} rijen gelezen, {v.geaccepteerd} geaccepteerd, "
         f"{v.quarantaine} in quarantaine"
     ]
+    if v.status == AFGEWEZEN:
+        lines[0] += f"; AFGEWEZEN: {v.reden}"
     lines += _finding_lines(v.bevindingen, "bevindingen")
     if v.opmerkingen:
         lines.append("  opmerkingen (geen quarantaine):")

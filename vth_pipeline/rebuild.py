@@ -21,8 +21,9 @@ from pathlib import Path
 import polars as pl
 from dagster import AssetKey, TimeWindowPartitionMapping
 
+from vth_pipeline.contract.statuses import CANDIDATES
 from vth_pipeline.definitions import YEARLY_ASSETS
-from vth_pipeline.ingest.discovery import STATUS_IN_EFFECT, discover, load_partners
+from vth_pipeline.ingest.discovery import discover, load_partners
 from vth_pipeline.warehouse import connect, table_exists
 
 YEARLY_KEYS = {k for a in YEARLY_ASSETS for k in a.keys}
@@ -56,8 +57,9 @@ def changed_kinds(database: Path, raw: Path, years: list[int]) -> dict[int, set[
 
 
 def _changes(now: pl.DataFrame, built: pl.DataFrame) -> set[str]:
-    """Kinds whose files in effect changed; `OTHER_FILES` when only the list of files did
-    (e.g. a byte-identical copy, which changes nothing else)."""
+    """Kinds whose candidate files changed (the raw asset reads every candidate, since a later
+    delivery without a usable row leaves the earlier one in effect); `OTHER_FILES` when only
+    the list of files did (e.g. a byte-identical copy, which changes nothing else)."""
 
     def differ(a: pl.DataFrame, b: pl.DataFrame) -> pl.DataFrame:
         return pl.concat(
@@ -67,7 +69,7 @@ def _changes(now: pl.DataFrame, built: pl.DataFrame) -> set[str]:
             ]
         )
 
-    in_effect = pl.col("status") == STATUS_IN_EFFECT
+    in_effect = pl.col("status").is_in(CANDIDATES)
     kinds = set(differ(now.filter(in_effect), built.filter(in_effect))["soort"].drop_nulls())
     return kinds or ({OTHER_FILES} if differ(now, built).height else set())
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from vth_pipeline.contract.statuses import AFGEWEZEN, IDENTIEK, IN_GEBRUIK, VERVANGEN
 from vth_pipeline.warehouse import connect
 
 
@@ -13,20 +14,19 @@ def build_summary(database: str, years: list[int], out: Path, seconds: float) ->
     marks = ", ".join("?" for _ in years)
     with connect(database, read_only=True) as conn:
         files = conn.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE resultaat = 'afgewezen') FROM meta.inlezing "
-            f"WHERE jaar IN ({marks})",
+            f"SELECT count(*) FILTER (WHERE status = '{IN_GEBRUIK}'), count(*) FILTER (WHERE "
+            f"status = '{AFGEWEZEN}') FROM staat.leveringen WHERE jaar IN ({marks})",
             years,
         ).fetchone()
         other = conn.execute(
-            f"SELECT status, count(*) FROM meta.leveringen WHERE jaar IN ({marks}) AND status NOT "
-            "IN ('in_gebruik') GROUP BY status ORDER BY status",
+            f"SELECT status, count(*) FROM staat.leveringen WHERE jaar IN ({marks}) AND status "
+            f"<> '{IN_GEBRUIK}' GROUP BY status ORDER BY status",
             years,
         ).fetchall()
         problems = conn.execute(
-            f"SELECT l.pad, coalesce(i.reden, l.reden), coalesce(i.resultaat, l.status) "
-            f"FROM meta.leveringen l LEFT JOIN meta.inlezing i USING (jaar, pad) "
-            f"WHERE l.jaar IN ({marks}) AND (l.status NOT IN ('in_gebruik', 'vervangen', "
-            "'identiek') OR i.resultaat = 'afgewezen') ORDER BY l.pad",
+            f"SELECT pad, reden, status FROM staat.leveringen WHERE jaar IN ({marks}) AND "
+            f"(status NOT IN ('{IN_GEBRUIK}', '{VERVANGEN}', '{IDENTIEK}') OR (status = "
+            f"'{IN_GEBRUIK}' AND reden IS NOT NULL)) ORDER BY pad",
             years,
         ).fetchall()
         rows = conn.execute(
@@ -37,14 +37,14 @@ def build_summary(database: str, years: list[int], out: Path, seconds: float) ->
     lines = [
         "",
         f"Klaar in {seconds:.0f} s. Gebouwd: {', '.join(map(str, years))}.",
-        f"Bestanden gelezen: {files[0]} (waarvan afgewezen: {files[1]}); overige bestanden: "
+        f"Bestanden in gebruik: {files[0]}; overige bestanden: "
         + (", ".join(f"{n} {s}" for s, n in other) or "geen"),
         f"Rijen gelezen: {rows[0] or 0}, geaccepteerd: {rows[1] or 0}, "
         f"in quarantaine: {rows[2] or 0}.",
         f"Publicatie: {out.resolve() / 'index.html'}",
     ]
     if problems:
-        lines.insert(2, "Niet gebruikte bestanden:")
+        lines.insert(2, "Niet gebruikte bestanden (en eerdere leveringen die van kracht bleven):")
         for i, (pad, reden, status) in enumerate(problems):
             lines.insert(3 + i, f"  {pad}: {status}: {reden}")
     return "\n".join(lines)

@@ -384,7 +384,11 @@ def key_exprs_list(kind: FileKind) -> list[str]:
 
 
 def staging_sql(kind: FileKind, codes: Mapping[str, Sequence[str]]) -> str:
-    """One query over `raw.<soort>` for year `$jaar`: typed columns plus a list of findings."""
+    """One query over `raw.<soort>` for year `$jaar`: typed columns plus a list of findings.
+
+    Only the files named in the temporary table `__in_effect` (column `pad`) are staged: raw
+    holds every candidate delivery, staging decides which is in effect (`ingest.staging`).
+    """
     trim = r"nullif(regexp_replace({c}, '^[\s\x{{00A0}}]+|[\s\x{{00A0}}]+$', '', 'g'), '')"
     norm = ",\n  ".join(f"{trim.format(c=c)} AS {c}" for c in kind.column_names)
     typed = ",\n  ".join(f"{_parse_sql(col)} AS {col.name}__v" for col in kind.columns)
@@ -421,7 +425,7 @@ WITH n AS (
   SELECT jaar, partner_code, bron_bestand, bron_sha256, bron_rij, decimaalkomma,
   te_veel_velden AS __te_veel_velden,
   {norm}
-  FROM raw.{kind.name} WHERE jaar = $jaar
+  FROM raw.{kind.name} WHERE jaar = $jaar AND bron_bestand IN (SELECT pad FROM __in_effect)
 ), t AS (
   SELECT *,
   {typed}

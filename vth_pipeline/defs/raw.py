@@ -1,8 +1,9 @@
 """Raw layer: every delivered cell as text, with provenance (file, sha256, row number).
 
-One asset per file kind. Only the file in effect per (jaar, partner, soort) is read
-(`ingest.raw.load_raw`); whole-file rejections are recorded in meta.inlezing with the reason,
-and the file stays archived.
+One asset per file kind. Every candidate per (jaar, partner, soort) is read, newest first
+(`ingest.raw.load_raw`), so that staging can keep an earlier delivery in effect when a later one
+has no usable row; whole-file rejections are recorded in meta.inlezing with the reason, and the
+file stays archived.
 """
 
 import hashlib
@@ -15,14 +16,14 @@ from vth_pipeline.contract import columns
 from vth_pipeline.contract.columns import FILE_KINDS, FileKind
 from vth_pipeline.defs.factory import code_version, table_metadata
 from vth_pipeline.ingest import raw, readers
-from vth_pipeline.ingest.raw import files_in_effect, load_raw
+from vth_pipeline.ingest.raw import candidate_files, load_raw
 from vth_pipeline.partitions import year_of, yearly
 from vth_pipeline.resources import WAREHOUSE_POOL, VthSettings
 from vth_pipeline.warehouse import session
 
 
 def files_version(files: list[tuple[str, str, str]]) -> DataVersion:
-    """The data version of a kind's year: the paths and sha256 of its files in effect."""
+    """The data version of a kind's year: the paths and sha256 of its candidate files."""
     text = "\n".join(f"{pad} {sha}" for pad, _, sha in sorted(files))
     return DataVersion(hashlib.sha256(text.encode("utf-8")).hexdigest()[:16])
 
@@ -35,7 +36,8 @@ def _raw_asset(kind: FileKind) -> AssetsDefinition:
         partitions_def=yearly,
         deps=["meta_leveringen"],
         kinds={"duckdb", "polars"},
-        description=f"raw.{kind.name}: the {kind.name} files in effect, every cell as text.",
+        description=f"raw.{kind.name}: the {kind.name} candidate files, newest first, every "
+        "cell as text.",
         code_version=code_version(raw, readers, columns),
     )
     def _raw(
@@ -43,7 +45,7 @@ def _raw_asset(kind: FileKind) -> AssetsDefinition:
     ) -> MaterializeResult:
         year = year_of(context)
         with session(duckdb) as conn:
-            files = files_in_effect(conn, kind, year)
+            files = candidate_files(conn, kind, year)
             n, outcomes = load_raw(conn, kind, year, files, vth.raw, vth.max_file_bytes)
             table = table_metadata(conn, f"raw.{kind.name}", n)
         rejected = outcomes.filter(pl.col("resultaat") == "afgewezen")

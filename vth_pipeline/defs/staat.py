@@ -77,7 +77,7 @@ staat_kengetallen_verschillen = sql_asset(
 )
 staat_leveringen = sql_asset(
     "staat_leveringen",
-    ["meta_leveringen"],
+    ["meta_leveringen", *(f"stg_{k}" for k in FILE_KINDS)],
     "Every file received for the year with its sha256 and status, for the lineage.",
 )
 

@@ -18,6 +18,14 @@ from pathlib import Path
 import polars as pl
 
 from vth_pipeline.contract.columns import FILE_KINDS, FIRST_YEAR, closed_years, kinds_for
+from vth_pipeline.contract.statuses import (
+    AFGEWEZEN,
+    CONFLICT,
+    GENEGEERD,
+    IDENTIEK,
+    IN_GEBRUIK,
+    VERVANGEN,
+)
 from vth_pipeline.ingest.archive import append_index, store
 from vth_pipeline.warehouse import replace_partition
 
@@ -25,7 +33,6 @@ FILE_NAME = re.compile(
     r"^(?P<soort>[a-z_]+?)(?:_(?P<datum>\d{4}-\d{2}-\d{2}))?\.(?P<ext>csv|xlsx)$", re.IGNORECASE
 )
 
-STATUS_IN_EFFECT = "in_gebruik"
 SCHEMA = {
     "jaar": pl.Int32,
     "pad": pl.String,
@@ -131,17 +138,17 @@ def _classify(raw_dir: Path, base: Path, path: Path, year: int, partners: dict[s
         "formaat": path.suffix.lower().lstrip(".") or None,
         "bytes": path.stat().st_size if inside else None,
         "sha256": sha256_of(path) if inside else None,
-        "status": STATUS_IN_EFFECT,
+        "status": IN_GEBRUIK,
         "reden": None,
     }
     if not inside:
         return row | {
-            "status": "genegeerd",
+            "status": GENEGEERD,
             "reden": "verwijzing naar een bestand buiten de map met leveringen; niet gelezen",
         }
     if len(rel) != 2:
         return row | {
-            "status": "genegeerd",
+            "status": GENEGEERD,
             "reden": "bestand staat niet in een partnermap "
             "(verwacht: <jaar>/<partner_code>/<soort>.<csv|xlsx>)",
         }
@@ -150,14 +157,14 @@ def _classify(raw_dir: Path, base: Path, path: Path, year: int, partners: dict[s
     partner = partners.get(folder)
     if partner is None:
         return row | {
-            "status": "genegeerd",
+            "status": GENEGEERD,
             "reden": f"onbekende partnermap '{folder}' (niet in partners.csv)",
         }
     m = FILE_NAME.match(name)
     soort = m.group("soort").lower() if m else None
     if m is None or soort not in FILE_KINDS:
         return row | {
-            "status": "genegeerd",
+            "status": GENEGEERD,
             "reden": f"bestandsnaam '{name}' is geen soort levering; toegestaan: "
             + ", ".join(f"{k}[_JJJJ-MM-DD].csv|xlsx" for k in FILE_KINDS),
         }
@@ -167,18 +174,18 @@ def _classify(raw_dir: Path, base: Path, path: Path, year: int, partners: dict[s
             row["leverdatum"] = dt.date.fromisoformat(m.group("datum"))
         except ValueError:
             return row | {
-                "status": "genegeerd",
+                "status": GENEGEERD,
                 "reden": f"ongeldige leverdatum in bestandsnaam '{name}'",
             }
     required, optional = kinds_for(partner.soort, partner.seveso_omgevingsdienst)
     if soort not in required | optional:
-        return row | {"status": "afgewezen", "reden": f"een {partner.soort} levert geen '{soort}'"}
+        return row | {"status": AFGEWEZEN, "reden": f"een {partner.soort} levert geen '{soort}'"}
     return row
 
 
 def _resolve_supersession(frame: pl.DataFrame) -> pl.DataFrame:
     """Decide, per (jaar, partner, soort), which candidate file is in effect."""
-    cand = frame.filter(pl.col("status") == STATUS_IN_EFFECT)
+    cand = frame.filter(pl.col("status") == IN_GEBRUIK)
     if cand.height == 0:
         return frame.sort("pad")
     order = pl.col("leverdatum").fill_null(dt.date(1, 1, 1))
@@ -196,10 +203,10 @@ def _resolve_supersession(frame: pl.DataFrame) -> pl.DataFrame:
     )
     status = (
         pl.when(pl.col("__order") < pl.col("__max"))
-        .then(pl.lit("vervangen"))
+        .then(pl.lit(VERVANGEN))
         .when(pl.col("__n_latest") > 1)
-        .then(pl.lit("conflict"))
-        .otherwise(pl.lit(STATUS_IN_EFFECT))
+        .then(pl.lit(CONFLICT))
+        .otherwise(pl.lit(IN_GEBRUIK))
     )
     reason = (
         pl.when(pl.col("__order") < pl.col("__max"))
@@ -215,13 +222,13 @@ def _resolve_supersession(frame: pl.DataFrame) -> pl.DataFrame:
     )
     resolved = latest.with_columns(status=status, reden=reason)
     identical = identical.with_columns(
-        status=pl.lit("identiek"),
+        status=pl.lit(IDENTIEK),
         reden=pl.concat_str(pl.lit("inhoud is identiek aan "), pl.col("__first_pad")),
     )
     decided = pl.concat(
         [resolved.select(SCHEMA.keys()), identical.select(SCHEMA.keys())], how="vertical"
     )
-    rest = frame.filter(pl.col("status") != STATUS_IN_EFFECT)
+    rest = frame.filter(pl.col("status") != IN_GEBRUIK)
     return pl.concat([decided, rest], how="vertical").sort("pad")
 
 

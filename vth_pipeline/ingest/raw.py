@@ -1,7 +1,10 @@
-"""Reading the files in effect into `raw.<soort>`: every cell as text, with provenance.
+"""Reading the candidate files into `raw.<soort>`: every cell as text, with provenance.
 
-Whole-file rejections are recorded in meta.inlezing with the reason, and the file stays
-archived. Used by the raw assets and by `vth check`.
+Every candidate of a (jaar, partner, soort) is read, newest first (`rang` 1), not only the
+newest: a later delivery that is rejected or has no usable row leaves the earlier one in
+effect (aanlevering.md v1.3), and which one holds is settled by staging. Whole-file rejections
+are recorded in meta.inlezing with the reason, and the file stays archived. Used by the raw
+assets and by `vth check`.
 """
 
 from pathlib import Path
@@ -9,6 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from vth_pipeline.contract.columns import FileKind
+from vth_pipeline.contract.statuses import AFGEWEZEN, CANDIDATES, no_usable_row
 from vth_pipeline.ingest.readers import read_delivery
 from vth_pipeline.warehouse import replace_partition
 
@@ -25,7 +29,10 @@ INLEZING_SCHEMA = {
     "blad": pl.String,
     "extra_kolommen": pl.String,
     "rijen": pl.Int64,
+    "rang": pl.Int32,
 }
+INGELEZEN = "ingelezen"
+HEADER_ONLY = no_usable_row("het bestand bevat alleen een kopregel, geen gegevens")
 
 
 def raw_frame_schema(kind: FileKind) -> dict[str, pl.DataType]:
@@ -46,10 +53,17 @@ def raw_frame_schema(kind: FileKind) -> dict[str, pl.DataType]:
 def ingest_files(
     kind: FileKind, year: int, files: list[tuple[str, str, str]], raw_dir: Path, max_bytes: int
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Read the files in effect of one kind: (raw rows, one outcome row per file)."""
+    """Read the candidate files of one kind: (raw rows, one outcome row per file).
+
+    `files` lists each partner's candidates newest first; `rang` numbers them so.
+    """
     frames, outcomes = [], []
+    rank: dict[str, int] = {}
     for pad, partner, sha in files:
+        rank[partner] = rank.get(partner, 0) + 1
         result = read_delivery(raw_dir / pad, kind, max_bytes)
+        if result.frame is not None and result.frame.height == 0:
+            result.rejected, result.frame = HEADER_ONLY, None
         outcomes.append(
             {
                 "jaar": year,
@@ -57,13 +71,14 @@ def ingest_files(
                 "pad": pad,
                 "partner_code": partner,
                 "sha256": sha,
-                "resultaat": "afgewezen" if result.rejected else "ingelezen",
+                "resultaat": AFGEWEZEN if result.rejected else INGELEZEN,
                 "reden": result.rejected,
                 "codering": result.encoding,
                 "scheidingsteken": result.separator,
                 "blad": result.sheet,
                 "extra_kolommen": ", ".join(result.extra_columns) or None,
                 "rijen": None if result.frame is None else result.frame.height,
+                "rang": rank[partner],
             }
         )
         if result.frame is not None:
@@ -83,12 +98,23 @@ def ingest_files(
     return rows.cast(schema), pl.DataFrame(outcomes, schema=INLEZING_SCHEMA)
 
 
-def files_in_effect(conn, kind: FileKind, year: int) -> list[tuple[str, str, str]]:
-    """(pad, partner, sha256) of the files of `kind` in effect for the year (meta.leveringen)."""
+def candidate_files(conn, kind: FileKind, year: int) -> list[tuple[str, str, str]]:
+    """(pad, partner, sha256) of the candidates of `kind` for the year, per partner newest
+    first: discovery's `in_gebruik` and `vervangen` files (meta.leveringen). A delivery date
+    shared by two distinct files is a conflict at any place in the order: neither is a
+    candidate."""
     return conn.execute(
-        "SELECT pad, partner_code, sha256 FROM meta.leveringen WHERE jaar = ? "
-        "AND soort = ? AND status = 'in_gebruik' ORDER BY pad",
-        [year, kind.name],
+        f"""
+        WITH c AS (
+          SELECT pad, partner_code, sha256, coalesce(leverdatum, DATE '0001-01-01') AS d
+          FROM meta.leveringen
+          WHERE jaar = ? AND soort = ? AND status IN ({", ".join("?" for _ in CANDIDATES)})
+        )
+        SELECT pad, partner_code, sha256 FROM c
+        QUALIFY count(*) OVER (PARTITION BY partner_code, d) = 1
+        ORDER BY partner_code, d DESC
+        """,
+        [year, kind.name, *CANDIDATES],
     ).fetchall()
 
 
@@ -100,7 +126,7 @@ def load_raw(
     raw_dir: Path,
     max_bytes: int,
 ) -> tuple[int, pl.DataFrame]:
-    """Read the files in effect into `raw.<soort>` and their outcome into `meta.inlezing`."""
+    """Read the candidates into `raw.<soort>` and their outcome into `meta.inlezing`."""
     rows, outcomes = ingest_files(kind, year, files, raw_dir, max_bytes)
     conn.register("__rows", rows.to_arrow())
     conn.register("__outcomes", outcomes.to_arrow())

@@ -10,6 +10,8 @@ import duckdb as duckdb_module
 
 from vth_pipeline.contract.columns import FileKind
 from vth_pipeline.contract.rules import staging_sql, stg_select
+from vth_pipeline.ingest.raw import INGELEZEN
+from vth_pipeline.sql import load_sql
 from vth_pipeline.warehouse import replace_partition
 
 PROVENANCE = "jaar, partner_code, bron_bestand, bron_sha256, bron_rij"
@@ -34,9 +36,45 @@ def code_lists(conn: duckdb_module.DuckDBPyConnection) -> dict[str, list[str]]:
 
 
 def stage(conn: duckdb_module.DuckDBPyConnection, kind: FileKind, year: int) -> dict[str, int]:
-    """Stage one kind for one year; returns counts of rows read, accepted and quarantined."""
+    """Stage one kind for one year; returns counts of rows read, accepted and quarantined.
+
+    Per partner the newest candidate that was read is staged; when none of its rows is
+    accepted it has no usable row (aanlevering.md v1.3): it is rejected, its findings stay for
+    the partner, and the next candidate is staged in its place. Each round rejects at least
+    one file, so there are at most as many rounds as candidates.
+    """
     sql = staging_sql(kind, code_lists(conn))
-    conn.execute(f"CREATE OR REPLACE TEMP TABLE __staged AS {sql}", {"jaar": year})
+    conn.execute(
+        "CREATE OR REPLACE TEMP TABLE __candidates AS SELECT partner_code, pad, rang "
+        "FROM meta.inlezing WHERE jaar = ? AND soort = ? AND resultaat = ?",
+        [year, kind.name, INGELEZEN],
+    )
+    conn.execute("CREATE OR REPLACE TEMP TABLE __unusable (pad VARCHAR)")
+    rounds = conn.execute("SELECT count(*) FROM __candidates").fetchone()[0] + 1
+    for n in range(rounds):
+        conn.execute(
+            "CREATE OR REPLACE TEMP TABLE __in_effect AS SELECT pad FROM __candidates "
+            "WHERE pad NOT IN (SELECT pad FROM __unusable) "
+            "QUALIFY rang = min(rang) OVER (PARTITION BY partner_code)"
+        )
+        conn.execute(f"CREATE OR REPLACE TEMP TABLE __round AS {sql}", {"jaar": year})
+        if n == 0:  # the rows of files found to have no usable row, kept for the partner
+            conn.execute("CREATE OR REPLACE TEMP TABLE __unusable_rows AS FROM __round LIMIT 0")
+        unusable = conn.execute(
+            "SELECT list(bron_bestand) FROM (SELECT bron_bestand FROM __round "
+            "GROUP BY bron_bestand HAVING bool_and(len(bevindingen) > 0))"
+        ).fetchone()[0]
+        if not unusable:
+            break
+        conn.execute("INSERT INTO __unusable SELECT unnest($1)", [unusable])
+        conn.execute(
+            "INSERT INTO __unusable_rows FROM __round WHERE list_contains($1, bron_bestand)",
+            [unusable],
+        )
+    conn.execute(
+        "CREATE OR REPLACE TEMP VIEW __staged AS FROM __round UNION ALL FROM __unusable_rows"
+    )
+    record_outcomes(conn, kind, year)
     accepted = replace_partition(
         conn,
         f"stg.{kind.name}",
@@ -68,5 +106,21 @@ def stage(conn: duckdb_module.DuckDBPyConnection, kind: FileKind, year: int) -> 
     read, quarantined = conn.execute(
         "SELECT count(*), count(*) FILTER (WHERE len(bevindingen) > 0) FROM __staged"
     ).fetchone()
-    conn.execute("DROP TABLE __staged")
+    conn.execute("DROP VIEW __staged")
+    for table in ("__round", "__unusable_rows", "__candidates", "__unusable", "__in_effect"):
+        conn.execute(f"DROP TABLE {table}")
     return {"read": read, "accepted": accepted, "quarantined": quarantined, "findings": findings}
+
+
+def record_outcomes(conn: duckdb_module.DuckDBPyConnection, kind: FileKind, year: int) -> None:
+    """Settle the status of every file of the kind that was read (`stg.bestanden`): in effect,
+    superseded, or rejected (unreadable, or no usable row) with the file that stays in effect
+    instead. Needs the temporary tables of `stage`."""
+    replace_partition(
+        conn,
+        "stg.bestanden",
+        load_sql("stg_bestanden"),
+        year,
+        params={"soort": kind.name},
+        where="AND soort = $soort",
+    )

@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
+from vth_pipeline.contract import statuses
 from vth_pipeline.contract.columns import DUTIES, FILE_KINDS
 from vth_pipeline.contract.publication import (
     FIGURES,
@@ -80,6 +81,9 @@ CONTEXT: dict[str, Any] = {
     "handhaving_kinds": handhaving_figure("x").kinds,
     "outcome_prefix": OUTCOME_PREFIX,
     "min_base_pct_change": MIN_BASE_PCT_CHANGE,
+    # the statuses of a delivery file (contract.statuses)
+    "status": {s: s for s in statuses.STATUSES},
+    "no_usable_row": statuses.NO_USABLE_ROW,
 }
 
 

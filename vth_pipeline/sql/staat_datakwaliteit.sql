@@ -20,31 +20,28 @@ vr_duty AS (
   FROM partners p JOIN duties d ON d.partner_soort = p.partner_soort
     AND (d.seveso IS NULL OR d.seveso = p.seveso)
 ), files AS (
-  SELECT l.*, i.resultaat, i.reden AS reden_inlezing, i.rijen
-  FROM meta.leveringen l
-  LEFT JOIN meta.inlezing i ON i.jaar = l.jaar AND i.pad = l.pad
-  WHERE l.jaar = $jaar AND l.soort IS NOT NULL
-    AND l.partner_code IN (SELECT partner_code FROM partners)
+  SELECT * FROM ({% include "_leveringen.sql" %})
+  WHERE soort IS NOT NULL AND partner_code IN (SELECT partner_code FROM partners)
 ), per_triple AS (
+  -- the file in effect, or else the files that could have been (rejected, in conflict); an
+  -- earlier delivery in effect says which later one it stands in for
   SELECT partner_code, soort, count(*) AS bestanden_ontvangen,
-    string_agg(pad, ' ; ' ORDER BY pad) FILTER (WHERE status IN ('in_gebruik', 'conflict',
-      'afgewezen')) AS bestand,
-    max(leverdatum) FILTER (WHERE status = 'in_gebruik') AS leverdatum,
-    max(sha256) FILTER (WHERE status = 'in_gebruik') AS sha256,
-    bool_or(status = 'in_gebruik' AND resultaat = 'ingelezen') AS ingelezen,
-    bool_or(status = 'conflict') AS conflict,
-    max(coalesce(reden_inlezing, reden)) FILTER (WHERE status IN ('conflict', 'afgewezen')
-      OR resultaat = 'afgewezen') AS reden,
-    max(rijen) FILTER (WHERE status = 'in_gebruik') AS rijen
+    coalesce(
+      max(pad) FILTER (WHERE status = '{{ status.in_gebruik }}'),
+      string_agg(pad, ' ; ' ORDER BY pad) FILTER (WHERE status IN ('{{ status.conflict }}',
+        '{{ status.afgewezen }}'))) AS bestand,
+    max(leverdatum) FILTER (WHERE status = '{{ status.in_gebruik }}') AS leverdatum,
+    max(sha256) FILTER (WHERE status = '{{ status.in_gebruik }}') AS sha256,
+    bool_or(status = '{{ status.in_gebruik }}') AS ingelezen,
+    bool_or(status = '{{ status.conflict }}') AS conflict,
+    coalesce(
+      max(reden) FILTER (WHERE status = '{{ status.in_gebruik }}'),
+      max(reden) FILTER (WHERE status IN ('{{ status.conflict }}', '{{ status.afgewezen }}')))
+      AS reden,
+    max(rijen) FILTER (WHERE status = '{{ status.in_gebruik }}') AS rijen,
+    max(geaccepteerd) FILTER (WHERE status = '{{ status.in_gebruik }}') AS geaccepteerd,
+    max(quarantaine) FILTER (WHERE status = '{{ status.in_gebruik }}') AS quarantaine
   FROM files GROUP BY partner_code, soort
-), accepted AS (
-  -- accepted rows per file, over every kind
-  {% for k in file_kinds %}{{ "UNION ALL " if not loop.first }}SELECT bron_bestand, count(*) AS n FROM stg.{{ k }} WHERE jaar = $jaar GROUP BY 1
-  {% endfor %}
-),
-quarantined AS (
-  SELECT bron_bestand, count(DISTINCT bron_rij) AS n FROM stg.quarantaine
-  WHERE jaar = $jaar GROUP BY 1
 ), keys AS (
   SELECT partner_code, soort FROM expected UNION SELECT partner_code, soort FROM per_triple
 ), findings AS (
@@ -62,14 +59,12 @@ SELECT $jaar::INTEGER AS jaar, k.partner_code, k.soort,
        ELSE 'niet_geleverd' END AS status,
   t.leverdatum, t.bestand, t.sha256,
   CASE WHEN t.ingelezen THEN t.rijen END AS rijen,
-  CASE WHEN t.ingelezen THEN coalesce(a.n, 0) END AS geaccepteerd,
-  CASE WHEN t.ingelezen THEN coalesce(q.n, 0) END AS quarantaine,
+  CASE WHEN t.ingelezen THEN t.geaccepteerd END AS geaccepteerd,
+  CASE WHEN t.ingelezen THEN t.quarantaine END AS quarantaine,
   coalesce(t.bestanden_ontvangen, 0) AS bestanden_ontvangen,
   t.reden, f.bevindingen
 FROM keys k
 LEFT JOIN expected e USING (partner_code, soort)
 LEFT JOIN per_triple t USING (partner_code, soort)
-LEFT JOIN accepted a ON t.ingelezen AND a.bron_bestand = t.bestand
-LEFT JOIN quarantined q ON t.ingelezen AND q.bron_bestand = t.bestand
 LEFT JOIN findings f USING (partner_code, soort)
 ORDER BY k.partner_code, k.soort

@@ -1,10 +1,10 @@
--- One row per omgevingsdienst whose controles file was read this year (possibly with 0
--- accepted rows), with every figure of the first table of rekenregels.md. Percentages go
+-- One row per omgevingsdienst with a controles file in effect this year (stg.bestanden: a
+-- file without a usable row is rejected and leaves an earlier delivery in effect), with every figure of the first table of rekenregels.md. Percentages go
 -- through the `pct` macro (half-to-even on the exact quotient, NULL when the whole is 0 or
 -- missing), controles_per_fte through `ratio2` (two decimals).
 WITH delivered AS (
-  SELECT DISTINCT partner_code FROM meta.inlezing
-  WHERE jaar = $jaar AND soort = 'controles' AND resultaat = 'ingelezen'
+  SELECT DISTINCT partner_code FROM stg.bestanden
+  WHERE jaar = $jaar AND soort = 'controles' AND status = '{{ status.in_gebruik }}'
 ), counts AS (
   SELECT d.partner_code,
 {% with inrichtingen = "count(DISTINCT c.inrichting_id)" %}{% include "_controle_counts.sql" %}{% endwith %}

@@ -27,8 +27,8 @@ WITH scopes AS (
   -- the three-year window needs this year and the two before it
   SELECT y.jaar,
     EXISTS (SELECT 1 FROM stg.seveso_inrichtingen r WHERE r.jaar = y.jaar) AS reg_ok,
-    EXISTS (SELECT 1 FROM meta.inlezing m WHERE m.jaar = y.jaar
-            AND m.soort = 'seveso_inspecties' AND m.resultaat = 'ingelezen') AS insp_ok
+    EXISTS (SELECT 1 FROM stg.bestanden m WHERE m.jaar = y.jaar
+            AND m.soort = 'seveso_inspecties' AND m.status = '{{ status.in_gebruik }}') AS insp_ok
   FROM (SELECT unnest([$jaar, $jaar - 1, $jaar - 2]) AS jaar) y
 ), cur AS (
   -- in a year that is not available every figure is empty; inrichtingen_actief needs only

@@ -82,7 +82,13 @@ class GxRuntime:
 def import_in_background() -> threading.Thread:
     """Start GX's import (3-5 s of Python) in a thread, so that it overlaps the first steps of
     a build (reading files and staging in DuckDB, which leave the GIL); the first suite then
-    finds the runtime ready, or waits for it. A failure here is left to that first suite."""
+    finds the runtime ready, or waits for it. A failure here is left to that first suite.
+
+    SQLAlchemy's ORM is imported here first, in the calling thread: GX imports it, and
+    Dagster's storage reaches it from the run's thread; two threads importing it at once
+    saw a partially initialised `sqlalchemy.orm.exc` and failed the run's first step (seen
+    on a loaded machine, "most likely due to a circular import")."""
+    import sqlalchemy.orm  # noqa: F401 - see above
 
     def load() -> None:
         try:

@@ -51,6 +51,7 @@ ja/nee), register rows per provincie, Seveso partner rows per partner (and, in
 from __future__ import annotations
 
 from vth_pipeline.contract.publication import KENGETAL_COLUMNS
+from vth_pipeline.contract.statuses import IN_GEBRUIK
 from vth_pipeline.sql import load_sql
 from vth_pipeline.validation.model import Dataset, Toets, View, cond_gt, param
 
@@ -75,8 +76,8 @@ def _rows_per_partner_view(soort: str, wie: str = "partner_code") -> View:
         "wanneer toen ook geleverd) en de verhouding; label: partner.",
         f"""
 WITH geleverd AS (
-  SELECT DISTINCT jaar, {wie} AS partner_code FROM meta.inlezing
-  WHERE soort = '{soort}' AND resultaat = 'ingelezen' AND jaar IN ($jaar, $vorig_jaar)
+  SELECT DISTINCT jaar, {wie} AS partner_code FROM stg.bestanden
+  WHERE soort = '{soort}' AND status = '{IN_GEBRUIK}' AND jaar IN ($jaar, $vorig_jaar)
 ), n AS (
   SELECT jaar, {wie} AS partner_code, count(*) AS n FROM stg.{soort}
   WHERE jaar IN ($jaar, $vorig_jaar) GROUP BY ALL
