@@ -99,8 +99,9 @@ def test_reasons_say_why_and_which_file_stayed(year):
     quarantined = reasons["2023/ODZOB/controles_2024-03-01.csv"]
     assert "geen bruikbare rij: alle 4 rijen in quarantaine" in quarantined
     assert "2023/ODZOB/controles_2024-02-01.csv blijft van kracht" in quarantined
-    assert "2023/ODMH/controles_2024-02-01.csv blijft van kracht" in (
-        reasons["2023/ODMH/controles_2024-03-01.xlsx"]
+    assert (
+        "2023/ODMH/controles_2024-02-01.csv blijft van kracht"
+        in (reasons["2023/ODMH/controles_2024-03-01.xlsx"])
     )
     assert "blijft van kracht" not in reasons["2023/ODRU/controles_2024-02-01.csv"]
     # the file in effect names the later delivery it stands in for
