@@ -84,12 +84,16 @@ def cmd_build(args: argparse.Namespace) -> int:
         if not r.success:
             print(f"fout: {r.error}", file=sys.stderr)
 
+    # What the years read: every earlier year delivered (the three-year window, the comparison
+    # and the series), built without its publication (rekenregels v1.3).
+    earlier = [y for y in found if y < max(years) and y not in years]
     selection = None
     if args.alleen_gewijzigd:
         from vth_pipeline.rebuild import changed_kinds, stale_assets
 
-        changes = changed_kinds(Path(warehouse.database), raw, years)
+        changes = changed_kinds(Path(warehouse.database), raw, sorted([*years, *earlier]))
         selection = stale_assets(runner.defs.resolve_asset_graph(), changes)
+        earlier = [y for y in earlier if selection[y] is None or selection[y]]
         for year in years:
             kinds = changes[year]
             what = "nog niet gebouwd" if kinds is None else ", ".join(sorted(kinds)) or "niets"
@@ -97,12 +101,19 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"{year}: gewijzigd: {what}; opnieuw: {n} assets")
         years = [y for y in years if selection[y] is None or selection[y]]
     print(f"Staat van VTH: {len(years)} verslagja(a)r(en) uit {raw} -> {args.out}")
+    if earlier:
+        print(
+            f"eerst gebouwd zonder publicatie, omdat {', '.join(map(str, years))} ze leest: "
+            f"{', '.join(map(str, earlier))}"
+        )
     print(f"warehouse: {warehouse.database}")
     print(
         f"Dagster-instance: {instance.root_directory} (runs met tag vth/build_id="
         f"{runner.tags['vth/build_id']})"
     )
-    results = runner.build(years, on_stage=on_stage, on_done=on_done, selection=selection)
+    results = runner.build(
+        years, on_stage=on_stage, on_done=on_done, selection=selection, earlier=earlier
+    )
     failed = sorted({r.year for r in results if not r.success and r.year is not None})
     if any(not r.success and r.year is None for r in results):
         return 1

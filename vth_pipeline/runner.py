@@ -260,6 +260,20 @@ def warm_up(stages: Sequence[str]) -> list[str]:
     return started
 
 
+def refused(year: int, missing: Sequence[int]) -> StageResult:
+    """A year not built because an earlier year it reads could not be built."""
+    years = ", ".join(map(str, missing))
+    return StageResult(
+        "staat_van_vth_jaar",
+        year,
+        False,
+        0.0,
+        f"verslagjaar {year} niet gebouwd: het leest verslagjaar {years}, dat niet gebouwd kon "
+        "worden (zie de fout daarboven); zonder dat jaar zouden de driejaarsperiode, de "
+        "vergelijking en de reeksen ten onrechte leeg zijn",
+    )
+
+
 class Runner:
     """The definitions with one set of paths, and the runs made with them."""
 
@@ -336,10 +350,15 @@ class Runner:
         on_done: Callable[[StageResult], None] | None = None,
         overview: bool = True,
         selection: Mapping[int, set[AssetKey] | None] | None = None,
+        earlier: Iterable[int] = (),
     ) -> list[StageResult]:
         """Reference data, then one run per year; a failed year stops only itself.
 
-        `selection` limits a year to the given assets (None: the whole year); see rebuild.py."""
+        `selection` limits a year to the given assets (None: the whole year); see rebuild.py.
+        `earlier` are years that the given years read (the three-year window, the comparison,
+        the series), built first without their publication, so that a year comes out the same
+        whichever years were asked for (rekenregels v1.3). A year that reads an earlier year
+        that failed is not built: its files would silently miss what that year delivered."""
         results = []
 
         def report(r: StageResult) -> None:
@@ -362,8 +381,16 @@ class Runner:
         if not step("referentiedata", None):
             return results
         ordered = [s for s in STAGES if s in stages]
-        for year in years:
-            self.run_year(year, ordered, report, (selection or {}).get(year))
+        data_stages = [s for s in ordered if s != "publicatie"]
+        asked, failed = set(years), []
+        for year in sorted(asked | set(earlier)):  # in order: a year reads the years before it
+            missing = [y for y in failed if y < year]
+            if year in asked and missing:
+                report(refused(year, missing))
+                continue
+            stages_of_year = ordered if year in asked else data_stages
+            if not self.run_year(year, stages_of_year, report, (selection or {}).get(year)):
+                failed.append(year)
         if overview and "publicatie" in stages:
             step("overzicht", None)
         return results

@@ -30,8 +30,10 @@ vr_duty AS (
       max(pad) FILTER (WHERE status = '{{ status.in_gebruik }}'),
       string_agg(pad, ' ; ' ORDER BY pad) FILTER (WHERE status IN ('{{ status.conflict }}',
         '{{ status.afgewezen }}'))) AS bestand,
-    max(leverdatum) FILTER (WHERE status = '{{ status.in_gebruik }}') AS leverdatum,
-    max(sha256) FILTER (WHERE status = '{{ status.in_gebruik }}') AS sha256,
+    coalesce(max(leverdatum) FILTER (WHERE status = '{{ status.in_gebruik }}'),
+      max(leverdatum) FILTER (WHERE status = '{{ status.afgewezen }}')) AS leverdatum,
+    coalesce(max(sha256) FILTER (WHERE status = '{{ status.in_gebruik }}'),
+      max(sha256) FILTER (WHERE status = '{{ status.afgewezen }}')) AS sha256,
     bool_or(status = '{{ status.in_gebruik }}') AS ingelezen,
     bool_or(status = '{{ status.conflict }}') AS conflict,
     coalesce(
