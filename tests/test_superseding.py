@@ -135,3 +135,40 @@ def test_vth_check_rejects_a_file_without_usable_row(tmp_path, capsys, monkeypat
         out = capsys.readouterr().out
         assert code != 0, out
         assert "AFGEWEZEN" in out and "geen bruikbare rij" in out, out
+
+
+def test_bytes_changed_under_one_name_are_used_and_traced(tmp_path):
+    """aanlevering.md v1.3: the newest bytes are used; both sha256 in the archive index, status
+    `gewijzigd` with the previous sha256 in the manifest, a line in datakwaliteit.csv."""
+    import hashlib
+
+    from vth_pipeline.ingest.archive import read_index
+
+    raw = tmp_path / "raw"
+    path = write(raw / f"{YEAR}/ODH/controles_2024-02-01.csv", controles(2))
+    first_sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    build(tmp_path, raw, [YEAR])
+    path.write_text(controles(3), encoding="utf-8")  # same name and date, other bytes
+    second_sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    built = build(tmp_path, raw, [YEAR])  # same warehouse and archive
+    folder = built.out / str(YEAR)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    (entry,) = [d for d in manifest["leveringen"] if d["pad"].startswith(f"{YEAR}/ODH/")]
+    assert (entry["status"], entry["sha256"], entry["vorige_sha256"]) == (
+        "gewijzigd",
+        second_sha,
+        first_sha,
+    )
+    assert entry["geaccepteerd"] == 3  # the newest bytes count
+    shas = {e["sha256"] for e in read_index(tmp_path / "archief") if e["pad"] == entry["pad"]}
+    assert shas == {first_sha, second_sha}
+    quality = {(r["partner_code"], r["soort"]): r for r in table(folder, "datakwaliteit.csv")}
+    assert first_sha in quality["ODH", "controles"]["reden"]
+    assert quality["ODH", "controles"]["geleverd"] == "ja"
+    national = {r["figuur"]: r["waarde"] for r in table(folder, "landelijk.csv")}
+    assert national["controles"] == "3"
+    # a rebuild of the same bytes says the same: the manifest does not depend on the run
+    again = build(tmp_path, raw, [YEAR])
+    assert (again.out / str(YEAR) / "manifest.json").read_bytes() == (
+        folder / "manifest.json"
+    ).read_bytes()

@@ -20,7 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from vth_pipeline.contract.columns import FILE_KINDS
-from vth_pipeline.contract.statuses import AFGEWEZEN, GENEGEERD, IN_GEBRUIK
+from vth_pipeline.contract.statuses import AFGEWEZEN, GENEGEERD, IN_EFFECT
 from vth_pipeline.ingest.discovery import FILE_NAME, record_deliveries, year_folders
 from vth_pipeline.ingest.raw import candidate_files, load_raw
 from vth_pipeline.ingest.reference import REFERENCE_TABLES, load_reference
@@ -191,7 +191,7 @@ def _verdict(conn, year: int, pad: str, original: Path) -> Verdict:
         {"jaar": year, "pad": pad},
     ).fetchone()
     verdict = Verdict(str(original), year, partner, soort, status, reden=reason)
-    if status not in (IN_GEBRUIK, AFGEWEZEN):
+    if status not in (*IN_EFFECT, AFGEWEZEN):
         verdict.status = GENEGEERD
         return verdict
     if rows is None:  # rejected as a whole before any row was judged

@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 from vth_pipeline.contract.publication import NATIONAL_SEVESO_PREFIX, Figure, figure
+from vth_pipeline.contract.statuses import IN_EFFECT
 from vth_pipeline.sql import sql_path
 from vth_pipeline.warehouse import rows
 
@@ -102,9 +103,9 @@ def lineage(
     unused = rows(
         conn,
         "SELECT partner_code, soort, pad AS bestand, sha256, status, reden FROM staat.leveringen "
-        f"WHERE jaar = ? AND list_contains(?, soort) AND status <> 'in_gebruik' {who} "
+        f"WHERE jaar = ? AND list_contains(?, soort) AND NOT list_contains(?, status) {who} "
         "ORDER BY pad",
-        [year, kinds, *extra],
+        [year, kinds, list(IN_EFFECT), *extra],
     )
     datasets = [*(f"stg_{k}" for k in kinds), declared.sql, "staat_landelijk"]
     checks = rows(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from vth_pipeline.contract.statuses import AFGEWEZEN, IDENTIEK, IN_GEBRUIK, VERVANGEN
+from vth_pipeline.contract.statuses import AFGEWEZEN, IDENTIEK, IN_EFFECT, VERVANGEN
 from vth_pipeline.warehouse import connect
 
 
@@ -13,20 +13,21 @@ def build_summary(database: str, years: list[int], out: Path, seconds: float) ->
         return "Geen verslagjaar gebouwd."
     marks = ", ".join("?" for _ in years)
     with connect(database, read_only=True) as conn:
+        in_effect = ", ".join(f"'{s}'" for s in IN_EFFECT)
         files = conn.execute(
-            f"SELECT count(*) FILTER (WHERE status = '{IN_GEBRUIK}'), count(*) FILTER (WHERE "
+            f"SELECT count(*) FILTER (WHERE status IN ({in_effect})), count(*) FILTER (WHERE "
             f"status = '{AFGEWEZEN}') FROM staat.leveringen WHERE jaar IN ({marks})",
             years,
         ).fetchone()
         other = conn.execute(
             f"SELECT status, count(*) FROM staat.leveringen WHERE jaar IN ({marks}) AND status "
-            f"<> '{IN_GEBRUIK}' GROUP BY status ORDER BY status",
+            f"NOT IN ({in_effect}) GROUP BY status ORDER BY status",
             years,
         ).fetchall()
         problems = conn.execute(
             f"SELECT pad, reden, status FROM staat.leveringen WHERE jaar IN ({marks}) AND "
-            f"(status NOT IN ('{IN_GEBRUIK}', '{VERVANGEN}', '{IDENTIEK}') OR (status = "
-            f"'{IN_GEBRUIK}' AND reden IS NOT NULL)) ORDER BY pad",
+            f"(status NOT IN ({in_effect}, '{VERVANGEN}', '{IDENTIEK}') OR (status IN "
+            f"({in_effect}) AND reden IS NOT NULL)) ORDER BY pad",
             years,
         ).fetchall()
         rows = conn.execute(

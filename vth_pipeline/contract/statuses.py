@@ -13,6 +13,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 IN_GEBRUIK = "in_gebruik"
+GEWIJZIGD = "gewijzigd"
 VERVANGEN = "vervangen"
 IDENTIEK = "identiek"
 CONFLICT = "conflict"
@@ -23,6 +24,8 @@ GENEGEERD = "genegeerd"
 STATUSES: MappingProxyType[str, str] = MappingProxyType(
     {
         IN_GEBRUIK: "in gebruik: de levering waaruit de cijfers zijn berekend",
+        GEWIJZIGD: "in gebruik, maar de inhoud is veranderd onder dezelfde bestandsnaam en "
+        "leverdatum; de nieuwste inhoud telt, de vorige SHA-256 staat erbij",
         VERVANGEN: "vervangen door een latere levering van dezelfde partner en soort",
         IDENTIEK: "inhoud identiek aan een eerdere levering; verandert niets",
         CONFLICT: "twee of meer bestanden met dezelfde (of geen) leverdatum; geen ervan gebruikt",
@@ -31,6 +34,10 @@ STATUSES: MappingProxyType[str, str] = MappingProxyType(
         GENEGEERD: "geen levering volgens de afspraken (map of bestandsnaam); niet gelezen",
     }
 )
+
+# The statuses of a file whose rows count (the settled record only: `gewijzigd` is decided
+# after staging, from the archive's memory of the path).
+IN_EFFECT = (IN_GEBRUIK, GEWIJZIGD)
 
 # Discovery's candidates for being in effect, newest first: the newest is provisionally
 # `in_gebruik`, earlier ones `vervangen`, until staging settles which one holds.

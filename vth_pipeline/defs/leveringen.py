@@ -12,7 +12,7 @@ from vth_pipeline.defs.factory import code_version, table_metadata
 from vth_pipeline.defs.reference import REF_KEYS
 from vth_pipeline.ingest import archive as archive_module
 from vth_pipeline.ingest import discovery
-from vth_pipeline.ingest.discovery import archive, record_deliveries
+from vth_pipeline.ingest.discovery import record_deliveries
 from vth_pipeline.partitions import year_of, yearly
 from vth_pipeline.resources import WAREHOUSE_POOL, VthSettings
 from vth_pipeline.warehouse import session
@@ -25,7 +25,8 @@ from vth_pipeline.warehouse import session
     deps=REF_KEYS,
     kinds={"duckdb"},
     description="meta.leveringen: every file under <raw>/<jaar>/ with sha256, delivery date, "
-    "and its status (in_gebruik, vervangen, identiek, conflict, genegeerd, afgewezen).",
+    "and its status as discovery sees it (in_gebruik, vervangen, identiek, conflict, genegeerd, "
+    "afgewezen); staging settles which candidate holds (stg.bestanden, staat.leveringen).",
     code_version=code_version(discovery, archive_module, columns),
 )
 def meta_leveringen(
@@ -33,8 +34,7 @@ def meta_leveringen(
 ) -> MaterializeResult:
     year = year_of(context)
     with session(duckdb) as conn:
-        frame = record_deliveries(conn, vth.raw, year)
-        archive(vth.raw, Path(vth.archive_dir), frame)
+        frame = record_deliveries(conn, vth.raw, year, Path(vth.archive_dir))
         table = table_metadata(conn, "meta.leveringen", frame.height)
     counts = frame.group_by("status").len().sort("status")
     for pad, status, reden in (

@@ -26,7 +26,7 @@ from vth_pipeline.contract.statuses import (
     IN_GEBRUIK,
     VERVANGEN,
 )
-from vth_pipeline.ingest.archive import append_index, store
+from vth_pipeline.ingest.archive import append_index, read_index, store
 from vth_pipeline.warehouse import replace_partition
 
 FILE_NAME = re.compile(
@@ -44,6 +44,7 @@ SCHEMA = {
     "sha256": pl.String,
     "status": pl.String,
     "reden": pl.String,
+    "vorige_sha256": pl.String,  # other bytes seen earlier under this path (archive index)
 }
 
 
@@ -69,9 +70,15 @@ def load_partners(conn) -> dict[str, Partner]:
     return {code: Partner(code, soort, bool(flag)) for code, soort, flag in rows}
 
 
-def record_deliveries(conn, raw_dir: Path, year: int) -> pl.DataFrame:
-    """Discover the year's files and replace the year in `meta.leveringen` by them."""
+def record_deliveries(
+    conn, raw_dir: Path, year: int, archive_dir: Path | None = None
+) -> pl.DataFrame:
+    """Discover the year's files and replace the year in `meta.leveringen` by them; with an
+    archive, keep every file there first and note bytes that changed under their path."""
     frame = discover(raw_dir, year, load_partners(conn))
+    if archive_dir is not None:
+        archive(raw_dir, archive_dir, frame)
+        frame = with_previous_bytes(frame, read_index(archive_dir))
     conn.register("__leveringen", frame.to_arrow())
     try:
         replace_partition(conn, "meta.leveringen", "SELECT * FROM __leveringen ORDER BY pad", year)
@@ -140,6 +147,7 @@ def _classify(raw_dir: Path, base: Path, path: Path, year: int, partners: dict[s
         "sha256": sha256_of(path) if inside else None,
         "status": IN_GEBRUIK,
         "reden": None,
+        "vorige_sha256": None,
     }
     if not inside:
         return row | {
@@ -230,6 +238,34 @@ def _resolve_supersession(frame: pl.DataFrame) -> pl.DataFrame:
     )
     rest = frame.filter(pl.col("status") != IN_GEBRUIK)
     return pl.concat([decided, rest], how="vertical").sort("pad")
+
+
+def with_previous_bytes(frame: pl.DataFrame, index: list[dict]) -> pl.DataFrame:
+    """`vorige_sha256`: the latest other content the archive index holds for a file's path.
+
+    A path is one (jaar, partner, soort, leverdatum): bytes that change under it are not a new
+    delivery (aanlevering.md v1.3), so the newest bytes are used and the change is shown. The
+    index is append-only and in the order written, so the answer is the same on every rebuild
+    until the bytes change again."""
+    if not index:
+        return frame
+    seen = pl.DataFrame(
+        [(e.get("pad"), e.get("sha256")) for e in index],
+        schema={"pad": pl.String, "__sha": pl.String},
+        orient="row",
+    ).with_row_index("__order")
+    previous = (
+        frame.select("pad", "sha256")
+        .join(seen, on="pad")
+        .filter(pl.col("__sha") != pl.col("sha256"))
+        .group_by("pad")
+        .agg(pl.col("__sha").sort_by("__order").last().alias("__previous"))
+    )
+    return (
+        frame.join(previous, on="pad", how="left")
+        .with_columns(vorige_sha256=pl.col("__previous"))
+        .select(SCHEMA.keys())
+    )
 
 
 def archive(raw_dir: Path, archive_dir: Path, frame: pl.DataFrame) -> None:

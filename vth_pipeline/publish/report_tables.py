@@ -11,6 +11,7 @@ from decimal import Decimal
 import polars as pl
 
 from vth_pipeline.contract.publication import OUTCOME_PREFIX, TABLES_BY_FILE, label
+from vth_pipeline.contract.statuses import IN_EFFECT
 from vth_pipeline.publish.data import REGIO_FIGURES, PublicationData, seveso_breaks
 from vth_pipeline.publish.formatting import (
     EMPTY,
@@ -495,7 +496,11 @@ def table_views(data: PublicationData) -> dict[str, TableView]:
     od = data.table("omgevingsdiensten.csv")
     pv = data.table("provincies.csv")
     t = TABLES_BY_FILE
-    not_used = data.table("leveringen.csv").filter(pl.col("status") != "in_gebruik")
+    # files not in effect, and files in effect with a story (an earlier delivery that stayed
+    # in effect for a rejected later one, bytes changed under one name)
+    not_used = data.table("leveringen.csv").filter(
+        ~pl.col("status").is_in(IN_EFFECT) | pl.col("reden").is_not_null()
+    )
     views = [
         _kerncijfers_view(data, seveso=False),
         _kerncijfers_view(data, seveso=True),
@@ -552,7 +557,7 @@ def table_views(data: PublicationData) -> dict[str, TableView]:
         table_view(
             not_used,
             "tabel-bestanden",
-            f"Ontvangen bestanden die niet (meer) worden gebruikt, {year}",
+            f"Ontvangen bestanden die niet (meer) worden gebruikt, of met een toelichting, {year}",
             "leveringen.csv",
             columns=("pad", "status", "reden"),
         ),

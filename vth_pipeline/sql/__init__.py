@@ -84,6 +84,7 @@ CONTEXT: dict[str, Any] = {
     # the statuses of a delivery file (contract.statuses)
     "status": {s: s for s in statuses.STATUSES},
     "no_usable_row": statuses.NO_USABLE_ROW,
+    "in_effect": statuses.IN_EFFECT,
 }
 
 

@@ -27,22 +27,22 @@ vr_duty AS (
   -- earlier delivery in effect says which later one it stands in for
   SELECT partner_code, soort, count(*) AS bestanden_ontvangen,
     coalesce(
-      max(pad) FILTER (WHERE status = '{{ status.in_gebruik }}'),
+      max(pad) FILTER (WHERE status IN ({{ in_effect | quoted }})),
       string_agg(pad, ' ; ' ORDER BY pad) FILTER (WHERE status IN ('{{ status.conflict }}',
         '{{ status.afgewezen }}'))) AS bestand,
-    coalesce(max(leverdatum) FILTER (WHERE status = '{{ status.in_gebruik }}'),
+    coalesce(max(leverdatum) FILTER (WHERE status IN ({{ in_effect | quoted }})),
       max(leverdatum) FILTER (WHERE status = '{{ status.afgewezen }}')) AS leverdatum,
-    coalesce(max(sha256) FILTER (WHERE status = '{{ status.in_gebruik }}'),
+    coalesce(max(sha256) FILTER (WHERE status IN ({{ in_effect | quoted }})),
       max(sha256) FILTER (WHERE status = '{{ status.afgewezen }}')) AS sha256,
-    bool_or(status = '{{ status.in_gebruik }}') AS ingelezen,
+    bool_or(status IN ({{ in_effect | quoted }})) AS ingelezen,
     bool_or(status = '{{ status.conflict }}') AS conflict,
     coalesce(
-      max(reden) FILTER (WHERE status = '{{ status.in_gebruik }}'),
+      max(reden) FILTER (WHERE status IN ({{ in_effect | quoted }})),
       max(reden) FILTER (WHERE status IN ('{{ status.conflict }}', '{{ status.afgewezen }}')))
       AS reden,
-    max(rijen) FILTER (WHERE status = '{{ status.in_gebruik }}') AS rijen,
-    max(geaccepteerd) FILTER (WHERE status = '{{ status.in_gebruik }}') AS geaccepteerd,
-    max(quarantaine) FILTER (WHERE status = '{{ status.in_gebruik }}') AS quarantaine
+    max(rijen) FILTER (WHERE status IN ({{ in_effect | quoted }})) AS rijen,
+    max(geaccepteerd) FILTER (WHERE status IN ({{ in_effect | quoted }})) AS geaccepteerd,
+    max(quarantaine) FILTER (WHERE status IN ({{ in_effect | quoted }})) AS quarantaine
   FROM files GROUP BY partner_code, soort
 ), keys AS (
   SELECT partner_code, soort FROM expected UNION SELECT partner_code, soort FROM per_triple
