@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -73,3 +74,36 @@ def test_overview_without_any_built_year_says_so(tmp_path):
         assert result.success, result.error
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "Nog geen verslagjaar gepubliceerd." in page
+
+
+def test_everything_outside_the_years_read_is_listed(tmp_path):
+    """aanlevering.md v1.3: a folder such as `2024-old`, a year before 2021, a partner folder
+    outside a year and a stray file are listed with their reason, in the build's summary and
+    in bouwlog.json; none is read."""
+    raw = tmp_path / "raw"
+    write(raw / "2023" / "ODH" / "controles.csv", CONTROLES_HEADER + "\n" + ROW + "\n")
+    write(raw / "2023-old" / "ODH" / "controles.csv", CONTROLES_HEADER + "\n" + ROW + "\n")
+    write(raw / "2020" / "ODH" / "controles.csv", CONTROLES_HEADER + "\n" + ROW + "\n")
+    write(raw / "ODH" / "controles.csv", CONTROLES_HEADER + "\n" + ROW + "\n")
+    write(raw / ".DS_Store", b"\x00\x01")
+    env = os.environ | {
+        "PYTHONPATH": str(ROOT),
+        "VTH_REFERENCE_DIR": str(ROOT / "data" / "reference"),
+        "VTH_ASSETS_DIR": str(ROOT / "assets"),
+        "VTH_ARCHIVE_DIR": str(tmp_path / "archief"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "vth_pipeline.cli", "build", "--raw-dir", str(raw), "--out",
+         str(tmp_path / "out"), "--warehouse", str(tmp_path / "w.duckdb")],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    expected = {".DS_Store", "2020", "2023-old", "ODH"}
+    summary = done.stdout.split("Genegeerd in de map met leveringen")[1]
+    listed = {line.strip().split(":")[0] for line in summary.splitlines()[1:5]}
+    assert listed == expected, done.stdout
+    bouwlog = json.loads((tmp_path / "out" / "2023" / "bouwlog.json").read_text("utf-8"))
+    ignored = {e["pad"]: e["reden"] for e in bouwlog["genegeerd_buiten_verslagjaren"]}
+    assert set(ignored) == expected
+    assert all(ignored.values())
+    assert "vóór 2021" in ignored["2020"]

@@ -119,7 +119,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     built = [y for y in years if y not in failed]
     elapsed = time.monotonic() - started
-    print(build_summary(warehouse.database, built, Path(args.out), elapsed))
+    print(build_summary(warehouse.database, built, Path(args.out), elapsed, skipped))
     checks = sum(r.validation_seconds for r in results)
     print(f"Validatie (asset checks): {checks:.1f} s, {100 * checks / elapsed:.0f}% van de run.")
     if failed:

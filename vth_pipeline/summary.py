@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from vth_pipeline.contract.statuses import AFGEWEZEN, IDENTIEK, IN_EFFECT, VERVANGEN
 from vth_pipeline.warehouse import connect
 
 
-def build_summary(database: str, years: list[int], out: Path, seconds: float) -> str:
+def build_summary(
+    database: str,
+    years: list[int],
+    out: Path,
+    seconds: float,
+    skipped: Sequence[tuple[str, str]] = (),
+) -> str:
+    """The closing lines of `vth build`; `skipped`: what lies under the raw folder outside the
+    years read (a folder such as `2024-old`, a year before 2021, a stray file), with why."""
     if not years:
         return "Geen verslagjaar gebouwd."
     marks = ", ".join("?" for _ in years)
@@ -44,6 +53,10 @@ def build_summary(database: str, years: list[int], out: Path, seconds: float) ->
         f"in quarantaine: {rows[2] or 0}.",
         f"Publicatie: {out.resolve() / 'index.html'}",
     ]
+    if skipped:
+        lines[2:2] = ["Genegeerd in de map met leveringen (buiten de gelezen verslagjaren):"] + [
+            f"  {pad}: {reden}" for pad, reden in skipped
+        ]
     if problems:
         lines.insert(2, "Niet gebruikte bestanden (en eerdere leveringen die van kracht bleven):")
         for i, (pad, reden, status) in enumerate(problems):

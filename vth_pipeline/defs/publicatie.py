@@ -42,6 +42,7 @@ from vth_pipeline.defs.raw import raw_assets
 from vth_pipeline.defs.seveso import seveso_assets
 from vth_pipeline.defs.staat import staat_assets
 from vth_pipeline.defs.stg import stg_assets
+from vth_pipeline.ingest.discovery import buildable_years
 from vth_pipeline.partitions import year_of, yearly
 from vth_pipeline.publish import charts as charts_module
 from vth_pipeline.publish import data as data_module
@@ -417,6 +418,10 @@ def publicatie_manifest(
             "processors": os.cpu_count(),
         },
         "mappen": {"leveringen": str(vth.raw), "referentie": str(vth.reference)},
+        # what lies under the raw folder outside any year that is read (aanlevering.md v1.3)
+        "genegeerd_buiten_verslagjaren": [
+            {"pad": pad, "reden": reden} for pad, reden in buildable_years(vth.raw)[1]
+        ],
     }
     write_json(folder / BOUWLOG, bouwlog)
     published = swap_and_tidy(folder, year_folder(vth, year))  # the one swap of the year

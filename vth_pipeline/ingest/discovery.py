@@ -93,8 +93,6 @@ def year_folders(raw_dir: Path) -> tuple[list[int], list[tuple[str, str]]]:
     if not raw_dir.is_dir():
         return [], [(str(raw_dir), "map met leveringen bestaat niet")]
     for p in sorted(raw_dir.iterdir()):
-        if p.name.startswith("."):
-            continue
         if not (p.is_dir() and re.fullmatch(r"\d{4}", p.name)):
             ignored.append((p.name, "geen map van een verslagjaar (verwacht: <jaar>/)"))
         elif int(p.name) < FIRST_YEAR:
