@@ -8,6 +8,7 @@ and the generated `docs/aanlevering.md`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -43,12 +44,20 @@ def dutch_number(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+# Control characters (all of C0 but tab, LF and CR; DEL; C1) as a regular-expression class that
+# Python and DuckDB (RE2) read alike: a field holding one quarantines its row (rule
+# `controleteken`), and a quoted value shows it as U+FFFD, so no report or sheet receives it.
+CONTROL_CLASS = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\x{80}-\x{9F}]"
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\x80-\x9F]")
+
+
 def cut(value: str) -> str:
     """A delivered value as quoted to people: at most QUOTE_CHARS characters, then the length.
 
     One rule for every reason, finding and message, so that no delivered value (a 50 MB
     field, a header of a thousand columns) can make a report or table large; `cut_sql` is the
-    same cut inside the staging SQL."""
+    same cut inside the staging SQL. Control characters are shown as U+FFFD."""
+    value = _CONTROL_RE.sub("\ufffd", value)
     if len(value) <= QUOTE_CHARS:
         return value
     return f"{value[:QUOTE_CHARS]}… ({dutch_number(len(value))} tekens)"
@@ -56,10 +65,11 @@ def cut(value: str) -> str:
 
 def cut_sql(expr: str) -> str:
     """SQL (DuckDB) for `cut` of a text expression; NULL stays NULL. Lengths in characters."""
+    shown = f"regexp_replace({expr}, '{CONTROL_CLASS}', '\ufffd', 'g')"
     return (
-        f"CASE WHEN length({expr}) > {QUOTE_CHARS} THEN left({expr}, {QUOTE_CHARS}) || "
+        f"CASE WHEN length({expr}) > {QUOTE_CHARS} THEN left({shown}, {QUOTE_CHARS}) || "
         f"'… (' || replace(format('{{:,}}', length({expr})), ',', '.') || ' tekens)' "
-        f"ELSE {expr} END"
+        f"ELSE {shown} END"
     )
 
 
