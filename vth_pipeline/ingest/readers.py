@@ -25,7 +25,9 @@ from vth_pipeline.contract.columns import (
 )
 from vth_pipeline.ingest.xlsx_guard import XlsxRejection, inspect_xlsx
 
-EXTRA_FIELDS = 64  # room for rows with more fields than the header, so they can be reported
+EXTRA_FIELDS = 16  # room for rows with more fields than the header, so they can be reported;
+# each costs 16 bytes per row (a polars string view) even when empty: 64 made a 10 MB file of
+# short rows take 6 GB (docs/performance.md, "Reading limits")
 _XLSX_DATETIME = r"^(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}:\d{2}(\.\d+)?$"
 # Starts of files that are certainly not text: zip (XLSX), PDF, OLE (XLS), gzip, PNG, JPEG.
 _BINARY_SIGNATURES = (
