@@ -10,7 +10,7 @@ OUT    ?= publicatie
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export BROWSER_PATH ?= /usr/bin/chromium
 
-.PHONY: install run test lint dev sample-data check-publication bench bench-ingest docs clean
+.PHONY: install run test fuzz lint dev sample-data check-publication bench bench-ingest docs clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || (echo "Python 3.11 is nodig ($(PYTHON) niet gevonden)"; exit 1)
@@ -28,6 +28,9 @@ run: install ## Build the publication of every year under data/raw
 
 test: install ## Run the test suite
 	$(BIN)/python -m pytest -q
+
+fuzz: install ## The structure fuzzer with many examples (the suite runs a few); FUZZ_EXAMPLES=n
+	VTH_FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),300) $(BIN)/python -m pytest -q tests/test_fuzz_structure.py
 
 lint: install
 	$(BIN)/ruff check .

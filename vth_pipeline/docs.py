@@ -10,7 +10,25 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from vth_pipeline.contract.columns import CONTRACT_VERSION, DUTIES, FILE_KINDS, FIRST_YEAR
+from vth_pipeline.contract.columns import (
+    BINARY_SAMPLE_BYTES,
+    CONTRACT_VERSION,
+    DUTIES,
+    FILE_KINDS,
+    FIRST_YEAR,
+    MAX_COMPRESSION_RATIO,
+    MAX_CONTROL_SHARE,
+    MAX_HEADER_COLUMNS,
+    MAX_SHARED_STRINGS,
+    MAX_SHEET_CELLS,
+    MAX_SHEET_COLUMNS,
+    MAX_SHEET_ROWS,
+    MAX_UNPACKED_BYTES,
+    MAX_XML_DEPTH,
+    MAX_ZIP_ENTRIES,
+    QUOTE_CHARS,
+    dutch_number,
+)
 from vth_pipeline.contract.rules import NOTATIONS, allowed_text, rules_for
 from vth_pipeline.ingest.readers import EXTRA_FIELDS
 from vth_pipeline.resources import reference_dir
@@ -81,6 +99,32 @@ def render(codes: dict[str, list[str]]) -> str:
         "eerste niet-lege rij; rijnummers zijn die van het blad.",
         f"- Een rij met meer velden dan de kopregel gaat in quarantaine (tot {EXTRA_FIELDS} "
         "extra velden worden getoond).",
+        "- Een controleteken in een veld (een NUL-byte of een ander teken onder U+0020, DEL of "
+        "U+0080-U+009F; tab mag, een regelovergang alleen binnen aanhalingstekens) zet de rij "
+        "in quarantaine, met de kolom en de positie van het teken; alleen een bestand dat "
+        "grotendeels geen tekst is (meer dan "
+        f"{MAX_CONTROL_SHARE:.0%} controletekens in de eerste {dutch_number(BINARY_SAMPLE_BYTES)} "
+        "bytes, of een bekend binair formaat) wordt afgewezen als 'geen CSV'.",
+        "",
+        "## Grenzen",
+        "",
+        "Een bestand wordt gelezen binnen grenzen die niet afhangen van wat het over zichzelf "
+        "zegt. Een XLSX-werkmap wordt vóór het laden gecontroleerd en afgewezen ('werkblad te "
+        "groot') als:",
+        "",
+        f"- het gebruikte bereik of een celadres buiten {dutch_number(MAX_SHEET_ROWS)} rijen of "
+        f"{dutch_number(MAX_SHEET_COLUMNS)} kolommen ligt;",
+        f"- het blad van A1 tot de laatste gevulde rij en kolom meer dan "
+        f"{dutch_number(MAX_SHEET_CELLS)} cellen omvat;",
+        f"- de werkmap uitgepakt meer dan {dutch_number(MAX_UNPACKED_BYTES)} bytes is, of een "
+        f"onderdeel meer dan {MAX_COMPRESSION_RATIO} keer zo groot uitpakt;",
+        f"- er meer dan {dutch_number(MAX_SHARED_STRINGS)} gedeelde teksten zijn.",
+        "",
+        f"Een werkmap met meer dan {dutch_number(MAX_ZIP_ENTRIES)} onderdelen, XML dieper dan "
+        f"{MAX_XML_DEPTH} niveaus, een DTD of onjuiste XML kan niet gelezen worden. Een "
+        f"CSV-kopregel heeft hoogstens {dutch_number(MAX_HEADER_COLUMNS)} kolommen. Elke "
+        f"geleverde waarde die in een reden, melding of tabel wordt aangehaald, wordt afgekapt "
+        f"op {QUOTE_CHARS} tekens, met '… (N tekens)' erachter.",
         "",
         "## Waarden",
         "",

@@ -8,6 +8,7 @@ and the generated `docs/aanlevering.md`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -17,6 +18,59 @@ PartnerSoort = Literal["omgevingsdienst", "provincie", "veiligheidsregio", "arbe
 
 CONTRACT_VERSION = "1.2"
 FIRST_YEAR = 2021
+
+# Reading limits (aanlevering.md v1.3, "File formats: Limits"), declared once: the readers
+# enforce them, the staging SQL quotes values with the same cut, and `docs/aanlevering.md`
+# states them. They bound what a file may cost to read whatever it claims about itself.
+MAX_SHEET_ROWS = 1_048_576  # Excel's own grid: an address beyond it is not a real sheet
+MAX_SHEET_COLUMNS = 16_384  # column XFD
+# Cells from A1 to the last filled row and column: fastexcel (calamine) allocates that grid
+# densely, so one far-away cell costs rows x columns; ~300 MB RSS at the bound.
+MAX_SHEET_CELLS = 5_000_000
+MAX_UNPACKED_BYTES = 200_000_000  # the whole workbook unpacked, declared and actually read
+MAX_COMPRESSION_RATIO = 500  # per zip entry of at least COMPRESSION_CHECK_BYTES unpacked
+COMPRESSION_CHECK_BYTES = 1_000_000
+MAX_ZIP_ENTRIES = 10_000
+MAX_SHARED_STRINGS = MAX_SHEET_CELLS  # no sheet can use more distinct texts than cells
+MAX_XML_DEPTH = 100  # a sheet needs about ten levels
+MAX_HEADER_COLUMNS = 1_000  # a CSV header; the contract has at most 13 columns
+BINARY_SAMPLE_BYTES = 65_536  # "mostly binary" is judged on the start of a CSV file
+MAX_CONTROL_SHARE = 0.30  # share of control bytes in that sample above which it is no CSV
+QUOTE_CHARS = 200  # a delivered value quoted to people is cut to this many characters
+
+
+def dutch_number(n: int) -> str:
+    """An integer with Dutch thousands separators (1.048.576), as in every message."""
+    return f"{n:,}".replace(",", ".")
+
+
+# Control characters (all of C0 but tab, LF and CR; DEL; C1) as a regular-expression class that
+# Python and DuckDB (RE2) read alike: a field holding one quarantines its row (rule
+# `controleteken`), and a quoted value shows it as U+FFFD, so no report or sheet receives it.
+CONTROL_CLASS = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\x{80}-\x{9F}]"
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\x80-\x9F]")
+
+
+def cut(value: str) -> str:
+    """A delivered value as quoted to people: at most QUOTE_CHARS characters, then the length.
+
+    One rule for every reason, finding and message, so that no delivered value (a 50 MB
+    field, a header of a thousand columns) can make a report or table large; `cut_sql` is the
+    same cut inside the staging SQL. Control characters are shown as U+FFFD."""
+    value = _CONTROL_RE.sub("\ufffd", value)
+    if len(value) <= QUOTE_CHARS:
+        return value
+    return f"{value[:QUOTE_CHARS]}… ({dutch_number(len(value))} tekens)"
+
+
+def cut_sql(expr: str) -> str:
+    """SQL (DuckDB) for `cut` of a text expression; NULL stays NULL. Lengths in characters."""
+    shown = f"regexp_replace({expr}, '{CONTROL_CLASS}', '\ufffd', 'g')"
+    return (
+        f"CASE WHEN length({expr}) > {QUOTE_CHARS} THEN left({shown}, {QUOTE_CHARS}) || "
+        f"'… (' || replace(format('{{:,}}', length({expr})), ',', '.') || ' tekens)' "
+        f"ELSE {shown} END"
+    )
 
 
 def closed_years(today: dt.date) -> range:

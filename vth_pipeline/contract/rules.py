@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from vth_pipeline.contract.columns import FILE_KINDS, Column, FileKind
+from vth_pipeline.contract.columns import CONTROL_CLASS, FILE_KINDS, Column, FileKind, cut_sql
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class Rule:
     kolom: str | None
     violated: str  # SQL boolean; NULL counts as not violated
     melding: str  # Dutch: what is wrong and what is allowed
+    detail: str | None = None  # SQL text put before the melding: where in the value (no value)
 
 
 # Readable notations, shared by messages and docs.
@@ -186,6 +187,49 @@ ROW_RULE_TOO_MANY_FIELDS = Rule(
     "de rij heeft meer velden dan de kopregel; toegestaan: evenveel velden als kolommen in de "
     "kopregel (controleer scheidingstekens en aanhalingstekens)",
 )
+
+
+# Names of the C0 control characters and DEL, for the melding of rule `controleteken`.
+_C0_NAMES = (
+    "NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI "
+    + "DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM SUB ESC FS GS RS US"
+)
+
+
+def control_detail_sql(c: str, column: str) -> str:
+    """SQL, over the untrimmed text `c` as received, naming its first control character and
+    its 1-based position ('teken U+0000 (NUL) op positie 5 in kolom datum'); NULL without one.
+
+    Judged on the text as received, not the trimmed one: trimming removes a form feed at the
+    edge, which the contract counts as a control character too."""
+    names = "[" + ", ".join(f"'{n}'" for n in _C0_NAMES.split()) + "]"
+    pos = f"(length(regexp_extract({c}, '^[^{CONTROL_CLASS[1:-1]}]*')) + 1)"
+    code = f"unicode(substring({c}, {pos}, 1))"
+    name = (
+        f"CASE WHEN {code} < 32 THEN ' (' || {names}[{code} + 1] || ')' "
+        f"WHEN {code} = 127 THEN ' (DEL)' ELSE '' END"
+    )
+    return (
+        f"CASE WHEN regexp_matches({c}, '{CONTROL_CLASS}') THEN 'teken U+' || "
+        f"printf('%04X', {code}) || {name} || ' op positie ' || {pos} || ' in kolom {column}' END"
+    )
+
+
+def control_rules(kind: FileKind) -> list[Rule]:
+    """A control character (other than tab; CR and LF only inside a quoted field) quarantines
+    the row and says where: aanlevering.md v1.3, "Rows". As a staging rule, so that `vth
+    check` and the build say the same; the reader rejects only files that are mostly binary."""
+    return [
+        Rule(
+            "controleteken",
+            c,
+            f"{c}__controle IS NOT NULL",
+            "de waarde bevat een controleteken; toegestaan: tekst zonder controletekens "
+            "(alleen tab, en een regelovergang in een veld tussen aanhalingstekens)",
+            detail=f"{c}__controle",
+        )
+        for c in kind.column_names
+    ]
 
 
 def _parse_sql(col: Column) -> str:
@@ -361,10 +405,10 @@ def unique_rule(kind: FileKind) -> Rule:
 
 def rules_for(kind: FileKind, codes: Mapping[str, Sequence[str]]) -> list[Rule]:
     """Every rule of a kind, with ids qualified as `<soort>.<kolom>.<check>`."""
-    rules = [ROW_RULE_TOO_MANY_FIELDS, *column_rules(kind, codes), unique_rule(kind)]
-    rules += [NAMED_RULES[r] for r in kind.extra_rules]
+    rules = [ROW_RULE_TOO_MANY_FIELDS, *control_rules(kind), *column_rules(kind, codes)]
+    rules += [unique_rule(kind), *(NAMED_RULES[r] for r in kind.extra_rules)]
     return [
-        Rule(f"{kind.name}.{r.kolom or 'rij'}.{r.id}", r.kolom, r.violated, r.melding)
+        Rule(f"{kind.name}.{r.kolom or 'rij'}.{r.id}", r.kolom, r.violated, r.melding, r.detail)
         for r in rules
     ]
 
@@ -391,6 +435,9 @@ def staging_sql(kind: FileKind, codes: Mapping[str, Sequence[str]]) -> str:
     """
     trim = r"nullif(regexp_replace({c}, '^[\s\x{{00A0}}]+|[\s\x{{00A0}}]+$', '', 'g'), '')"
     norm = ",\n  ".join(f"{trim.format(c=c)} AS {c}" for c in kind.column_names)
+    controls = ",\n  ".join(
+        f"{control_detail_sql(f'__r.{c}', c)} AS {c}__controle" for c in kind.column_names
+    )
     typed = ",\n  ".join(f"{_parse_sql(col)} AS {col.name}__v" for col in kind.columns)
     req_key = [k for k in kind.unique_key if kind.column(k).required == "ja"]
     guard = " AND ".join(f"{k} IS NOT NULL" for k in req_key) or "true"
@@ -424,8 +471,9 @@ def staging_sql(kind: FileKind, codes: Mapping[str, Sequence[str]]) -> str:
 WITH n AS (
   SELECT jaar, partner_code, bron_bestand, bron_sha256, bron_rij, decimaalkomma,
   te_veel_velden AS __te_veel_velden,
-  {norm}
-  FROM raw.{kind.name} WHERE jaar = $jaar AND bron_bestand IN (SELECT pad FROM __in_effect)
+  {norm},
+  {controls}
+  FROM raw.{kind.name} __r WHERE jaar = $jaar AND bron_bestand IN (SELECT pad FROM __in_effect)
 ), t AS (
   SELECT *,
   {typed}
@@ -452,10 +500,17 @@ def _findings_list(rules: Sequence[Rule]) -> str:
     items = ",\n    ".join(
         f"CASE WHEN coalesce(({r.violated}), false) THEN {{'regel': {_sql_string(r.id)}, "
         f"'kolom': {_sql_string(r.kolom) if r.kolom else 'NULL'}, "
-        f"'waarde': {_value_expr(r)}, 'melding': {_sql_string(r.melding)}}} END"
+        f"'waarde': {cut_sql(_value_expr(r))}, 'melding': {_melding_expr(r)}}} END"
         for r in rules
     )
     return f"list_filter([\n    {items}\n  ], x -> x IS NOT NULL)"
+
+
+def _melding_expr(rule: Rule) -> str:
+    """The melding, after the rule's detail when it has one (a position, never a value)."""
+    if rule.detail is None:
+        return _sql_string(rule.melding)
+    return f"{rule.detail} || {_sql_string('; ' + rule.melding)}"
 
 
 def _value_expr(rule: Rule) -> str:

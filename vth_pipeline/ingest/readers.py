@@ -14,10 +14,33 @@ from pathlib import Path
 
 import polars as pl
 
-from vth_pipeline.contract.columns import FileKind
+from vth_pipeline.contract.columns import (
+    BINARY_SAMPLE_BYTES,
+    MAX_CONTROL_SHARE,
+    MAX_HEADER_COLUMNS,
+    QUOTE_CHARS,
+    FileKind,
+    cut,
+    dutch_number,
+)
+from vth_pipeline.ingest.xlsx_guard import XlsxRejection, inspect_xlsx
 
-EXTRA_FIELDS = 64  # room for rows with more fields than the header, so they can be reported
+EXTRA_FIELDS = 16  # room for rows with more fields than the header, so they can be reported;
+# each costs 16 bytes per row (a polars string view) even when empty: 64 made a 10 MB file of
+# short rows take 6 GB (docs/performance.md, "Reading limits")
 _XLSX_DATETIME = r"^(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}:\d{2}(\.\d+)?$"
+# Starts of files that are certainly not text: zip (XLSX), PDF, OLE (XLS), gzip, PNG, JPEG.
+_BINARY_SIGNATURES = (
+    b"PK\x03\x04",
+    b"%PDF",
+    b"\xd0\xcf\x11\xe0",
+    b"\x1f\x8b",
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+)
+# Control bytes that no text has in bulk: all of C0 but tab, LF and CR, and DEL.
+_CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
 
 
 @dataclass
@@ -68,7 +91,9 @@ def _decode(data: bytes, result: ReadResult) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         result.encoding = "utf-8-sig"
         data = data[3:]
-    if b"\x00" in data or data.startswith((b"PK\x03\x04", b"%PDF")):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise Rejection("tekencodering niet herkend (UTF-16); toegestaan: UTF-8 of Windows-1252")
+    if _mostly_binary(data):
         raise Rejection("bestand is geen CSV-tekstbestand (het lijkt een ander soort bestand)")
     try:
         text = data.decode("utf-8")
@@ -87,19 +112,65 @@ def _decode(data: bytes, result: ReadResult) -> str:
     return text
 
 
-def _detect_separator(text: str) -> str:
+def _mostly_binary(data: bytes) -> bool:
+    """A known binary signature, or more than MAX_CONTROL_SHARE control bytes at the start.
+
+    A few control characters in a text file (a NUL typed into a cell) quarantine their rows in
+    staging (rule `controleteken`); only a file that is mostly not text is refused whole."""
+    if data.startswith(_BINARY_SIGNATURES):
+        return True
+    sample = data[:BINARY_SAMPLE_BYTES]
+    return len(sample.translate(None, _NOT_CONTROL)) > MAX_CONTROL_SHARE * len(sample)
+
+
+def _header_line(text: str) -> str:
+    """The first line with something on it, without splitting the whole file into lines."""
+    found = re.search(r"\S", text)
+    if found is None:
+        return ""
+    start = text.rfind("\n", 0, found.start()) + 1
+    end = text.find("\n", found.start())
+    return text[start : end if end >= 0 else len(text)]
+
+
+def _detect_separator(header: str) -> str:
     """The separator that splits the header line most; `,` when neither occurs."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    unquoted = re.sub(r'"[^"]*"', "", first)
+    unquoted = re.sub(r'"[^"]*"', "", header)
     return ";" if unquoted.count(";") > unquoted.count(",") else ","
+
+
+def _header_width(header: str, sep: str) -> int:
+    """Columns in the header line, bounded: the reading schema is this wide (plus room for
+    surplus fields), so a header of megabytes must not become a schema of millions."""
+    width = re.sub(r'"[^"]*"', "", header).count(sep) + 1
+    if width > MAX_HEADER_COLUMNS:
+        raise Rejection(
+            f"kopregel heeft te veel kolommen ({dutch_number(width)}; de grens is "
+            f"{dutch_number(MAX_HEADER_COLUMNS)})"
+        )
+    return width
+
+
+def _csv_error(error: Exception, text: str) -> Rejection:
+    """A Dutch reason for a CSV that polars cannot parse (in practice: an open quote)."""
+    message = str(error)
+    if "not properly escaped" in message or text.count('"') % 2:
+        return Rejection(
+            "CSV kan niet gelezen worden (een veld tussen aanhalingstekens wordt niet "
+            "afgesloten; controleer de aanhalingstekens)"
+        )
+    reason = message.splitlines()[0] if message else type(error).__name__
+    return Rejection(f"CSV kan niet gelezen worden ({cut(reason)})")
 
 
 def _read_csv(data: bytes, result: ReadResult) -> pl.DataFrame:
     text = _decode(data, result)
-    sep = _detect_separator(text)
+    if "\r" in text:  # a lone CR (old Mac) ends a line as CRLF and LF do
+        text = re.sub(r"\r(?!\n)", "\n", text)
+    header = _header_line(text)
+    sep = _detect_separator(header)
     result.separator = sep
-    first = next(line for line in text.splitlines() if line.strip())
-    width = len(first.split(sep)) + EXTRA_FIELDS
+    width = _header_width(header, sep) + EXTRA_FIELDS
     try:
         grid = pl.read_csv(
             io.BytesIO(text.encode("utf-8")),
@@ -114,8 +185,7 @@ def _read_csv(data: bytes, result: ReadResult) -> pl.DataFrame:
             row_index_offset=1,
         )
     except Exception as e:  # polars raises several kinds for malformed CSV
-        reason = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise Rejection(f"CSV kan niet gelezen worden ({reason})") from e
+        raise _csv_error(e, text) from e
     return grid
 
 
@@ -123,18 +193,16 @@ def _read_xlsx(path: Path, kind: FileKind, result: ReadResult) -> pl.DataFrame:
     import fastexcel
 
     try:
+        sheet = inspect_xlsx(path, kind.name)  # bounded before fastexcel allocates anything
+    except XlsxRejection as e:
+        raise Rejection(str(e)) from e
+    result.sheet = sheet
+    try:
         book = fastexcel.read_excel(str(path))
-        names = book.sheet_names
-        if not names:
-            raise Rejection("werkmap bevat geen bladen")
-        sheet = next((n for n in names if n.strip().lower() == kind.name), names[0])
-        result.sheet = sheet
         grid = book.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string").to_polars()
-    except Rejection:
-        raise
     except Exception as e:
         reason = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise Rejection(f"bestand kan niet als XLSX-werkmap gelezen worden ({reason})") from e
+        raise Rejection(f"bestand kan niet als XLSX-werkmap gelezen worden ({cut(reason)})") from e
     grid = grid.rename({c: f"column_{i + 1}" for i, c in enumerate(grid.columns)})
     # Excel-typed dates arrive as 'YYYY-MM-DD 00:00:00': keep the date.
     grid = grid.with_columns(pl.all().str.replace(_XLSX_DATETIME, "$1"))
@@ -144,6 +212,12 @@ def _read_xlsx(path: Path, kind: FileKind, result: ReadResult) -> pl.DataFrame:
 def _header_name(value: str | None, position: int) -> str:
     name = (value or "").replace("\ufeff", "").replace("\xa0", " ").strip().lower()
     return name or f"kolom_{position}"
+
+
+def _quoted_names(names: list[str]) -> list[str]:
+    """Unknown column names as shown in the outcome (joined with ', '): cut as one value."""
+    joined = ", ".join(names)
+    return names if len(joined) <= QUOTE_CHARS else [cut(joined)]
 
 
 def _to_columns(grid: pl.DataFrame, kind: FileKind, result: ReadResult) -> pl.DataFrame:
@@ -160,22 +234,27 @@ def _to_columns(grid: pl.DataFrame, kind: FileKind, result: ReadResult) -> pl.Da
     last = max((i for i, c in enumerate(cells) if header_row[c] not in (None, "")), default=-1)
     if last < 0:
         raise Rejection("bestand is leeg")
+    if last + 1 > MAX_HEADER_COLUMNS:  # an XLSX header; a CSV one was bounded before reading
+        raise Rejection(
+            f"kopregel heeft te veel kolommen ({dutch_number(last + 1)}; de grens is "
+            f"{dutch_number(MAX_HEADER_COLUMNS)})"
+        )
     names = [_header_name(header_row[c], i + 1) for i, c in enumerate(cells[: last + 1])]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise Rejection(f"kolom komt meer dan eens voor in de kopregel: {', '.join(dupes)}")
+        raise Rejection(f"kolom komt meer dan eens voor in de kopregel: {cut(', '.join(dupes))}")
     missing = [c for c in kind.required_columns if c not in names]
     if missing:
         raise Rejection(
             "verplichte kolom(men) ontbreken: "
             + ", ".join(missing)
-            + f"; gevonden kolommen: {', '.join(names)}"
+            + f"; gevonden kolommen: {cut(', '.join(names))}"
         )
     data = rows.slice(1)  # a header without rows is a valid delivery of nothing
     header_cells = cells[: last + 1]
     surplus = cells[last + 1 :]
     mapping = dict(zip(header_cells, names, strict=True))
-    result.extra_columns = [n for n in names if n not in kind.column_names]
+    result.extra_columns = _quoted_names([n for n in names if n not in kind.column_names])
     out = [pl.col("__rij").cast(pl.Int64).alias("bron_rij")]
     for col in kind.column_names:
         src = next((c for c, n in mapping.items() if n == col), None)
