@@ -240,3 +240,17 @@ def test_a_50_mb_line_stays_small_wherever_it_is_shown(warehouse, tmp_path):
         "SELECT length(datum) FROM raw.controles WHERE jaar = 2023"
     ).fetchone()
     assert raw_len == 50_000_000
+
+
+def test_a_csv_of_very_short_lines_is_refused_before_parsing(tmp_path):
+    """13 columns in the header and 400,000 lines would be 5,200,000 cells: over the bound of
+    5,000,000 (the sheet's), so refused; 380,000 lines (4,940,000 cells) are read."""
+    header = CONTROLES_HEADER.encode() + b"\n"
+    over = write(tmp_path / "over.csv", header + b"x\n" * 399_999)  # 400,000 lines in all
+    got = read(over)
+    assert got.frame is None
+    assert got.rejected.startswith("bestand te groot: 400.000 regels van 13 kolommen")
+    under = write(tmp_path / "under.csv", header + b"x\n" * 379_999)
+    got = read(under)
+    assert got.rejected is None
+    assert got.frame.height == 379_999

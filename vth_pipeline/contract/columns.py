@@ -34,6 +34,10 @@ MAX_ZIP_ENTRIES = 10_000
 MAX_SHARED_STRINGS = MAX_SHEET_CELLS  # no sheet can use more distinct texts than cells
 MAX_XML_DEPTH = 100  # a sheet needs about ten levels
 MAX_HEADER_COLUMNS = 1_000  # a CSV header; the contract has at most 13 columns
+# A CSV's lines times its header's columns: polars gives every line a cell per column (plus
+# room for surplus fields), so a file of very short lines costs far more than its bytes (a
+# 10 MB file of 2-byte lines took 2.4 GB); the same bound as a sheet keeps it near 200 MB.
+MAX_CSV_CELLS = MAX_SHEET_CELLS
 BINARY_SAMPLE_BYTES = 65_536  # "mostly binary" is judged on the start of a CSV file
 MAX_CONTROL_SHARE = 0.30  # share of control bytes in that sample above which it is no CSV
 QUOTE_CHARS = 200  # a delivered value quoted to people is cut to this many characters

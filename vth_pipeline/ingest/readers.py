@@ -17,6 +17,7 @@ import polars as pl
 from vth_pipeline.contract.columns import (
     BINARY_SAMPLE_BYTES,
     MAX_CONTROL_SHARE,
+    MAX_CSV_CELLS,
     MAX_HEADER_COLUMNS,
     QUOTE_CHARS,
     FileKind,
@@ -151,6 +152,16 @@ def _header_width(header: str, sep: str) -> int:
     return width
 
 
+def _bound_cells(text: str, columns: int) -> None:
+    """Refuse before parsing a CSV whose lines would make more cells than MAX_CSV_CELLS."""
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if lines * columns > MAX_CSV_CELLS:
+        raise Rejection(
+            f"bestand te groot: {dutch_number(lines)} regels van {dutch_number(columns)} "
+            f"kolommen zijn meer dan {dutch_number(MAX_CSV_CELLS)} cellen (de grens)"
+        )
+
+
 def _csv_error(error: Exception, text: str) -> Rejection:
     """A Dutch reason for a CSV that polars cannot parse (in practice: an open quote)."""
     message = str(error)
@@ -170,7 +181,9 @@ def _read_csv(data: bytes, result: ReadResult) -> pl.DataFrame:
     header = _header_line(text)
     sep = _detect_separator(header)
     result.separator = sep
-    width = _header_width(header, sep) + EXTRA_FIELDS
+    columns = _header_width(header, sep)
+    _bound_cells(text, columns)
+    width = columns + EXTRA_FIELDS
     try:
         grid = pl.read_csv(
             io.BytesIO(text.encode("utf-8")),
