@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from vth_pipeline.contract.columns import FILE_KINDS, FIRST_YEAR, closed_years, kinds_for
+from vth_pipeline.contract.columns import FILE_KINDS, FIRST_YEAR, closed_years, cut, kinds_for
 from vth_pipeline.contract.statuses import (
     AFGEWEZEN,
     CONFLICT,
@@ -164,14 +164,14 @@ def _classify(raw_dir: Path, base: Path, path: Path, year: int, partners: dict[s
     if partner is None:
         return row | {
             "status": GENEGEERD,
-            "reden": f"onbekende partnermap '{folder}' (niet in partners.csv)",
+            "reden": f"onbekende partnermap '{cut(folder)}' (niet in partners.csv)",
         }
     m = FILE_NAME.match(name)
     soort = m.group("soort").lower() if m else None
     if m is None or soort not in FILE_KINDS:
         return row | {
             "status": GENEGEERD,
-            "reden": f"bestandsnaam '{name}' is geen soort levering; toegestaan: "
+            "reden": f"bestandsnaam '{cut(name)}' is geen soort levering; toegestaan: "
             + ", ".join(f"{k}[_JJJJ-MM-DD].csv|xlsx" for k in FILE_KINDS),
         }
     row["soort"] = soort
@@ -181,7 +181,7 @@ def _classify(raw_dir: Path, base: Path, path: Path, year: int, partners: dict[s
         except ValueError:
             return row | {
                 "status": GENEGEERD,
-                "reden": f"ongeldige leverdatum in bestandsnaam '{name}'",
+                "reden": f"ongeldige leverdatum in bestandsnaam '{cut(name)}'",
             }
     required, optional = kinds_for(partner.soort, partner.seveso_omgevingsdienst)
     if soort not in required | optional:
