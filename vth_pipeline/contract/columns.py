@@ -1,4 +1,4 @@
-"""The delivery contract (aanlevering.md v1.2), declared once.
+"""The delivery contract (aanlevering.md v1.3), declared once.
 
 Everything that reads, checks or documents a delivery file uses these declarations: the raw
 table layout, the staging SQL with its quarantine rules, `vth check`, the data-quality annex
@@ -16,7 +16,7 @@ ValueType = Literal["text", "code", "date", "boolean", "integer", "decimal", "nu
 Required = Literal["ja", "nee", "voorwaardelijk"]
 PartnerSoort = Literal["omgevingsdienst", "provincie", "veiligheidsregio", "arbeidsinspectie"]
 
-CONTRACT_VERSION = "1.2"
+CONTRACT_VERSION = "1.3"
 FIRST_YEAR = 2021
 
 # Reading limits (aanlevering.md v1.3, "File formats: Limits"), declared once: the readers
