@@ -89,7 +89,13 @@ def render(codes: dict[str, list[str]]) -> str:
         "(jaar, partner, soort); een bestand zonder datum is ouder dan elk gedateerd bestand; "
         "een bestand met dezelfde inhoud als een eerder bestand verandert niets; twee "
         "bestanden met dezelfde (of geen) datum voor dezelfde levering worden geen van beide "
-        "gebruikt.",
+        "gebruikt. Een levering zonder bruikbare rij (alleen een kopregel, of elke rij in "
+        "quarantaine), een afgewezen bestand en een conflict vervangen niets: de eerdere "
+        "levering blijft van kracht, en de reden zegt welke. Nieuwe inhoud onder dezelfde "
+        "bestandsnaam en leverdatum is geen nieuwe levering: de nieuwste inhoud telt, met "
+        "status `gewijzigd` en de vorige SHA-256. Alles in de map met leveringen dat geen "
+        "levering is (een map als `2024-oud`, een jaar vóór "
+        f"{FIRST_YEAR}, een los bestand) wordt met de reden gemeld en niet gelezen.",
         "",
         "- CSV: UTF-8 (met of zonder BOM) of Windows-1252; scheidingsteken `,` of `;` "
         "(herkend aan de kopregel); velden tussen aanhalingstekens volgens RFC 4180. Een rij "
