@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import CONTROLES_HEADER, build, write
 from tests.test_seveso import deliver
+from vth_pipeline.contract.publication import GENERAL_RULES, seveso_counted_kind
 
 STAGES = ("leveringen", "raw", "stg", "int", "staat")
 OD = "ODG"  # the Seveso-omgevingsdienst of provincie PV20 (Groningen)
@@ -197,6 +198,11 @@ def test_seveso_change_from_the_unrounded_values(seveso_years):
     # the NLA took part in 1 of 3 in both years
     n = v["seveso_deelname_arbeidsinspectie_pct"]
     assert (n["waarde_vorig_jaar"], n["waarde"], n["verschil"]) == ("33.3", "33.3", "0.0")
+    # the three-year window needs 2020 and 2021 (nothing delivered): empty in both years, so
+    # no change, and the reason says so (the same partners did deliver)
+    w = v["seveso_laagdrempel_driejaarlijks_pct"]
+    assert (w["waarde_vorig_jaar"], w["waarde"], w["verschil"]) == (None, None, None)
+    assert w["opmerking"] == "niet vergeleken: geen waarde in 2022 en 2023"
     i = v["seveso_inspecties"]
     assert (i["waarde_vorig_jaar"], i["waarde"], i["verschil"], i["verschil_pct"]) == (
         "3",
@@ -306,3 +312,12 @@ def test_window_counts_an_earlier_inspection_at_an_establishment_not_active_all_
         (2022, 3, 1, None),  # 2020 is not available
         (2023, 3, 0, "66.7"),
     ]
+
+
+def test_the_definitions_state_the_rounding_of_changes_and_the_partner_count_once():
+    rounding = [r for r in GENERAL_RULES if "onafgeronde" in r]
+    assert len(rounding) == 1 and "één in de laatste decimaal" in rounding[0]
+    partners = [r for r in GENERAL_RULES if "partners_beide" in r]
+    assert len(partners) == 1 and "geleverd (landelijk.csv)" in partners[0]
+    assert seveso_counted_kind("seveso_inrichtingen_actief") == "seveso_inrichtingen"
+    assert seveso_counted_kind("handhaving_geen") == "seveso_inspecties"
