@@ -296,3 +296,20 @@ def test_kerncijfers_give_totals_and_the_change_over_the_kern(pub, year):  # noq
             "partners_beide": change.get("partners_beide", ""),
         }
         assert {k: rows[figure][k] for k in want} == want, figure
+
+
+@pytest.mark.parametrize("year", (2022, 2023))
+def test_partner_counts_are_those_of_landelijk(pub, year):  # noqa: F811
+    """v1.3, one convention: for every national figure `partners_dit_jaar` and
+    `partners_vorig_jaar` are `geleverd` of landelijk.csv of that year and of the year before."""
+    _, built = pub
+    now = {r["figuur"]: r["geleverd"] for r in read_csv(built, year, "landelijk.csv")}
+    before = {r["figuur"]: r["geleverd"] for r in read_csv(built, year - 1, "landelijk.csv")}
+    rows = [r for r in read_csv(built, year, "vergelijking.csv") if r["figuur"] in now]
+    assert len(rows) == len(now)
+    for r in rows:
+        assert (r["partners_dit_jaar"], r["partners_vorig_jaar"]) == (
+            now[r["figuur"]],
+            before[r["figuur"]],
+        ), r["figuur"]
+        assert int(r["partners_beide"]) <= min(int(now[r["figuur"]]), int(before[r["figuur"]]))
