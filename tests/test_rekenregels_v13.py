@@ -320,3 +320,17 @@ def test_the_definitions_state_the_rounding_of_changes_and_the_partner_count_onc
     assert len(partners) == 1 and "geleverd (landelijk.csv)" in partners[0]
     assert seveso_counted_kind("seveso_inrichtingen_actief") == "seveso_inrichtingen"
     assert seveso_counted_kind("handhaving_geen") == "seveso_inspecties"
+
+
+def test_a_key_figure_tile_gives_the_reason_of_an_empty_seveso_comparison():
+    """The tile of an uncompared Seveso figure quotes the reason of vergelijking.csv."""
+    from types import SimpleNamespace
+
+    from vth_pipeline.publish.report import like_for_like
+
+    reason = "niet vergeleken: geen waarde in 2024"
+    row = {"figuur": "seveso_inspecties", "verschil": None, "opmerking": reason}
+    data = SimpleNamespace(year=2024, comparison=lambda figure: row)
+    assert like_for_like(data, "seveso_inspecties") == (
+        "niet te vergelijken met 2023: geen waarde in 2024"
+    )
