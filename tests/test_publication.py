@@ -329,7 +329,10 @@ def available(d: Deliveries, year: int) -> bool:
     return bool(d.rows(year, "seveso_inrichtingen")) and bool(d.read(year, "seveso_inspecties"))
 
 
-def expected_seveso(d: Deliveries, year: int) -> dict[str, dict[str, str]]:
+def expected_seveso(d: Deliveries, year: int, share=None) -> dict[str, dict]:
+    """Every Seveso figure per scope; `share(part, whole)` makes the percentages (default
+    `pct`, the published text; the comparison between years passes the exact quotient)."""
+    share = share or pct
     register = {r["inrichting_id"]: r for r in d.rows(year, "seveso_inrichtingen")}
     active = {i: r for i, r in register.items() if _active(r, year)}
     counted = [g for g in integrated(d, year) if not g["conflict"] and g["inrichting_id"] in active]
@@ -360,27 +363,27 @@ def expected_seveso(d: Deliveries, year: int) -> dict[str, dict[str, str]]:
             "inrichtingen_actief": str(len(est)),
             "inspecties": str(len(ins)),
             "inrichtingen_geinspecteerd": str(len(inspected)),
-            "geinspecteerd_pct": pct(len(inspected), len(est)),
-            "hoogdrempel_jaarlijks_pct": pct(len(hoog & inspected), len(hoog)),
-            "laagdrempel_driejaarlijks_pct": pct(len(laag & window), len(laag))
+            "geinspecteerd_pct": share(len(inspected), len(est)),
+            "hoogdrempel_jaarlijks_pct": share(len(hoog & inspected), len(hoog)),
+            "laagdrempel_driejaarlijks_pct": share(len(laag & window), len(laag))
             if window_ok
             else "",
             "overtredingen_cat1": str(totals[0]),
             "overtredingen_cat2": str(totals[1]),
             "overtredingen_cat3": str(totals[2]),
             "overtredingen_totaal": str(sum(totals)),
-            "inrichtingen_met_overtreding_pct": pct(
+            "inrichtingen_met_overtreding_pct": share(
                 sum(sum(c) > 0 for c in cats.values()), len(inspected)
             ),
-            "inrichtingen_zonder_overtreding_pct": pct(
+            "inrichtingen_zonder_overtreding_pct": share(
                 sum(sum(c) == 0 for c in cats.values()), len(inspected)
             ),
-            "inrichtingen_alleen_cat3_pct": pct(
+            "inrichtingen_alleen_cat3_pct": share(
                 sum(c[0] + c[1] == 0 and c[2] > 0 for c in cats.values()), len(inspected)
             ),
-            "onaangekondigd_pct": pct(sum(g["onaangekondigd"] for g in ins), len(ins)),
-            "deelname_arbeidsinspectie_pct": pct(sum(g["nla"] for g in ins), len(ins)),
-            "deelname_veiligheidsregio_pct": pct(sum(g["vr"] for g in ins), len(ins)),
+            "onaangekondigd_pct": share(sum(g["onaangekondigd"] for g in ins), len(ins)),
+            "deelname_arbeidsinspectie_pct": share(sum(g["nla"] for g in ins), len(ins)),
+            "deelname_veiligheidsregio_pct": share(sum(g["vr"] for g in ins), len(ins)),
         } | {f"handhaving_{h}": str(sum(g["handhaving"] == h for g in ins)) for h in HANDHAVING}
         if not now_ok:
             out[scope] = {f: "" for f in out[scope]} | {

@@ -18,6 +18,7 @@ import xlsxwriter
 
 from tests.conftest import ROOT, build, write
 from vth_pipeline.contract.columns import FILE_KINDS
+from vth_pipeline.defs.staat import SEVESO_NOT_FIGURES
 from vth_pipeline.sample.seveso import SEVESO_OD
 
 FIGURES = ("leveringen", "raw", "stg", "int", "staat")  # no publication needed here
@@ -434,7 +435,7 @@ def small_register(year: int) -> list[dict]:
 def figure_values(built, year: int) -> dict:
     """Every figure of scope NL except `inrichtingen_actief`."""
     f = figures(built, year=year)
-    return {k: v for k, v in f.items() if k not in ("jaar", "scope", "volgorde")}
+    return {k: v for k, v in f.items() if k not in SEVESO_NOT_FIGURES}
 
 
 def test_register_without_inspections_leaves_every_figure_but_the_active_count_empty(tmp_path):

@@ -3,7 +3,8 @@
 The expected values are computed here from the delivered rows of both years (the per-partner
 files `publication_data` wrote), with exact fractions rounded half to even: for each national
 figure the partners that delivered its inputs in both years, and the figure over them in each
-year (rekenregels.md, "Comparisons between years").
+year (rekenregels.md, "Comparisons between years"). v1.3: the change is the difference of the
+exact values, rounded; the partners are counted as `geleverd` of landelijk.csv counts them.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ import pytest
 
 from tests.publication_data import Deliveries
 from tests.test_publication import (
+    _text,
     controle_counts,
     controle_figures,
     delivered_controles,
+    expected_datakwaliteit,
     expected_landelijk,
     expected_seveso,
     expected_uitkomsten,
@@ -68,34 +71,73 @@ def _delivered(d: Deliveries, year: int, figure: str) -> set[str]:
     return {od for od in ods if all(n in k.get(od, {}) for n in needed)}
 
 
-def _first_table_over(d: Deliveries, year: int, figure: str, ods: set[str]) -> str:
-    """A national figure of the first table over some omgevingsdiensten only."""
+# The parts (of `controle_counts`) of each percentage of the first table from controles alone.
+SHARES = {
+    "naleving_eerste_controle_pct": ("eerste_zonder", "eerste"),
+    "hercontrole_opgelost_pct": ("her_opgelost", "her_beoordeeld"),
+    "strafrechtelijk_pct": ("straf", "controles_met_overtreding"),
+}
+
+
+def _exact(part, whole, factor: int = 100) -> Fraction | None:
+    return None if not whole else factor * Fraction(part) / Fraction(whole)
+
+
+def _first_table_over(
+    d: Deliveries, year: int, figure: str, ods: set[str]
+) -> tuple[str, Fraction | None]:
+    """A national figure of the first table over some omgevingsdiensten only: (as published,
+    its exact value)."""
     if not ods:
-        return ""
+        return "", None
     rows = [r for r in d.rows(year, "controles") if r["partner"] in ods]
     if figure not in RATIOS:
-        return controle_figures(controle_counts(rows))[figure]
+        counts = controle_counts(rows)
+        text = controle_figures(counts)[figure]
+        if figure in SHARES:
+            part, whole = SHARES[figure]
+            return text, _exact(counts[part], counts[whole])
+        return text, Fraction(text)
     part, whole, source = RATIOS[figure]
     k = kengetallen(d, year)
     per = {od: controle_counts([r for r in rows if r["partner"] == od]) for od in ods}
     top = sum((k[od][part] if source == "kg" else per[od][part]) for od in ods)
     bottom = sum(k[od][whole] for od in ods)
-    return ratio2(top, bottom) if figure == "controles_per_fte" else pct(top, bottom)
+    if figure == "controles_per_fte":
+        return ratio2(top, bottom), _exact(top, bottom, 1)
+    return pct(top, bottom), _exact(top, bottom)
 
 
-def _difference(figure: str, before: str, now: str) -> tuple[str, str]:
-    """(verschil, verschil_pct): procentpunten for percentages; percent only on a base >= 20."""
+def _difference(
+    figure: str, before: str, now: str, exact_before=None, exact_now=None
+) -> tuple[str, str]:
+    """(verschil, verschil_pct): procentpunten for percentages; percent only on a base >= 20.
+    v1.3: from the exact values (when given), rounded half to even only at the end."""
     if before == "" or now == "":
         return "", ""
-    diff = Decimal(now) - Decimal(before)
+    old = Fraction(before) if exact_before is None else exact_before
+    new = Fraction(now) if exact_now is None else exact_now
+    diff = new - old
     if figure.endswith("_pct"):
-        return str(diff.quantize(Decimal("0.1"))), ""
+        return _text(round(diff, 1), 1), ""
     if figure.endswith("_per_fte"):
-        text = str(diff.quantize(Decimal("0.01")))
+        text = _text(round(diff, 2), 2)
     else:
-        text = str(diff) if not figure.startswith("uitkomst_") else plain(Fraction(diff))
-    base = Fraction(before)
-    return text, (pct(Fraction(diff), base) if base >= 20 else "")
+        text = str(Decimal(now) - Decimal(before))
+        text = text if not figure.startswith("uitkomst_") else plain(diff)
+    return text, (pct(diff, old) if old >= 20 else "")
+
+
+def _exact_share(part, whole) -> Fraction | str:
+    return "" if not whole else 100 * Fraction(part) / Fraction(whole)
+
+
+def _seveso_counted(d: Deliveries, year: int, figure: str) -> set[str]:
+    """v1.3, one convention: the partners required to deliver the register (for
+    inrichtingen_actief) or the inspections (every other Seveso figure) that delivered it."""
+    kind = "seveso_inrichtingen" if figure in REGISTER_ONLY else "seveso_inspecties"
+    dq = expected_datakwaliteit(d, year)
+    return {p for (p, s), v in dq.items() if s == kind and v["verplicht"] == v["geleverd"] == "ja"}
 
 
 def _seveso_deliveries(d: Deliveries, year: int, figure: str) -> set[tuple[str, str]]:
@@ -162,15 +204,19 @@ def expected_vergelijking(d: Deliveries, year: int) -> dict[str, dict[str, str]]
         if figure.startswith("seveso_"):
             bare = figure.removeprefix("seveso_")
             prev, now = (_seveso_deliveries(d, y, bare) for y in (year - 1, year))
-            same = prev == now
+            same = prev == now  # all or nothing
             before = expected_seveso(d, year - 1)["NL"][bare] if same else ""
             value = expected_seveso(d, year)["NL"][bare] if same else ""
-            partners = ({p for p, _ in prev & now}, {p for p, _ in prev}, {p for p, _ in now})
+            exact = [expected_seveso(d, y, _exact_share)["NL"][bare] for y in (year - 1, year)]
+            exact = [Fraction(e) if e != "" else None for e in exact]
+            counted = [_seveso_counted(d, y, bare) for y in (year - 1, year)]
+            partners = (counted[0] & counted[1], *counted)
         else:
             prev, now = (_delivered(d, y, figure) for y in (year - 1, year))
             kern = prev & now
-            before = _first_table_over(d, year - 1, figure, kern)
-            value = _first_table_over(d, year, figure, kern)
+            before, exact_before = _first_table_over(d, year - 1, figure, kern)
+            value, exact_now = _first_table_over(d, year, figure, kern)
+            exact = [exact_before, exact_now]
             partners = (kern, prev, now)
         out[figure] = dict(
             zip(
@@ -178,7 +224,7 @@ def expected_vergelijking(d: Deliveries, year: int) -> dict[str, dict[str, str]]
                 (
                     before,
                     value,
-                    *_difference(figure, before, value),
+                    *_difference(figure, before, value, *exact),
                     *(str(len(p)) for p in partners),
                 ),
                 strict=True,
@@ -250,3 +296,20 @@ def test_kerncijfers_give_totals_and_the_change_over_the_kern(pub, year):  # noq
             "partners_beide": change.get("partners_beide", ""),
         }
         assert {k: rows[figure][k] for k in want} == want, figure
+
+
+@pytest.mark.parametrize("year", (2022, 2023))
+def test_partner_counts_are_those_of_landelijk(pub, year):  # noqa: F811
+    """v1.3, one convention: for every national figure `partners_dit_jaar` and
+    `partners_vorig_jaar` are `geleverd` of landelijk.csv of that year and of the year before."""
+    _, built = pub
+    now = {r["figuur"]: r["geleverd"] for r in read_csv(built, year, "landelijk.csv")}
+    before = {r["figuur"]: r["geleverd"] for r in read_csv(built, year - 1, "landelijk.csv")}
+    rows = [r for r in read_csv(built, year, "vergelijking.csv") if r["figuur"] in now]
+    assert len(rows) == len(now)
+    for r in rows:
+        assert (r["partners_dit_jaar"], r["partners_vorig_jaar"]) == (
+            now[r["figuur"]],
+            before[r["figuur"]],
+        ), r["figuur"]
+        assert int(r["partners_beide"]) <= min(int(now[r["figuur"]]), int(before[r["figuur"]]))

@@ -381,6 +381,22 @@ KENGETAL_COLUMNS: tuple[str, ...] = tuple(
 )
 NATIONAL_SEVESO_PREFIX = "seveso_"
 
+# rekenregels.md v1.3, one partner-count convention for the Seveso figures: `geleverd` and
+# `verwacht` of landelijk.csv and `partners_beide`, `partners_vorig_jaar`, `partners_dit_jaar`
+# of vergelijking.csv all count the partners required to deliver the figure's counted kind in
+# the year (`verplicht` in datakwaliteit.csv), `geleverd` those whose delivery of it was
+# accepted. The counted kind is the register for `inrichtingen_actief` and the inspections for
+# every other Seveso figure (the `handhaving_<code>` figures included). Both SQL files read it
+# through `sql/_seveso_partners.sql`.
+SEVESO_COUNTED_KIND_DEFAULT = "seveso_inspecties"
+SEVESO_COUNTED_KINDS: dict[str, str] = {"inrichtingen_actief": "seveso_inrichtingen"}
+
+
+def seveso_counted_kind(name: str) -> str:
+    """The delivery kind whose partners a Seveso figure counts (bare or `seveso_` name)."""
+    bare = name.removeprefix(NATIONAL_SEVESO_PREFIX)
+    return SEVESO_COUNTED_KINDS.get(bare, SEVESO_COUNTED_KIND_DEFAULT)
+
 
 def figure(name: str, handhaving: dict[str, str] | None = None) -> Figure | None:
     """The declaration of a figure by the name it has in any table (`seveso_` of landelijk)."""
@@ -462,6 +478,15 @@ GENERAL_RULES: tuple[str, ...] = (
     "Een cijfer is leeg (–), niet 0, wanneer het geheel 0 is of een benodigde levering ontbreekt.",
     "Landelijke aantallen zijn sommen over de partners; landelijke percentages en verhoudingen "
     "zijn berekend uit landelijke sommen, nooit als gemiddelde van percentages.",
+    "Een verschil met vorig jaar (verschil, verschil_pct) is berekend uit de onafgeronde waarden "
+    "over dezelfde partners en daarna afgerond (half-naar-even); het kan daardoor één in de "
+    "laatste decimaal afwijken van het verschil van de afgeronde waarden die er staan.",
+    "Partners tellen overal op één manier: bij de cijfers van de omgevingsdiensten de "
+    "omgevingsdiensten die de benodigde gegevens leverden; bij de Seveso-cijfers de partners die "
+    "het register (actieve inrichtingen) of de Seveso-inspecties (alle andere Seveso-cijfers) "
+    "moesten leveren en dat deden. Zo tellen geleverd (landelijk.csv) en partners_vorig_jaar, "
+    "partners_dit_jaar en partners_beide (vergelijking.csv) voor hetzelfde cijfer dezelfde "
+    "partners.",
     "Een landelijke verhouding met kengetallen telt alleen de partners die teller én noemer "
     "leverden; hoeveel dat er waren staat erbij (geleverd van verwacht).",
     "Kengetallen per bevoegd gezag worden per partner opgeteld wanneer er geen rij voor de "
@@ -677,6 +702,7 @@ PUBLISHED_TABLES: tuple[PublishedTable, ...] = (
             "partners_beide",
             "partners_vorig_jaar",
             "partners_dit_jaar",
+            "opmerking",
         ),
         "volgorde",
         "Vergelijking",
@@ -684,9 +710,11 @@ PUBLISHED_TABLES: tuple[PublishedTable, ...] = (
         "Elk landelijk cijfer van dit en vorig jaar, berekend over de vergelijkbare kern: de "
         "partners die de benodigde gegevens in beide jaren leverden (voor uitkomstindicatoren, "
         "rijen uitkomst_: de gebieden). Het verschil van een percentage is in procentpunten; "
-        "de verandering in procenten staat er alleen bij een basis van 20 of meer. Seveso-cijfers "
-        "worden alleen vergeleken wanneer in beide jaren dezelfde partners leverden. Leeg in het "
-        "eerste jaar.",
+        "de verandering in procenten staat er alleen bij een basis van 20 of meer. Verschillen "
+        "zijn berekend uit de onafgeronde waarden en daarna afgerond. De partners tellen zoals "
+        "geleverd in landelijk.csv. Seveso-cijfers worden alleen vergeleken wanneer elke partner "
+        "die in een van beide jaren Seveso-gegevens voor het cijfer leverde, dat in beide jaren "
+        "deed; anders staat de reden in de opmerking. Leeg in het eerste jaar.",
     ),
     PublishedTable(
         "omgevingsdiensten.csv",

@@ -14,7 +14,8 @@ from vth_pipeline.defs.factory import sql_asset
 from vth_pipeline.defs.reference import REF_KEYS
 from vth_pipeline.partitions import previous_year
 
-SEVESO_NOT_FIGURES = ("jaar", "scope", "volgorde")
+# `delen`: the parts of the percentages, for the comparison between years (not a figure)
+SEVESO_NOT_FIGURES = ("jaar", "scope", "volgorde", "delen")
 
 
 def _seveso_columns(conn: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
@@ -91,6 +92,8 @@ staat_vergelijking = sql_asset(
             "staat_landelijk",
             "staat_datakwaliteit",
             "staat_uitkomsten",
+            # the parts of the Seveso percentages (`delen`), for a change from unrounded values
+            "staat_seveso",
         )
     ],
     "Every national figure compared with the year before over the vergelijkbare kern: the "

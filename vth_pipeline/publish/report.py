@@ -107,8 +107,11 @@ def like_for_like(data: PublicationData, figure: str) -> str:
     if row is None:
         return f"geen vergelijking met {data.year - 1}"
     if row["verschil"] is None:
-        if figure.startswith("seveso_"):
-            return f"niet te vergelijken met {data.year - 1}: niet dezelfde partners leverden"
+        if figure.startswith("seveso_"):  # all or nothing; vergelijking.csv says why
+            reason = (row.get("opmerking") or "").removeprefix("niet vergeleken: ")
+            return f"niet te vergelijken met {data.year - 1}: " + (
+                reason or "niet dezelfde partners leverden"
+            )
         return f"niet te vergelijken met {data.year - 1}: geen {_who(figure)} in beide jaren"
     if figure.startswith("seveso_"):  # compared only when the same partners delivered
         return f"dezelfde partners leverden als in {data.year - 1}: {change_text(row)}"

@@ -29,6 +29,8 @@ from vth_pipeline.contract.publication import (
     NATIONAL_SEVESO_PREFIX,
     OUTCOME_PREFIX,
     PARTNER_INCONSISTENCIES,
+    SEVESO_COUNTED_KIND_DEFAULT,
+    SEVESO_COUNTED_KINDS,
     SEVESO_FIGURES,
     Figure,
     handhaving_figure,
@@ -79,6 +81,13 @@ CONTEXT: dict[str, Any] = {
     "seveso_prefix": NATIONAL_SEVESO_PREFIX,
     "seveso_kinds": {name: FIGURES[name].kinds for name in SEVESO_FIGURES},
     "handhaving_kinds": handhaving_figure("x").kinds,
+    # one partner-count convention for the Seveso figures (`_seveso_partners.sql`)
+    "seveso_counted_kinds": {
+        NATIONAL_SEVESO_PREFIX + name: kind for name, kind in SEVESO_COUNTED_KINDS.items()
+    },
+    "seveso_counted_kind_default": SEVESO_COUNTED_KIND_DEFAULT,
+    # the Seveso percentages, whose parts staat.seveso keeps in `delen` for the comparison
+    "seveso_pct_figures": tuple(f for f in SEVESO_FIGURES if f.endswith("_pct")),
     "outcome_prefix": OUTCOME_PREFIX,
     "min_base_pct_change": MIN_BASE_PCT_CHANGE,
     # the statuses of a delivery file (contract.statuses)

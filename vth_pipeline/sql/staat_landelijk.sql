@@ -46,16 +46,24 @@ WITH od AS (
   SELECT count(*) AS verwacht FROM ref.partners WHERE soort = 'omgevingsdienst'
 ), seveso_nl AS (
   SELECT * FROM staat.seveso WHERE jaar = $jaar AND scope = 'NL'
-), seveso AS (
-  -- the completeness of a Seveso figure is that of the deliveries it needs: the register for
-  -- inrichtingen_actief, the inspections otherwise
+), seveso_values AS (
 {%- for f in seveso_columns %}
   {{ "UNION ALL " if not loop.first }}SELECT {{ 100 + loop.index0 }} AS volgorde,
-    'seveso_{{ f }}' AS figuur, s.{{ f }}::VARCHAR AS waarde, d.geleverd, d.verwacht
-  FROM seveso_nl s, (SELECT count(*) FILTER (WHERE geleverd = 'ja') AS geleverd,
-    count(*) AS verwacht FROM staat.datakwaliteit WHERE jaar = $jaar AND verplicht = 'ja'
-    AND soort = '{{ "seveso_inrichtingen" if f == "inrichtingen_actief" else "seveso_inspecties" }}') d
+    'seveso_{{ f }}' AS figuur, s.{{ f }}::VARCHAR AS waarde FROM seveso_nl s
 {%- endfor %}
+), seveso_partners AS (
+  -- the completeness of a Seveso figure: of the partners required to deliver its counted kind
+  -- (the register for inrichtingen_actief, the inspections otherwise), those that did; the
+  -- one convention that vergelijking.csv counts its partners by (_seveso_partners.sql)
+{%- with figures_from = "seveso_values", years = "$jaar" %}
+{% include "_seveso_partners.sql" %}
+{%- endwith %}
+), seveso AS (
+  SELECT v.volgorde, v.figuur, v.waarde,
+    count(p.partner_code) FILTER (WHERE p.geleverd) AS geleverd,
+    count(p.partner_code) AS verwacht
+  FROM seveso_values v LEFT JOIN seveso_partners p USING (figuur)
+  GROUP BY v.volgorde, v.figuur, v.waarde
 ), figures AS (
   SELECT volgorde, figuur, waarde, geleverd, verwacht FROM first_table, expected
   UNION ALL SELECT * FROM seveso

@@ -6,13 +6,26 @@
 --     from the sums of its parts (`national_parts` of the contract) over them;
 --   Seveso: the integrated account cannot be split per partner (a joint inspection belongs to
 --     several), so the kern is all or nothing: the national figures of both years are compared
---     when exactly the same partners delivered the figure's kinds both years, else left empty;
+--     when every partner that delivered a kind the figure needs (accepted, required or not) in
+--     either year delivered it in both; else they are left empty and `opmerking` says why;
 --   outcome indicators (rows `uitkomst_<indicator>`): the gebieden delivered in both years,
 --     the delivered NL row when both years' national value is the same partner's NL row.
--- Percentages change in procentpunten (`verschil_pct` empty); counts and ratios also in
--- percent, unless the base (last year's value over the kern) is under `min_base_pct_change`.
+-- partners_* count partners as `geleverd` of landelijk.csv does (v1.3, one convention): for
+-- the Seveso figures through `_seveso_partners.sql`.
+-- v1.3: `verschil` and `verschil_pct` are computed from the unrounded kern values (the sums of
+-- the parts; for Seveso percentages the parts kept in staat.seveso `delen`) and then rounded
+-- half-to-even, so they can differ by one in the last decimal from the difference of the
+-- rounded values shown. Percentages change in procentpunten (`verschil_pct` empty); counts and
+-- ratios also in percent, unless the base (last year's unrounded value over the kern) is under
+-- `min_base_pct_change`.
 {#- a delivered decimal as text without trailing zeros (`12.500000` -> `12.5`, `0` stays) -#}
 {% macro plain(x) %}CASE WHEN ({{ x }}) = 0 THEN '0' ELSE rtrim(rtrim(({{ x }})::DECIMAL(38, 6)::VARCHAR, '0'), '.') END{% endmacro %}
+{#- `scale` * num / den (exact integers, den > 0) rounded half-to-even to a multiple of
+    `unit`, the sign kept: pass `scale` as the factor (100 for percent) divided by `unit` -#}
+{% macro signed_div(num, den, scale, unit) %}(CASE WHEN ({{ num }}) < 0 THEN -1 ELSE 1 END * div_he(abs({{ num }}) * {{ scale }}, {{ den }}) * {{ unit }}){% endmacro %}
+{#- t1/n1 - t0/n0 over exact integers: the values are scaled to integers (6 decimals, the
+    precision of staged numbers), so num / den below is the exact difference -#}
+{% macro diff_num() %}(scaled(t_dit) * scaled(n_vorig) - scaled(t_vorig) * scaled(n_dit)){% endmacro %}
 WITH prev_built AS (
   SELECT EXISTS (SELECT 1 FROM staat.landelijk WHERE jaar = $jaar - 1) AS ok
 ), figures AS (
@@ -49,43 +62,80 @@ WITH prev_built AS (
     CASE WHEN figuur LIKE '%\_pct' ESCAPE '\' THEN pct(t_dit, n_dit)::VARCHAR
          WHEN figuur LIKE '%\_per\_fte' ESCAPE '\' THEN ratio2(t_dit, n_dit)::VARCHAR
          ELSE t_dit::HUGEINT::VARCHAR END AS waarde,
-    partners_beide, partners_vorig_jaar, partners_dit_jaar
+    t_vorig, n_vorig, t_dit, n_dit, partners_beide, partners_vorig_jaar, partners_dit_jaar
   FROM first_table
 ), seveso_kinds(figuur, soort) AS (
   VALUES {% for f, kinds in seveso_kinds.items() %}{% for k in kinds %}('{{ seveso_prefix }}{{ f }}', '{{ k }}'){{ ", " if not loop.last }}{% endfor %}{{ ", " if not loop.last }}{% endfor %}
+), seveso_figures AS (
+  SELECT figuur FROM figures WHERE figuur LIKE '{{ seveso_prefix }}%'
 ), seveso_needs AS (
   -- handhaving_<code> figures follow the code list: they need what every inspection figure needs
   SELECT f.figuur, coalesce(k.soort, h.soort) AS soort
-  FROM figures f
+  FROM seveso_figures f
   LEFT JOIN seveso_kinds k ON k.figuur = f.figuur
   LEFT JOIN (SELECT unnest([{{ handhaving_kinds | quoted }}]) AS soort) h
     ON k.figuur IS NULL AND f.figuur LIKE '{{ seveso_prefix }}handhaving\_%' ESCAPE '\'
-  WHERE f.figuur LIKE '{{ seveso_prefix }}%'
 ), seveso_deliveries AS (
-  -- per figure every accepted delivery of a kind it needs, in which of the two years
+  -- per figure every accepted delivery of a kind it needs (required or not: its rows count in
+  -- the integrated figures), in which of the two years
   SELECT n.figuur, d.partner_code, d.soort, bool_or(d.jaar = $jaar - 1) AS vorig,
     bool_or(d.jaar = $jaar) AS dit
   FROM seveso_needs n JOIN staat.datakwaliteit d ON d.soort = n.soort
   WHERE d.jaar IN ($jaar, $jaar - 1) AND d.geleverd = 'ja'
   GROUP BY ALL
-), seveso_partners AS (
-  SELECT n.figuur,
-    count(DISTINCT d.partner_code) FILTER (WHERE d.vorig) AS partners_vorig_jaar,
-    count(DISTINCT d.partner_code) FILTER (WHERE d.dit) AS partners_dit_jaar,
-    count(DISTINCT d.partner_code) FILTER (WHERE d.vorig AND d.dit) AS partners_beide,
-    -- the same deliveries in both years: the national figures are over the same partners
-    coalesce(bool_and(d.vorig = d.dit), true) AS zelfde
+), seveso_same AS (
+  -- all or nothing: every delivery of either year also in the other one
+  SELECT n.figuur, coalesce(bool_and(d.vorig = d.dit), true) AS zelfde,
+    string_agg(d.partner_code || ' ' || d.soort || ' alleen in '
+      || CASE WHEN d.vorig THEN $jaar - 1 ELSE $jaar END, ', '
+      ORDER BY d.partner_code, d.soort) FILTER (WHERE d.vorig <> d.dit) AS verschillen
   FROM (SELECT DISTINCT figuur FROM seveso_needs) n
   LEFT JOIN seveso_deliveries d USING (figuur)
   GROUP BY n.figuur
+), seveso_counted AS (
+{%- with figures_from = "seveso_figures", years = "$jaar - 1, $jaar" %}
+{% include "_seveso_partners.sql" %}
+{%- endwith %}
+), seveso_partners AS (
+  SELECT figuur,
+    count(*) FILTER (WHERE vorig) AS partners_vorig_jaar,
+    count(*) FILTER (WHERE dit) AS partners_dit_jaar,
+    count(*) FILTER (WHERE vorig AND dit) AS partners_beide
+  FROM (
+    SELECT figuur, partner_code, bool_or(geleverd AND jaar = $jaar - 1) AS vorig,
+      bool_or(geleverd AND jaar = $jaar) AS dit
+    FROM seveso_counted GROUP BY figuur, partner_code
+  ) GROUP BY figuur
+), seveso_delen AS (
+  -- the unrounded parts of the national Seveso percentages of both years
+{%- for f in seveso_pct_figures %}
+  {{ "UNION ALL " if not loop.first }}SELECT jaar, '{{ seveso_prefix }}{{ f }}' AS figuur,
+    delen.{{ f }}.teller::DECIMAL(38, 6) AS teller, delen.{{ f }}.noemer::DECIMAL(38, 6) AS noemer
+  FROM staat.seveso WHERE scope = 'NL' AND jaar IN ($jaar, $jaar - 1)
+{%- endfor %}
 ), seveso_values AS (
-  SELECT s.figuur,
-    CASE WHEN s.zelfde THEN p.waarde END AS waarde_vorig_jaar,
-    CASE WHEN s.zelfde THEN c.waarde END AS waarde,
-    s.partners_beide, s.partners_vorig_jaar, s.partners_dit_jaar
-  FROM seveso_partners s
-  LEFT JOIN staat.landelijk c ON c.jaar = $jaar AND c.figuur = s.figuur
-  LEFT JOIN staat.landelijk p ON p.jaar = $jaar - 1 AND p.figuur = s.figuur
+  SELECT f.figuur,
+    CASE WHEN z.zelfde THEN p.waarde END AS waarde_vorig_jaar,
+    CASE WHEN z.zelfde THEN c.waarde END AS waarde,
+    -- a count is its own part; a percentage the quotient of its parts
+    coalesce(dp.teller, p.waarde::DECIMAL(38, 6)) AS t_vorig, dp.noemer AS n_vorig,
+    coalesce(dc.teller, c.waarde::DECIMAL(38, 6)) AS t_dit, dc.noemer AS n_dit,
+    coalesce(s.partners_beide, 0) AS partners_beide,
+    coalesce(s.partners_vorig_jaar, 0) AS partners_vorig_jaar,
+    coalesce(s.partners_dit_jaar, 0) AS partners_dit_jaar,
+    CASE WHEN NOT z.zelfde THEN 'niet vergeleken: niet dezelfde partners leverden de '
+           || 'Seveso-gegevens van dit cijfer in beide jaren (' || z.verschillen || ')'
+         WHEN p.waarde IS NULL OR c.waarde IS NULL THEN 'niet vergeleken: geen waarde in '
+           || CASE WHEN p.waarde IS NULL AND c.waarde IS NULL THEN ($jaar - 1) || ' en ' || $jaar
+                   WHEN p.waarde IS NULL THEN ($jaar - 1)::VARCHAR ELSE $jaar::VARCHAR END
+    END AS opmerking
+  FROM seveso_figures f
+  JOIN seveso_same z USING (figuur)
+  LEFT JOIN seveso_partners s USING (figuur)
+  LEFT JOIN staat.landelijk c ON c.jaar = $jaar AND c.figuur = f.figuur
+  LEFT JOIN staat.landelijk p ON p.jaar = $jaar - 1 AND p.figuur = f.figuur
+  LEFT JOIN seveso_delen dc ON dc.jaar = $jaar AND dc.figuur = f.figuur
+  LEFT JOIN seveso_delen dp ON dp.jaar = $jaar - 1 AND dp.figuur = f.figuur
 ), uit AS (
   SELECT * FROM staat.uitkomsten, prev_built WHERE jaar IN ($jaar, $jaar - 1) AND prev_built.ok
 ), nl_rows AS (
@@ -121,31 +171,42 @@ WITH prev_built AS (
   LEFT JOIN gm g USING (indicator)
 ), national AS (
   SELECT f.volgorde, f.figuur,
+    CASE WHEN f.figuur LIKE '%\_pct' ESCAPE '\' THEN 'pct'
+         WHEN f.figuur LIKE '%\_per\_fte' ESCAPE '\' THEN 'ratio' ELSE 'aantal' END AS eenheid,
     coalesce(v.waarde_vorig_jaar, s.waarde_vorig_jaar) AS waarde_vorig_jaar,
     coalesce(v.waarde, s.waarde) AS waarde,
+    coalesce(v.t_vorig, s.t_vorig) AS t_vorig, coalesce(v.n_vorig, s.n_vorig) AS n_vorig,
+    coalesce(v.t_dit, s.t_dit) AS t_dit, coalesce(v.n_dit, s.n_dit) AS n_dit,
     coalesce(v.partners_beide, s.partners_beide) AS partners_beide,
     coalesce(v.partners_vorig_jaar, s.partners_vorig_jaar) AS partners_vorig_jaar,
-    coalesce(v.partners_dit_jaar, s.partners_dit_jaar) AS partners_dit_jaar
+    coalesce(v.partners_dit_jaar, s.partners_dit_jaar) AS partners_dit_jaar,
+    s.opmerking
   FROM figures f
   LEFT JOIN first_values v USING (figuur)
   LEFT JOIN seveso_values s USING (figuur)
+), compared AS (
+  -- the change only where both values are there; from the unrounded parts (v1.3)
+  SELECT *, waarde IS NOT NULL AND waarde_vorig_jaar IS NOT NULL AS beide FROM national
 )
 SELECT $jaar::INTEGER AS jaar, volgorde, figuur, waarde_vorig_jaar, waarde,
-  CASE WHEN figuur LIKE '%\_pct' ESCAPE '\'
-         THEN (waarde::DECIMAL(18, 1) - waarde_vorig_jaar::DECIMAL(18, 1))::VARCHAR
-       WHEN figuur LIKE '%\_per\_fte' ESCAPE '\'
-         THEN (waarde::DECIMAL(18, 2) - waarde_vorig_jaar::DECIMAL(18, 2))::VARCHAR
-       ELSE (waarde::HUGEINT - waarde_vorig_jaar::HUGEINT)::VARCHAR END AS verschil,
-  CASE WHEN figuur NOT LIKE '%\_pct' ESCAPE '\'
-    AND waarde_vorig_jaar::DECIMAL(38, 6) >= {{ min_base_pct_change }}
-    THEN pct(waarde::DECIMAL(38, 6) - waarde_vorig_jaar::DECIMAL(38, 6),
-             waarde_vorig_jaar::DECIMAL(38, 6)) END AS verschil_pct,
-  partners_beide, partners_vorig_jaar, partners_dit_jaar
-FROM national
+  CASE WHEN NOT beide THEN NULL
+       WHEN eenheid = 'pct'
+         THEN {{ signed_div(diff_num(), "scaled(n_dit) * scaled(n_vorig)", 1000, 0.1) }}::DECIMAL(18, 1)::VARCHAR
+       WHEN eenheid = 'ratio'
+         THEN {{ signed_div(diff_num(), "scaled(n_dit) * scaled(n_vorig)", 100, 0.01) }}::DECIMAL(18, 2)::VARCHAR
+       ELSE (t_dit - t_vorig)::HUGEINT::VARCHAR END AS verschil,
+  CASE WHEN NOT beide OR eenheid = 'pct' THEN NULL
+       -- a ratio r = t / n: (r_dit - r_vorig) / r_vorig = diff_num / (n_dit * t_vorig)
+       WHEN eenheid = 'ratio' AND t_vorig >= {{ min_base_pct_change }} * n_vorig
+         THEN {{ signed_div(diff_num(), "scaled(n_dit) * scaled(t_vorig)", 1000, 0.1) }}::DECIMAL(18, 1)
+       WHEN eenheid = 'aantal' AND t_vorig >= {{ min_base_pct_change }}
+         THEN pct(t_dit - t_vorig, t_vorig) END AS verschil_pct,
+  partners_beide, partners_vorig_jaar, partners_dit_jaar, opmerking
+FROM compared
 UNION ALL
 SELECT $jaar::INTEGER, volgorde, figuur, {{ plain("vorig") }}, {{ plain("dit") }},
   {{ plain("dit - vorig") }},
   CASE WHEN vorig >= {{ min_base_pct_change }} THEN pct(dit - vorig, vorig) END,
-  partners_beide, partners_vorig_jaar, partners_dit_jaar
+  partners_beide, partners_vorig_jaar, partners_dit_jaar, NULL
 FROM outcomes
 ORDER BY volgorde
