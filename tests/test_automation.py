@@ -83,6 +83,20 @@ def test_the_sensor_requests_a_year_when_its_files_change_and_nothing_otherwise(
     removed = evaluate(raw, added.cursor, instance)
     assert [r.run_key for r in removed.run_requests] == [first.run_requests[2].run_key]
 
+    # a change in 2022 builds 2022 and then 2023, which reads it (rekenregels v1.3)
+    earlier = raw / "2022" / "ODH" / "uitkomsten.csv"
+    write(earlier, "indicator,gebied,waarde\n")
+    cascade = evaluate(raw, removed.cursor, instance)
+    assert [(r.partition_key, r.tags["vth/aanleiding"]) for r in cascade.run_requests] == [
+        ("2022", "nieuwe, gewijzigde of verwijderde leveringen"),
+        ("2023", "leest verslagjaar 2022, waarvan de leveringen veranderden"),
+    ]
+    assert cascade.run_requests[0].run_key == expected_run_key(raw, 2022)
+    assert cascade.run_requests[1].run_key.startswith(expected_run_key(raw, 2023) + "-na-2022-")
+    assert cascade.run_requests[1].run_key not in {r.run_key for r in first.run_requests}
+    earlier.unlink()
+    removed = evaluate(raw, cascade.cursor, instance)
+
     # a folder of the current (open) year: skipped, with the reason in Dutch
     current = dt.date.today().year
     deliver(raw, current)

@@ -79,7 +79,12 @@ def raw_folder_changes(
     raw: Path, cursor: str | None, reference: Path | None = None
 ) -> tuple[list[RunRequest], str, list[str]]:
     """Run requests for the years whose files changed since `cursor` (first the reference data
-    when its files changed), the new cursor, and Dutch lines for the folders not built."""
+    when its files changed), the new cursor, and Dutch lines for the folders not built.
+
+    Every later year is requested too, after the changed one: it reads the earlier years (the
+    three-year window, the comparison, the series), and a year's files must not depend on
+    which years were built (rekenregels v1.3). The run queue keeps the order of the requests.
+    """
     state = json.loads(cursor) if cursor else {"jaren": {}, "bestanden": {}}
     years, skipped = buildable_years(raw)
     requests, digests, files = [], {}, {}
@@ -93,17 +98,27 @@ def raw_folder_changes(
                     tags={"vth/aanleiding": "nieuwe of gewijzigde referentiedata"},
                 )
             )
+    changed: list[str] = []  # years whose files changed, in order
     for year in years:
-        digests[str(year)] = folder_digest(raw / str(year), state["bestanden"], files)
-        if state["jaren"].get(str(year)) != digests[str(year)]:
-            requests.append(
-                RunRequest(
-                    job_name=YEAR_JOB,
-                    run_key=f"{year}-{digests[str(year)][:16]}",
-                    partition_key=str(year),
-                    tags={"vth/aanleiding": "nieuwe, gewijzigde of verwijderde leveringen"},
-                )
+        key = str(year)
+        digests[key] = folder_digest(raw / key, state["bestanden"], files)
+        if state["jaren"].get(key) != digests[key]:
+            changed.append(key)
+            run_key = f"{year}-{digests[key][:16]}"
+            reason = "nieuwe, gewijzigde of verwijderde leveringen"
+        elif changed:  # a later year reads the earlier ones (rekenregels v1.3)
+            run_key = f"{year}-{digests[key][:16]}-na-{changed[-1]}-{digests[changed[-1]][:8]}"
+            reason = f"leest verslagjaar {', '.join(changed)}, waarvan de leveringen veranderden"
+        else:
+            continue
+        requests.append(
+            RunRequest(
+                job_name=YEAR_JOB,
+                run_key=run_key,
+                partition_key=key,
+                tags={"vth/aanleiding": reason},
             )
+        )
     notes = [f"{raw / name}: overgeslagen: {reason}" for name, reason in skipped]
     return requests, json.dumps({"jaren": digests, "bestanden": files}, sort_keys=True), notes
 
@@ -113,8 +128,9 @@ def raw_folder_changes(
     minimum_interval_seconds=int(os.environ.get(SENSOR_INTERVAL_ENV) or 60),
     default_status=_sensor_status(),
     description="Looks at the raw folder: a year whose delivery files were added, changed or "
-    "removed is built again (run_key: the hash of the year's files); the reference data first "
-    "when its files changed. Open years are skipped.",
+    "removed is built again (run_key: the hash of the year's files), and after it every later "
+    "year, which reads it; the reference data first when its files changed. Open years are "
+    "skipped.",
 )
 def leveringen_sensor(context: SensorEvaluationContext, vth: VthSettings):
     requests, cursor, notes = raw_folder_changes(vth.raw, context.cursor, vth.reference)
