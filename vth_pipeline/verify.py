@@ -13,6 +13,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -148,12 +149,24 @@ def _sha_or_none(path: Path) -> str | None:
     return sha256_bytes(path) if path.is_file() else None
 
 
-def lay_out(archive_dir: Path, inputs: list[tuple[str, str, str]], raw: Path, ref: Path) -> None:
-    """The raw folder and reference folder again, from the archive, under the original paths."""
+def lay_out(
+    archive_dir: Path,
+    inputs: list[tuple[str, str, str]],
+    raw: Path,
+    ref: Path,
+    neighbours: Iterable[int] = (),
+) -> None:
+    """The raw folder and reference folder again, from the archive, under the original paths.
+
+    The neighbouring years the manifest records (`buren`, the report's links) get a folder of
+    their own, empty when the year read none of their files: the report links to a year when
+    the raw folder has one, so the rebuilt report links the same years as the published one."""
     for kind, pad, sha in inputs:
         target = (raw if kind == "levering" else ref) / pad
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(_archived(archive_dir, sha, pad), target)
+    for year in neighbours:
+        (raw / str(year)).mkdir(exist_ok=True)
 
 
 def compare_outputs(rebuilt: Path, manifest: dict[str, Any], why: str | None) -> list[Problem]:
@@ -178,11 +191,14 @@ def compare_outputs(rebuilt: Path, manifest: dict[str, Any], why: str | None) ->
 
 
 def compare_deliveries(rebuilt: dict[str, Any], manifest: dict[str, Any]) -> list[Problem]:
-    """The status and row counts per delivery file must come out the same."""
-    before = {d["pad"]: d for d in manifest["leveringen"]}
+    """The status and row counts per delivery file (the earlier years' too) must come out the
+    same."""
+    keys = ["leveringen"] + ["leveringen_vorige_jaren"] * ("leveringen_vorige_jaren" in manifest)
+    before = {d["pad"]: d for key in keys for d in manifest[key]}
     return [
         Problem(d["pad"], "levering krijgt bij herbouw een andere status of andere aantallen")
-        for d in rebuilt["leveringen"]
+        for key in keys
+        for d in rebuilt.get(key, [])
         if before.get(d["pad"]) != d
     ]
 
@@ -196,14 +212,17 @@ def verify(folder: Path, archive_dir: Path, work: Path | None = None) -> Verdict
     verdict = Verdict(year)
     verdict.problems += check_published(folder, manifest)
     manifests = []
-    for earlier in manifest.get("vorige_jaren", []):
-        path = folder.parent / str(earlier) / MANIFEST
-        if path.is_file():
-            manifests.append(read_manifest(path.parent))
-        else:
-            verdict.problems.append(
-                Problem(str(path), f"invoer ontbreekt: {year} is gebouwd met {earlier} erbij")
-            )
+    if "leveringen_vorige_jaren" in manifest:  # the manifest names the earlier years' inputs
+        manifests.append({"leveringen": manifest["leveringen_vorige_jaren"]})
+    else:  # older manifests: the earlier years' inputs are in their manifests beside this one
+        for earlier in manifest.get("vorige_jaren", []):
+            path = folder.parent / str(earlier) / MANIFEST
+            if path.is_file():
+                manifests.append(read_manifest(path.parent))
+            else:
+                verdict.problems.append(
+                    Problem(str(path), f"invoer ontbreekt: {year} is gebouwd met {earlier} erbij")
+                )
     manifests.append(manifest)
     inputs = inputs_of(manifests)
     verdict.inputs = len(inputs)
@@ -213,7 +232,13 @@ def verify(folder: Path, archive_dir: Path, work: Path | None = None) -> Verdict
         verdict.seconds = time.monotonic() - t0
         return verdict
     with tempfile.TemporaryDirectory(prefix="vth-verify-", dir=work) as tmp:
-        rebuilt = _rebuild(Path(tmp), archive_dir, inputs, [*manifest["vorige_jaren"], year])
+        rebuilt = _rebuild(
+            Path(tmp),
+            archive_dir,
+            inputs,
+            [*manifest["vorige_jaren"], year],
+            sorted(manifest.get("buren", {}).values()),  # absent from older manifests
+        )
         if isinstance(rebuilt, Problem):
             verdict.problems.append(rebuilt)
         else:
@@ -227,13 +252,17 @@ def verify(folder: Path, archive_dir: Path, work: Path | None = None) -> Verdict
 
 
 def _rebuild(
-    tmp: Path, archive_dir: Path, inputs: list[tuple[str, str, str]], years: list[int]
+    tmp: Path,
+    archive_dir: Path,
+    inputs: list[tuple[str, str, str]],
+    years: list[int],
+    neighbours: Iterable[int] = (),
 ) -> Path | Problem:
     """Build the years into `tmp` from the re-laid inputs; the output folder, or why not."""
     raw, ref = tmp / "raw", tmp / "referentie"
     raw.mkdir()
     ref.mkdir()
-    lay_out(archive_dir, inputs, raw, ref)
+    lay_out(archive_dir, inputs, raw, ref, neighbours)
     settings = VthSettings(
         raw_dir=str(raw),
         reference_dir=str(ref),
