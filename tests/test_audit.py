@@ -301,7 +301,8 @@ def test_verify_passes_on_one_year_built_alone(several_raw, two_years, tmp_path)
     folder = out / "2023"
     # the same report as in the build of two years: the links do not depend on what was built
     assert sha(folder / "index.html") == sha(two_years[0] / "2023" / "index.html")
-    done = vth("verify", str(folder), "--archief", str(store))
+    # the archive named by VTH_ARCHIVE_DIR, as in production (docs/deploy.md), not --archief
+    done = vth("verify", str(folder), VTH_ARCHIVE_DIR=str(store))
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith("verificatie geslaagd: 2023"), done.stdout
 
@@ -552,6 +553,20 @@ def test_verify_names_an_input_missing_from_the_archive(first, tmp_path):
     done = vth("verify", str(folder), "--archief", str(store))
     assert done.returncode == 1, done.stdout
     assert f"{victim['pad']}: invoer ontbreekt in het archief" in done.stdout
+
+
+def test_verify_reads_the_archive_from_vth_archive_dir(first, tmp_path):
+    """As docs/deploy.md sets it in production: VTH_ARCHIVE_DIR, no --archief."""
+    folder, store = copy_publication(first, tmp_path)
+    m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    victim = next(d for d in m["leveringen"] if d["soort"] == "controles")
+    archived = store / victim["sha256"][:2] / f"{victim['sha256']}.{victim['pad'].rsplit('.')[-1]}"
+    archived.unlink()
+    done = vth("verify", str(folder), VTH_ARCHIVE_DIR=str(store))
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 1, done.stdout + done.stderr
+    # the archive it looked in is the one the variable names
+    assert f"{victim['pad']}: invoer ontbreekt in het archief ({archived})" in done.stdout
 
 
 def test_verify_names_a_different_code_version(first):
