@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, build, write
+from tests.conftest import ROOT, build, needs_shared, shared_file, write
 from tests.test_pipeline import accepted_records
 from vth_pipeline.sample import generate_sample
 
 YEAR = 2023
-CHECKER = ROOT.parent / "shared" / "tools" / "check_publication.py"
+CHECKER = ("tools", "check_publication.py")  # in the shared folder
 
 
 @pytest.fixture(scope="module")
@@ -112,10 +112,12 @@ def test_manifest_names_inputs_as_the_files_are(first, sample):
     assert list(m["code"]["pakketten"]) == sorted(m["code"]["pakketten"])
 
 
+@needs_shared(*CHECKER)
 def test_the_partners_checker_passes(first):
-    assert CHECKER.is_file(), f"the partners' checker is required: {CHECKER}"
+    checker = shared_file(*CHECKER)
+    assert checker.is_file(), f"the partners' checker is required: {checker}"
     done = subprocess.run(
-        [sys.executable, str(CHECKER), str(first.out / str(YEAR))], capture_output=True, text=True
+        [sys.executable, str(checker), str(first.out / str(YEAR))], capture_output=True, text=True
     )
     assert done.returncode == 0, done.stdout
 
