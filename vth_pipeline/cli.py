@@ -184,7 +184,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     archive = Path(args.archief or resolved(settings_from_env()).archive_dir)
     verdict = verify(folder, archive)
     print("\n".join(report_lines(verdict)))
-    return 0 if verdict.ok else 1
+    return verdict.exit_code
 
 
 def cmd_lineage(args: argparse.Namespace) -> int:
