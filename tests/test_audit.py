@@ -490,6 +490,67 @@ def test_lineage_of_a_seveso_figure_lists_the_partners_inspection_files(first, s
     assert f"Landelijk: {published_national(first, 'seveso_geinspecteerd_pct')}" in done.stdout
 
 
+def test_lineage_of_an_unknown_figure_or_partner_is_an_error_with_the_allowed_values(first):
+    done = vth(
+        "lineage", "--year", str(YEAR), "--figuur", "contoles", "--warehouse", str(first.warehouse)
+    )
+    assert done.returncode == 2 and done.stdout == "", done.stdout
+    with open(first.out / str(YEAR) / "tabellen" / "landelijk.csv", encoding="utf-8") as f:
+        figures = [r["figuur"] for r in csv.DictReader(f)]
+    allowed = ", ".join(figures)
+    assert f"onbekend cijfer 'contoles'; toegestaan (landelijk.csv, kolom figuur): {allowed}" in (
+        done.stderr
+    )
+    done = vth(
+        "lineage",
+        "--year",
+        str(YEAR),
+        "--figuur",
+        "controles",
+        "--partner",
+        "ODX",
+        "--warehouse",
+        str(first.warehouse),
+    )
+    assert done.returncode == 2 and done.stdout == "", done.stdout
+    with open(ROOT / "data" / "reference" / "partners.csv", encoding="utf-8") as f:
+        partners = sorted(r["partner_code"] for r in csv.DictReader(f))
+    assert f"onbekende partner 'ODX'; toegestaan: {', '.join(partners)}" in done.stderr
+
+
+def test_lineage_of_a_partner_whose_file_was_rejected_shows_that_file(first, sample):
+    _, generated = sample
+    rejected = [
+        d
+        for d in generated.defects
+        if d.row is None
+        and d.gevolg == "afgewezen"
+        and Path(d.path).name.startswith("controles")
+        and d.path.startswith(f"{YEAR}/")
+    ]
+    assert rejected, "the sample has a rejected controles file"
+    for d in rejected:
+        partner = d.path.split("/")[1]
+        done = vth(
+            "lineage",
+            "--year",
+            str(YEAR),
+            "--figuur",
+            "controles",
+            "--partner",
+            partner,
+            "--warehouse",
+            str(first.warehouse),
+        )
+        assert done.returncode == 0, done.stderr
+        section = done.stdout.split("Bijdrage per partner")[1].split("Niet meegeteld")[0]
+        assert f"  {partner}: " in section, done.stdout
+        line = (
+            f"    {d.path}  sha256 {sha(Path(generated.out) / d.path)}  niet gebruikt (afgewezen: "
+        )
+        assert line in section, section
+
+
 # ----------------------------------------------------------------------- Dagster versions
 
 
