@@ -643,7 +643,7 @@ def test_report_names_its_code_and_promises_what_the_publication_shows(first):
 NOTEBOOK = ROOT / "notebooks" / "auditor.ipynb"
 
 
-def run_notebook(monkeypatch, publication: Path, raw: Path):
+def run_notebook(monkeypatch, publication: Path, raw: Path, kernel_dir: Path = ROOT, **env):
     """Execute the notebook as an auditor would (nbclient, a real kernel), set by env vars."""
     import nbformat
     from nbclient import NotebookClient
@@ -651,9 +651,14 @@ def run_notebook(monkeypatch, publication: Path, raw: Path):
     monkeypatch.setenv("VTH_PUBLICATIE", str(publication))
     monkeypatch.setenv("VTH_RAW_DIR", str(raw))
     monkeypatch.setenv("VTH_REFERENTIE", str(ROOT / "data" / "reference"))
+    for name, value in env.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
     nb = nbformat.read(NOTEBOOK, as_version=4)
     NotebookClient(
-        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(kernel_dir)}}
     ).execute()
     return "\n".join(
         o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
@@ -672,6 +677,22 @@ def test_notebook_uses_no_code_of_the_package():
 def test_auditor_notebook_agrees_with_the_publication(first, sample, monkeypatch):
     raw, _ = sample
     out = run_notebook(monkeypatch, first.out / str(YEAR), raw)
+    assert "Alle herberekende cijfers zijn gelijk aan de publicatie." in out
+
+
+def test_auditor_notebook_runs_as_the_readme_says_from_the_repository_root(
+    first, sample, monkeypatch
+):
+    """`jupyter execute notebooks/auditor.ipynb` runs the kernel in notebooks/; the relative
+    paths of the README (and the default reference folder) are taken from the repository root."""
+    raw, _ = sample
+    out = run_notebook(
+        monkeypatch,
+        Path(os.path.relpath(first.out / str(YEAR), ROOT)),
+        Path(os.path.relpath(raw, ROOT)),
+        kernel_dir=NOTEBOOK.parent,
+        VTH_REFERENTIE=None,  # the default, data/reference
+    )
     assert "Alle herberekende cijfers zijn gelijk aan de publicatie." in out
 
 
