@@ -19,6 +19,25 @@ from vth_pipeline.resources import VthSettings
 from vth_pipeline.runner import Runner
 
 ROOT = Path(__file__).resolve().parents[1]
+# The team's shared folder beside the clone (the partners' checker, the spec, the bench floor);
+# CI has it, a clone on its own may not. VTH_SHARED_DIR points elsewhere (or nowhere);
+# VTH_REQUIRE_SHARED=1 (CI, .ci/run) makes a test that needs it fail when it is absent.
+
+
+def shared_file(*parts: str) -> Path:
+    return Path(os.environ.get("VTH_SHARED_DIR") or ROOT.parent / "shared").joinpath(*parts)
+
+
+def needs_shared(*parts: str) -> pytest.MarkDecorator:
+    """Skip the test (before its fixtures are built) when this file of the shared folder is
+    absent, with the reason; it runs when present, and fails when absent in CI."""
+    path = shared_file(*parts)
+    missing = not path.is_file() and os.environ.get("VTH_REQUIRE_SHARED") != "1"
+    return pytest.mark.skipif(
+        missing, reason=f"{path} ontbreekt (de gedeelde map ../shared staat niet naast deze clone)"
+    )
+
+
 # Tests never write the developer's instance: `vth build` in a test records its runs in a
 # throwaway DAGSTER_HOME with the project's instance settings; other runs are ephemeral.
 TEST_DAGSTER_HOME = Path(tempfile.mkdtemp(prefix="vth-dagster-home-"))

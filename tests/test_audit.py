@@ -10,6 +10,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, build, write
+from tests.conftest import ROOT, build, needs_shared, shared_file, write
 from tests.test_pipeline import accepted_records
 from vth_pipeline.sample import generate_sample
 
 YEAR = 2023
-CHECKER = ROOT.parent / "shared" / "tools" / "check_publication.py"
+CHECKER = ("tools", "check_publication.py")  # in the shared folder
 
 
 @pytest.fixture(scope="module")
@@ -111,10 +112,12 @@ def test_manifest_names_inputs_as_the_files_are(first, sample):
     assert list(m["code"]["pakketten"]) == sorted(m["code"]["pakketten"])
 
 
+@needs_shared(*CHECKER)
 def test_the_partners_checker_passes(first):
-    assert CHECKER.is_file(), f"the partners' checker is required: {CHECKER}"
+    checker = shared_file(*CHECKER)
+    assert checker.is_file(), f"the partners' checker is required: {checker}"
     done = subprocess.run(
-        [sys.executable, str(CHECKER), str(first.out / str(YEAR))], capture_output=True, text=True
+        [sys.executable, str(checker), str(first.out / str(YEAR))], capture_output=True, text=True
     )
     assert done.returncode == 0, done.stdout
 
@@ -162,13 +165,13 @@ def test_reference_files_of_a_build_are_archived_and_indexed(first):
 # ----------------------------------------------------------------------- vth verify
 
 
-def vth(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+def vth(*args: str, cwd: Path = ROOT, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "vth_pipeline.cli", *args],
         capture_output=True,
         text=True,
         cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
     )
 
 
@@ -193,7 +196,9 @@ def test_verify_passes_on_a_fresh_build(first):
     )
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("verificatie geslaagd: 2023"), lines
+    # first whether the code is the manifest's, then the verdict, last
+    assert lines[0].startswith("code: dezelfde als in manifest.json"), lines
+    assert lines[-1].startswith("verificatie geslaagd: 2023"), lines
 
 
 def test_verify_names_an_archived_delivery_whose_bytes_changed(first, tmp_path):
@@ -205,7 +210,7 @@ def test_verify_names_an_archived_delivery_whose_bytes_changed(first, tmp_path):
     )
     flip_one_byte(archived)
     done = vth("verify", str(folder), "--archief", str(store))
-    assert done.returncode == 1, done.stdout
+    assert done.returncode == 5, done.stdout  # inputs missing or changed
     assert "MISLUKT" in done.stdout
     assert f"{victim['pad']}: invoer in het archief gewijzigd" in done.stdout
 
@@ -218,19 +223,179 @@ def test_verify_names_a_published_csv_that_was_changed(first, tmp_path):
     assert "tabellen/landelijk.csv: gepubliceerd bestand gewijzigd" in done.stdout
 
 
-def test_verify_catches_a_changed_csv_even_when_the_manifest_was_made_to_agree(first, tmp_path):
-    folder, store = copy_publication(first, tmp_path)
-    csv_file = folder / "tabellen" / "omgevingsdiensten.csv"
-    flip_one_byte(csv_file)
+def rewrite_listed(folder: Path, pad: str) -> None:
+    """Make manifest.json agree with the file at `pad` as it now is."""
     path = folder / "manifest.json"
     m = json.loads(path.read_text(encoding="utf-8"))
     for f in m["uitvoer"]:
-        if f["pad"] == "tabellen/omgevingsdiensten.csv":
-            f["sha256"] = sha(csv_file)
+        if f["pad"] == pad:
+            f["sha256"] = sha(folder / pad)
     path.write_text(json.dumps(m, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def test_verify_names_the_cell_that_differs_even_when_the_manifest_was_made_to_agree(
+    first, tmp_path
+):
+    folder, store = copy_publication(first, tmp_path)
+    table = folder / "tabellen" / "landelijk.csv"
+    with open(table, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    at = next(i for i, r in enumerate(rows) if r[0] == "controles")
+    true_value = rows[at][1]
+    rows[at][1] = str(int(true_value) + 1)
+    with open(table, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    rewrite_listed(folder, "tabellen/landelijk.csv")
     done = vth("verify", str(folder), "--archief", str(store))
-    assert done.returncode == 1, done.stdout
-    assert "tabellen/omgevingsdiensten.csv: uitvoer wijkt af bij herbouw" in done.stdout
+    assert done.returncode == 4, done.stdout  # figures differ
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("code: "), lines
+    assert "cijfers wijken af" in done.stdout
+    cell = f"  tabellen/landelijk.csv controles: {int(true_value) + 1} → {true_value}"
+    assert cell in lines, done.stdout
+    # the cell comes before any other file
+    verdict_at = next(i for i, x in enumerate(lines) if x.startswith("verificatie MISLUKT"))
+    assert lines[verdict_at + 1] == cell, lines
+
+
+def test_verify_tells_figures_from_presentation(tmp_path):
+    """compare_outputs and the exit codes, on files made here (no rebuild)."""
+    from vth_pipeline.verify import PRESENTATION, Verdict, compare_outputs
+
+    published, rebuilt = tmp_path / "gepubliceerd", tmp_path / "herbouwd"
+    body = "figuur,waarde,geleverd\ncontroles,11722,25\nhercontroles,300,25\n"
+    write(published / "tabellen/landelijk.csv", body)
+    write(rebuilt / "tabellen/landelijk.csv", body.replace("\n", "\r\n"))  # same cells
+    write(published / "figuren/kaart.png", b"\x89PNG one")
+    write(rebuilt / "figuren/kaart.png", b"\x89PNG two")
+    write(published / "index.html", "<p>een</p>")
+    write(rebuilt / "index.html", "<p>twee</p>")
+    manifest = {
+        "uitvoer": [
+            {"pad": p, "sha256": sha(published / p)}
+            for p in ("figuren/kaart.png", "index.html", "tabellen/landelijk.csv")
+        ]
+    }
+    found = compare_outputs(rebuilt, manifest, None, published)
+    assert [(p.pad, p.soort) for p in found] == [
+        ("tabellen/landelijk.csv", "presentatie"),
+        ("index.html", "presentatie"),
+        ("figuren/kaart.png", "presentatie"),  # images last
+    ]
+    verdict = Verdict(2023, found, rebuilt=True)
+    assert verdict.exit_code == PRESENTATION == 3
+    assert "alleen presentatie" in verdict.line()
+
+    write(rebuilt / "tabellen/landelijk.csv", body.replace("11722", "11723").replace("300,", "3,"))
+    found = compare_outputs(rebuilt, manifest, None, published)
+    assert [str(p) for p in found if p.soort == "cijfers"] == [
+        "tabellen/landelijk.csv controles: 11722 → 11723",
+        "tabellen/landelijk.csv hercontroles: 300 → 3",
+    ]
+    assert Verdict(2023, found, rebuilt=True).exit_code == 4
+
+
+def test_verify_says_which_files_of_the_package_changed_since_the_manifests_commit(first):
+    from vth_pipeline.verify import code_report
+
+    m = json.loads((first.out / str(YEAR) / "manifest.json").read_text(encoding="utf-8"))
+    assert code_report(m)[0].startswith("code: dezelfde als in manifest.json")
+    earlier = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "HEAD~3"], capture_output=True, text=True
+    ).stdout.strip()
+    log = subprocess.run(
+        ["git", "-C", str(ROOT), "log", "--name-only", "--format=", "HEAD~3..HEAD"],
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    status = subprocess.run(
+        ["git", "-C", str(ROOT), "status", "--porcelain"], capture_output=True, text=True
+    ).stdout.splitlines()
+    touched = {p for p in log if p.startswith("vth_pipeline/")} | {x[3:] for x in status}
+    assert touched, "the last three commits changed the package"
+    m["code"]["git_commit"] = earlier
+    m["code"]["pakketten"]["duckdb"] = "0.0.1"
+    lines = code_report(m)
+    assert lines[0].startswith(f"code: NIET dezelfde als in manifest.json: git_commit {earlier}")
+    assert "  pakketten: duckdb 0.0.1 → 1.5.6" in lines
+    changed = next(x for x in lines if x.startswith(f"  gewijzigd sinds commit {earlier[:12]}"))
+    named = changed.split(": ", 1)[1].split(" en ")[0].split(", ")
+    assert named and set(named) <= touched, (named, touched)
+    m["code"]["git_commit"] = "0" * 40  # not in this clone
+    assert any("kan git hier niet zeggen" in x for x in code_report(m))
+
+
+# ------------------------------------------- verify with neighbouring years (links in index.html)
+
+SEVERAL = (2022, 2023, 2024)
+
+
+@pytest.fixture(scope="module")
+def several_raw(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("audit_several_raw")
+    generate_sample(raw, years=SEVERAL, scale=0.02, seed=7)
+    return raw
+
+
+def cli_build(raw: Path, tmp: Path, *years: int) -> tuple[Path, Path]:
+    """`vth build` as in production: the archive where VTH_ARCHIVE_DIR says (docs/deploy.md)."""
+    out, warehouse, store = tmp / "out", tmp / "vth.duckdb", tmp / "archief"
+    args = ["build", "--raw-dir", str(raw), "--out", str(out), "--warehouse", str(warehouse)]
+    done = vth(*args, *(a for y in years for a in ("--year", str(y))), VTH_ARCHIVE_DIR=str(store))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert store.is_dir()
+    return out, store
+
+
+def links_of(html: str) -> dict[str, int]:
+    names = {"prev": "vorig", "next": "volgend"}
+    return {
+        names[rel]: int(year)
+        for rel, year in re.findall(r'<a rel="(prev|next)" href="\.\./(\d{4})/index\.html"', html)
+    }
+
+
+@pytest.fixture(scope="module")
+def two_years(several_raw, tmp_path_factory):
+    """`vth build --year 2023 --year 2024` with 2022 to 2024 delivered (2022 built unpublished)."""
+    return cli_build(several_raw, tmp_path_factory.mktemp("audit_two"), 2023, 2024)
+
+
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_verify_passes_on_each_year_of_a_build_of_several(several_raw, two_years, year):
+    out, store = two_years
+    folder = out / str(year)
+    # by hand: the sample delivered 2022, 2023 and 2024; the report links the years beside it
+    expected = {k: y for k, y in (("vorig", year - 1), ("volgend", year + 1)) if y in SEVERAL}
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    assert links_of(html) == expected
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["buren"] == expected
+    # the earlier years' deliveries are named here: 2022 has no manifest of its own
+    assert not (out / "2022").exists()
+    earlier = [p for p in SEVERAL if p < year]
+    on_disk = {
+        p.relative_to(several_raw).as_posix(): sha(p)
+        for y in earlier
+        for p in (several_raw / str(y)).rglob("*")
+        if p.is_file()
+    }
+    assert {d["pad"]: d["sha256"] for d in manifest["leveringen_vorige_jaren"]} == on_disk
+    done = vth("verify", str(folder), "--archief", str(store))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1].startswith(f"verificatie geslaagd: {year}"), done.stdout
+
+
+def test_verify_passes_on_one_year_built_alone(several_raw, two_years, tmp_path):
+    out, store = cli_build(several_raw, tmp_path, 2023)
+    assert not (out / "2022").exists() and not (out / "2024").exists()
+    folder = out / "2023"
+    # the same report as in the build of two years: the links do not depend on what was built
+    assert sha(folder / "index.html") == sha(two_years[0] / "2023" / "index.html")
+    # the archive named by VTH_ARCHIVE_DIR, as in production (docs/deploy.md), not --archief
+    done = vth("verify", str(folder), VTH_ARCHIVE_DIR=str(store))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1].startswith("verificatie geslaagd: 2023"), done.stdout
 
 
 # ----------------------------------------------------------------------- vth lineage
@@ -325,6 +490,67 @@ def test_lineage_of_a_seveso_figure_lists_the_partners_inspection_files(first, s
     assert f"Landelijk: {published_national(first, 'seveso_geinspecteerd_pct')}" in done.stdout
 
 
+def test_lineage_of_an_unknown_figure_or_partner_is_an_error_with_the_allowed_values(first):
+    done = vth(
+        "lineage", "--year", str(YEAR), "--figuur", "contoles", "--warehouse", str(first.warehouse)
+    )
+    assert done.returncode == 2 and done.stdout == "", done.stdout
+    with open(first.out / str(YEAR) / "tabellen" / "landelijk.csv", encoding="utf-8") as f:
+        figures = [r["figuur"] for r in csv.DictReader(f)]
+    allowed = ", ".join(figures)
+    assert f"onbekend cijfer 'contoles'; toegestaan (landelijk.csv, kolom figuur): {allowed}" in (
+        done.stderr
+    )
+    done = vth(
+        "lineage",
+        "--year",
+        str(YEAR),
+        "--figuur",
+        "controles",
+        "--partner",
+        "ODX",
+        "--warehouse",
+        str(first.warehouse),
+    )
+    assert done.returncode == 2 and done.stdout == "", done.stdout
+    with open(ROOT / "data" / "reference" / "partners.csv", encoding="utf-8") as f:
+        partners = sorted(r["partner_code"] for r in csv.DictReader(f))
+    assert f"onbekende partner 'ODX'; toegestaan: {', '.join(partners)}" in done.stderr
+
+
+def test_lineage_of_a_partner_whose_file_was_rejected_shows_that_file(first, sample):
+    _, generated = sample
+    rejected = [
+        d
+        for d in generated.defects
+        if d.row is None
+        and d.gevolg == "afgewezen"
+        and Path(d.path).name.startswith("controles")
+        and d.path.startswith(f"{YEAR}/")
+    ]
+    assert rejected, "the sample has a rejected controles file"
+    for d in rejected:
+        partner = d.path.split("/")[1]
+        done = vth(
+            "lineage",
+            "--year",
+            str(YEAR),
+            "--figuur",
+            "controles",
+            "--partner",
+            partner,
+            "--warehouse",
+            str(first.warehouse),
+        )
+        assert done.returncode == 0, done.stderr
+        section = done.stdout.split("Bijdrage per partner")[1].split("Niet meegeteld")[0]
+        assert f"  {partner}: " in section, done.stdout
+        line = (
+            f"    {d.path}  sha256 {sha(Path(generated.out) / d.path)}  niet gebruikt (afgewezen: "
+        )
+        assert line in section, section
+
+
 # ----------------------------------------------------------------------- Dagster versions
 
 
@@ -417,7 +643,7 @@ def test_report_names_its_code_and_promises_what_the_publication_shows(first):
 NOTEBOOK = ROOT / "notebooks" / "auditor.ipynb"
 
 
-def run_notebook(monkeypatch, publication: Path, raw: Path):
+def run_notebook(monkeypatch, publication: Path, raw: Path, kernel_dir: Path = ROOT, **env):
     """Execute the notebook as an auditor would (nbclient, a real kernel), set by env vars."""
     import nbformat
     from nbclient import NotebookClient
@@ -425,9 +651,14 @@ def run_notebook(monkeypatch, publication: Path, raw: Path):
     monkeypatch.setenv("VTH_PUBLICATIE", str(publication))
     monkeypatch.setenv("VTH_RAW_DIR", str(raw))
     monkeypatch.setenv("VTH_REFERENTIE", str(ROOT / "data" / "reference"))
+    for name, value in env.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
     nb = nbformat.read(NOTEBOOK, as_version=4)
     NotebookClient(
-        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(kernel_dir)}}
     ).execute()
     return "\n".join(
         o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
@@ -446,6 +677,22 @@ def test_notebook_uses_no_code_of_the_package():
 def test_auditor_notebook_agrees_with_the_publication(first, sample, monkeypatch):
     raw, _ = sample
     out = run_notebook(monkeypatch, first.out / str(YEAR), raw)
+    assert "Alle herberekende cijfers zijn gelijk aan de publicatie." in out
+
+
+def test_auditor_notebook_runs_as_the_readme_says_from_the_repository_root(
+    first, sample, monkeypatch
+):
+    """`jupyter execute notebooks/auditor.ipynb` runs the kernel in notebooks/; the relative
+    paths of the README (and the default reference folder) are taken from the repository root."""
+    raw, _ = sample
+    out = run_notebook(
+        monkeypatch,
+        Path(os.path.relpath(first.out / str(YEAR), ROOT)),
+        Path(os.path.relpath(raw, ROOT)),
+        kernel_dir=NOTEBOOK.parent,
+        VTH_REFERENTIE=None,  # the default, data/reference
+    )
     assert "Alle herberekende cijfers zijn gelijk aan de publicatie." in out
 
 
@@ -477,8 +724,22 @@ def test_verify_names_an_input_missing_from_the_archive(first, tmp_path):
     ext = victim["pad"].rsplit(".", 1)[1]
     (store / victim["sha256"][:2] / f"{victim['sha256']}.{ext}").unlink()
     done = vth("verify", str(folder), "--archief", str(store))
-    assert done.returncode == 1, done.stdout
+    assert done.returncode == 5, done.stdout
     assert f"{victim['pad']}: invoer ontbreekt in het archief" in done.stdout
+
+
+def test_verify_reads_the_archive_from_vth_archive_dir(first, tmp_path):
+    """As docs/deploy.md sets it in production: VTH_ARCHIVE_DIR, no --archief."""
+    folder, store = copy_publication(first, tmp_path)
+    m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    victim = next(d for d in m["leveringen"] if d["soort"] == "controles")
+    archived = store / victim["sha256"][:2] / f"{victim['sha256']}.{victim['pad'].rsplit('.')[-1]}"
+    archived.unlink()
+    done = vth("verify", str(folder), VTH_ARCHIVE_DIR=str(store))
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 5, done.stdout + done.stderr
+    # the archive it looked in is the one the variable names
+    assert f"{victim['pad']}: invoer ontbreekt in het archief ({archived})" in done.stdout
 
 
 def test_verify_names_a_different_code_version(first):

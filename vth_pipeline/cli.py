@@ -173,7 +173,7 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from vth_pipeline.resources import settings_from_env
+    from vth_pipeline.resources import resolved, settings_from_env
     from vth_pipeline.verify import report_lines, verify
 
     folder = Path(args.folder)
@@ -181,10 +181,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(f"fout: {folder / 'manifest.json'} bestaat niet", file=sys.stderr)
         return 2
     _quiet_dagster()
-    archive = Path(args.archief or settings_from_env().archive_dir)
+    archive = Path(args.archief or resolved(settings_from_env()).archive_dir)
     verdict = verify(folder, archive)
     print("\n".join(report_lines(verdict)))
-    return 0 if verdict.ok else 1
+    return verdict.exit_code
 
 
 def cmd_lineage(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from vth_pipeline.contract.publication import NATIONAL_SEVESO_PREFIX, Figure, figure
+from vth_pipeline.contract.publication import FIGURES, NATIONAL_SEVESO_PREFIX, Figure, figure
 from vth_pipeline.contract.statuses import IN_EFFECT
 from vth_pipeline.sql import sql_path
 from vth_pipeline.warehouse import rows
@@ -63,15 +63,52 @@ def herkomst_sql(partner: str | None) -> str:
     )
 
 
+def allowed_figures(conn: duckdb.DuckDBPyConnection, year: int) -> list[str]:
+    """The figures of landelijk.csv of the year (its `figuur` column), else every declared one."""
+    try:
+        found = [
+            r[0]
+            for r in conn.execute(
+                "SELECT figuur FROM staat.landelijk WHERE jaar = ? ORDER BY volgorde", [year]
+            ).fetchall()
+        ]
+    except duckdb.Error:
+        found = []
+    return found or sorted(FIGURES)
+
+
+def allowed_partners(conn: duckdb.DuckDBPyConnection, year: int, declared: Figure) -> list[str]:
+    """Every partner in the partners register, and the rows of the figure's own table (the
+    Seveso table names scopes such as NL)."""
+    key = PARTNER_COLUMN[declared.sql]
+    table = declared.sql.replace("_", ".", 1)
+    return [
+        r[0]
+        for r in conn.execute(
+            f"SELECT partner_code FROM ref.partners UNION SELECT {key} FROM {table} "
+            "WHERE jaar = ? ORDER BY 1",
+            [year],
+        ).fetchall()
+        if r[0]
+    ]
+
+
 def lineage(
     conn: duckdb.DuckDBPyConnection, year: int, name: str, partner: str | None = None
 ) -> Lineage:
     declared = figure(name)
     if declared is None:
-        raise LineageError(f"onbekend cijfer '{name}' (zie landelijk.csv, kolom figuur)")
+        raise LineageError(
+            f"onbekend cijfer '{name}'; toegestaan (landelijk.csv, kolom figuur): "
+            + ", ".join(allowed_figures(conn, year))
+        )
     bare = _bare(name, declared)
     if not conn.execute("SELECT count(*) FROM staat.herkomst WHERE jaar = ?", [year]).fetchone()[0]:
         raise LineageError(f"verslagjaar {year} is niet gebouwd in dit warehouse")
+    if partner:
+        known = allowed_partners(conn, year, declared)
+        if partner not in known:
+            raise LineageError(f"onbekende partner '{partner}'; toegestaan: {', '.join(known)}")
     files = rows(conn, herkomst_sql(partner), _params(year, bare, partner))
     national_name = NATIONAL_SEVESO_PREFIX + bare if declared.sql == "staat_seveso" else bare
     national = rows(
@@ -157,12 +194,20 @@ def render(lin: Lineage, project: Path | None = None) -> str:
     by_partner: dict[str, list[dict]] = {}
     for row in lin.files:
         by_partner.setdefault(row["partner_code"], []).append(row)
-    for code in sorted(set(values) | set(by_partner)):
+    unused: dict[str, list[dict]] = {}
+    for u in lin.unused:
+        unused.setdefault(u["partner_code"], []).append(u)
+    for code in sorted(set(values) | set(by_partner) | set(unused)):
         value = _fmt(values[code]) if code in values else "geen eigen rij in de tabel"
         out.append(f"  {code}: {value}")
         for r in by_partner.get(code, []):
             out.append(
                 f"    {r['bestand']}  sha256 {r['sha256']}  {r['rijen']} rijen: {r['rijbereiken']}"
+            )
+        for u in unused.get(code, []):  # e.g. a rejected file: why nothing of it went in
+            out.append(
+                f"    {u['bestand']}  sha256 {_fmt(u['sha256'])}  niet gebruikt "
+                f"({u['status']}: {_fmt(u['reden'])})"
             )
     out.append("")
     if lin.quarantined:

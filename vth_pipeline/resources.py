@@ -90,6 +90,19 @@ def settings_from_env(**overrides) -> VthSettings:
     return VthSettings(**{k: v for k, v in values.items() if v is not None})
 
 
+def resolved(settings: VthSettings) -> VthSettings:
+    """The same settings with every `EnvVar` read into its value, for code that uses them
+    outside a Dagster run (`vth verify`): an `EnvVar` is not a string (`Path(EnvVar("X"))`
+    raises), Dagster resolves it only when it initialises the resource for a run."""
+    values = {name: getattr(settings, name) for name in VthSettings.model_fields}
+    return VthSettings(
+        **{
+            name: value.get_value() if hasattr(value, "get_value") else value  # EnvVar, IntEnvVar
+            for name, value in values.items()
+        }
+    )
+
+
 def warehouse_from_env(path: str | None = None) -> DuckDBResource:
     """The warehouse at `path`, else VTH_WAREHOUSE (as `EnvVar`), else the default file.
 

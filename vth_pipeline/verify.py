@@ -5,23 +5,30 @@ raw folder is laid out again from the archived bytes under their original paths,
 files likewise, and the year (with the earlier years its manifest says it used) is built by the
 same asset graph into a temporary folder. Every output's sha256 is then compared with the
 manifest. Checks that need no rebuild come first (the published files against the manifest,
-the archived inputs against their sha256); when one fails the rebuild is not attempted.
+the archived inputs against their sha256); when one fails the rebuild is not attempted. A CSV
+table that differs is compared cell by cell, so the verdict tells figures from presentation;
+the exit codes (KIND_CODES) are documented for auditors in docs/audit.md.
 """
 
 from __future__ import annotations
 
+import csv
 import shutil
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from dagster_duckdb import DuckDBResource
 
 from vth_pipeline.ingest.archive import archive_path
 from vth_pipeline.publish.manifest import (
     MANIFEST,
+    UNKNOWN,
+    _git,
     code_info,
     output_files,
     read_manifest,
@@ -31,16 +38,34 @@ from vth_pipeline.resources import VthSettings, assets_dir, project_root
 from vth_pipeline.runner import Runner
 from vth_pipeline.validation.suites import expectations_dir
 
-MAX_SHOWN = 10
+MAX_SHOWN = 20
+
+
+# Exit codes of `vth verify` (docs/audit.md); 2 is a usage error (no manifest.json).
+IDENTICAL = 0
+OTHER = 1  # the published year differs from its own manifest, or the rebuild failed
+PRESENTATION = 3  # the same figures, other bytes (report, images, workbook, byte layout)
+FIGURES = 4  # a figure (a cell of a CSV table) or a delivery's status or counts differs
+INPUTS = 5  # an input the manifest names is missing from the archive or its bytes changed
+
+# Problem kinds: which exit code they lead to, the first kind present deciding.
+KIND_CODES = {
+    "invoer": INPUTS,
+    "publicatie": OTHER,
+    "cijfers": FIGURES,
+    "presentatie": PRESENTATION,
+}
 
 
 @dataclass
 class Problem:
     pad: str
     reden: str
+    soort: str = "publicatie"  # invoer, publicatie, cijfers, presentatie
+    sep: str = ": "  # a cell of a table: "tabellen/landelijk.csv controles: 1 → 2"
 
     def __str__(self) -> str:
-        return f"{self.pad}: {self.reden}"
+        return f"{self.pad}{self.sep}{self.reden}"
 
 
 @dataclass
@@ -53,9 +78,18 @@ class Verdict:
     seconds: float = 0.0
     code_note: str | None = None
 
+    code_lines: list[str] = field(default_factory=list)
+
     @property
     def ok(self) -> bool:
         return self.rebuilt and not self.problems
+
+    @property
+    def exit_code(self) -> int:
+        if self.ok:
+            return IDENTICAL
+        kinds = {p.soort for p in self.problems}
+        return next((code for kind, code in KIND_CODES.items() if kind in kinds), OTHER)
 
     def line(self) -> str:
         """The verdict in one Dutch line."""
@@ -66,8 +100,14 @@ class Verdict:
                 f"bestanden; alle {self.outputs} uitvoerbestanden gelijk aan manifest.json "
                 f"({self.seconds:.0f} s){note}"
             )
-        return f"verificatie MISLUKT voor {self.jaar}: {len(self.problems)} afwijking(en)" + (
-            "" if self.rebuilt else " (niet herbouwd)"
+        what = {
+            INPUTS: "invoer ontbreekt of is gewijzigd",
+            FIGURES: "cijfers wijken af",
+            PRESENTATION: "zelfde cijfers, andere bytes (alleen presentatie)",
+        }.get(self.exit_code, "afwijking")
+        return (
+            f"verificatie MISLUKT voor {self.jaar}: {what}; {len(self.problems)} afwijking(en)"
+            + ("" if self.rebuilt else " (niet herbouwd)")
         )
 
 
@@ -111,10 +151,10 @@ def check_inputs(archive_dir: Path, inputs: list[tuple[str, str, str]]) -> list[
     for _, pad, sha in inputs:
         path = _archived(archive_dir, sha, pad)
         if not path.is_file():
-            problems.append(Problem(pad, f"invoer ontbreekt in het archief ({path})"))
+            problems.append(Problem(pad, f"invoer ontbreekt in het archief ({path})", "invoer"))
         elif sha256_bytes(path) != sha:
             problems.append(
-                Problem(pad, f"invoer in het archief gewijzigd: sha256 wijkt af ({path})")
+                Problem(pad, f"invoer in het archief gewijzigd: sha256 wijkt af ({path})", "invoer")
             )
     return problems
 
@@ -144,45 +184,201 @@ def code_difference(manifest: dict[str, Any]) -> str | None:
     return "andere codeversie: " + "; ".join(diffs) if diffs else None
 
 
+PACKAGE_PATHS = ("vth_pipeline", "assets", "expectations", "pyproject.toml", "constraints.txt")
+
+
+def changed_since(commit: str | None, root: Path) -> list[str] | None:
+    """The package's files that differ from `commit` in the checkout at `root` (committed or
+    not), or None when git cannot tell (no checkout, commit unknown or not in this clone)."""
+    if (
+        not commit
+        or commit == UNKNOWN
+        or _git(root, "cat-file", "-e", f"{commit}^{{commit}}") is None
+    ):
+        return None
+    out = _git(root, "diff", "--name-only", commit, "--", *PACKAGE_PATHS)
+    return None if out is None else sorted(line for line in out.splitlines() if line)
+
+
+def code_report(manifest: dict[str, Any], root: Path | None = None) -> list[str]:
+    """Whether the running code is the code the manifest names (version, commit, dirty flag,
+    packages), and if not, what differs and which of the package's files changed since that
+    commit when git can tell. Dutch lines, the first of the verdict."""
+    root = root or project_root()
+    then, now = manifest["code"], code_info(root)
+    short = str(then.get("git_commit"))[:12]
+    diffs = [
+        f"{key} {then.get(key)} → {now.get(key)}"
+        for key in ("versie", "git_commit", "git_dirty")
+        if then.get(key) != now.get(key)
+    ]
+    old_pk, new_pk = then.get("pakketten", {}), now["pakketten"]
+    packages = [
+        f"{name} {old_pk.get(name, '–')} → {new_pk.get(name, '–')}"
+        for name in sorted(old_pk.keys() | new_pk.keys())
+        if old_pk.get(name) != new_pk.get(name)
+    ]
+    if not diffs and not packages:
+        dirty = then.get("git_dirty")
+        state = {True: "met lokale wijzigingen", False: "zonder lokale wijzigingen"}.get(
+            dirty, "git-status onbekend"
+        )
+        lines = [
+            f"code: dezelfde als in manifest.json (vth-pipeline {then.get('versie')}, commit "
+            f"{short}, {state}, {len(old_pk)} pakketten gelijk)"
+        ]
+        if not dirty:
+            return lines
+    else:
+        lines = ["code: NIET dezelfde als in manifest.json: " + "; ".join(diffs or ["—"])]
+        if packages:
+            shown = ", ".join(packages[:8]) + (
+                f" en {len(packages) - 8} meer" * (len(packages) > 8)
+            )
+            lines.append(f"  pakketten: {shown}")
+    changed = changed_since(then.get("git_commit"), root)
+    if changed is None:
+        lines.append(
+            f"  welke bestanden sinds commit {short} veranderden, kan git hier niet zeggen"
+        )
+    elif changed:
+        more = f" en {len(changed) - 10} meer" if len(changed) > 10 else ""
+        lines.append(f"  gewijzigd sinds commit {short}: {', '.join(changed[:10])}{more}")
+    else:
+        lines.append(f"  geen bestand van het pakket gewijzigd sinds commit {short}")
+    return lines
+
+
 def _sha_or_none(path: Path) -> str | None:
     return sha256_bytes(path) if path.is_file() else None
 
 
-def lay_out(archive_dir: Path, inputs: list[tuple[str, str, str]], raw: Path, ref: Path) -> None:
-    """The raw folder and reference folder again, from the archive, under the original paths."""
+def lay_out(
+    archive_dir: Path,
+    inputs: list[tuple[str, str, str]],
+    raw: Path,
+    ref: Path,
+    neighbours: Iterable[int] = (),
+) -> None:
+    """The raw folder and reference folder again, from the archive, under the original paths.
+
+    The neighbouring years the manifest records (`buren`, the report's links) get a folder of
+    their own, empty when the year read none of their files: the report links to a year when
+    the raw folder has one, so the rebuilt report links the same years as the published one."""
     for kind, pad, sha in inputs:
         target = (raw if kind == "levering" else ref) / pad
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(_archived(archive_dir, sha, pad), target)
+    for year in neighbours:
+        (raw / str(year)).mkdir(exist_ok=True)
 
 
-def compare_outputs(rebuilt: Path, manifest: dict[str, Any], why: str | None) -> list[Problem]:
-    """Rebuilt files against the manifest; the likely cause is named with each difference."""
+def _read_table(path: Path) -> tuple[list[str], list[list[str]]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        records = list(csv.reader(f))
+    return (records[0], records[1:]) if records else ([], [])
+
+
+def _key_width(columns: list[str], *tables: list[list[str]]) -> int:
+    """How many leading columns name a row: the fewest that are unique in every table."""
+    for width in range(1, len(columns) + 1):
+        if all(len({tuple(r[:width]) for r in t}) == len(t) for t in tables):
+            return width
+    return len(columns)
+
+
+def table_differences(pad: str, before: Path, after: Path) -> list[str]:
+    """The cells of a CSV table that differ, in Dutch: `controles: 11722 → 11723` (the row named
+    by its leading columns, the column added when it is not `waarde`)."""
+    (cols_a, rows_a), (cols_b, rows_b) = _read_table(before), _read_table(after)
+    if cols_a != cols_b:
+        return [f"andere kolommen: {', '.join(cols_a)} → {', '.join(cols_b)}"]
+    width = _key_width(cols_a, rows_a, rows_b)
+    a = {tuple(r[:width]): r for r in rows_a}
+    b = {tuple(r[:width]): r for r in rows_b}
+    out = []
+    for key in [*a, *(k for k in b if k not in a)]:
+        label = "/".join(key)
+        if key not in b:
+            out.append(f"{label}: rij ontbreekt bij herbouw")
+        elif key not in a:
+            out.append(f"{label}: rij alleen bij herbouw")
+        else:
+            for col, x, y in zip(cols_a[width:], a[key][width:], b[key][width:], strict=False):
+                if x != y:
+                    where = label if col == "waarde" else f"{label} {col}"
+                    out.append(f"{where}: {x or '(leeg)'} → {y or '(leeg)'}")
+    if not out and [r[:width] for r in rows_a] != [r[:width] for r in rows_b]:
+        out.append("zelfde cellen, andere volgorde van de rijen")
+    return out
+
+
+def _same_frame(before: Path, after: Path) -> bool:
+    """Two Parquet files hold the same table (schema and values), whatever their bytes."""
+    try:
+        return pl.read_parquet(before).equals(pl.read_parquet(after))
+    except (OSError, pl.exceptions.PolarsError):
+        return False
+
+
+def _order(pad: str) -> tuple[int, str]:
+    """CSV tables first, then other files, the images of the figures last."""
+    if pad.endswith(".csv"):
+        return 0, pad
+    return (2 if pad.startswith("figuren/") and pad.endswith(".png") else 1), pad
+
+
+def compare_outputs(
+    rebuilt: Path, manifest: dict[str, Any], why: str | None, published: Path | None = None
+) -> list[Problem]:
+    """Rebuilt files against the manifest. A CSV table that differs is compared cell by cell
+    with the published one (`published`, checked against the manifest before): each cell that
+    differs is a problem of kind `cijfers`; a table whose cells are all equal, and every other
+    file, differ in presentation only. The likely cause is named with a file."""
     listed = {f["pad"]: f["sha256"] for f in manifest["uitvoer"]}
     made = {f["pad"]: f["sha256"] for f in output_files(rebuilt)}
     cause = f" ({why})" if why else ""
-    problems = [
-        Problem(pad, f"niet opnieuw gemaakt bij herbouw{cause}")
-        for pad in sorted(listed.keys() - made)
-    ]
-    problems += [
-        Problem(pad, f"bij herbouw gemaakt maar niet in manifest.json{cause}")
-        for pad in sorted(made.keys() - listed)
-    ]
-    problems += [
-        Problem(pad, f"uitvoer wijkt af bij herbouw: sha256 is anders{cause}")
-        for pad in sorted(listed.keys() & made)
-        if listed[pad] != made[pad]
-    ]
+
+    def kind(pad: str) -> str:
+        return "cijfers" if pad.endswith((".csv", ".parquet")) else "presentatie"
+
+    problems = []
+    for pad in sorted(listed.keys() | made.keys(), key=_order):
+        if pad not in made:
+            problems.append(Problem(pad, f"niet opnieuw gemaakt bij herbouw{cause}", kind(pad)))
+        elif pad not in listed:
+            problems.append(
+                Problem(pad, f"bij herbouw gemaakt maar niet in manifest.json{cause}", kind(pad))
+            )
+        elif listed[pad] != made[pad]:
+            before = published / pad if published else None
+            if before and pad.endswith(".csv"):
+                cells = table_differences(pad, before, rebuilt / pad)
+                problems += [Problem(pad, c, "cijfers", " ") for c in cells] or [
+                    Problem(pad, f"zelfde cijfers, andere bytes{cause}", "presentatie")
+                ]
+            elif before and pad.endswith(".parquet") and _same_frame(before, rebuilt / pad):
+                problems.append(Problem(pad, f"zelfde cijfers, andere bytes{cause}", "presentatie"))
+            else:
+                problems.append(
+                    Problem(
+                        pad, f"uitvoer wijkt af bij herbouw: sha256 is anders{cause}", kind(pad)
+                    )
+                )
     return problems
 
 
 def compare_deliveries(rebuilt: dict[str, Any], manifest: dict[str, Any]) -> list[Problem]:
-    """The status and row counts per delivery file must come out the same."""
-    before = {d["pad"]: d for d in manifest["leveringen"]}
+    """The status and row counts per delivery file (the earlier years' too) must come out the
+    same."""
+    keys = ["leveringen"] + ["leveringen_vorige_jaren"] * ("leveringen_vorige_jaren" in manifest)
+    before = {d["pad"]: d for key in keys for d in manifest[key]}
     return [
-        Problem(d["pad"], "levering krijgt bij herbouw een andere status of andere aantallen")
-        for d in rebuilt["leveringen"]
+        Problem(
+            d["pad"], "levering krijgt bij herbouw een andere status of andere aantallen", "cijfers"
+        )
+        for key in keys
+        for d in rebuilt.get(key, [])
         if before.get(d["pad"]) != d
     ]
 
@@ -196,44 +392,64 @@ def verify(folder: Path, archive_dir: Path, work: Path | None = None) -> Verdict
     verdict = Verdict(year)
     verdict.problems += check_published(folder, manifest)
     manifests = []
-    for earlier in manifest.get("vorige_jaren", []):
-        path = folder.parent / str(earlier) / MANIFEST
-        if path.is_file():
-            manifests.append(read_manifest(path.parent))
-        else:
-            verdict.problems.append(
-                Problem(str(path), f"invoer ontbreekt: {year} is gebouwd met {earlier} erbij")
-            )
+    if "leveringen_vorige_jaren" in manifest:  # the manifest names the earlier years' inputs
+        manifests.append({"leveringen": manifest["leveringen_vorige_jaren"]})
+    else:  # older manifests: the earlier years' inputs are in their manifests beside this one
+        for earlier in manifest.get("vorige_jaren", []):
+            path = folder.parent / str(earlier) / MANIFEST
+            if path.is_file():
+                manifests.append(read_manifest(path.parent))
+            else:
+                verdict.problems.append(
+                    Problem(
+                        str(path),
+                        f"invoer ontbreekt: {year} is gebouwd met {earlier} erbij",
+                        "invoer",
+                    )
+                )
     manifests.append(manifest)
     inputs = inputs_of(manifests)
     verdict.inputs = len(inputs)
     verdict.problems += check_inputs(archive_dir, inputs)
     verdict.code_note = code_difference(manifest)
+    verdict.code_lines = code_report(manifest)
     if verdict.problems:
         verdict.seconds = time.monotonic() - t0
         return verdict
     with tempfile.TemporaryDirectory(prefix="vth-verify-", dir=work) as tmp:
-        rebuilt = _rebuild(Path(tmp), archive_dir, inputs, [*manifest["vorige_jaren"], year])
+        rebuilt = _rebuild(
+            Path(tmp),
+            archive_dir,
+            inputs,
+            [*manifest["vorige_jaren"], year],
+            sorted(manifest.get("buren", {}).values()),  # absent from older manifests
+        )
         if isinstance(rebuilt, Problem):
             verdict.problems.append(rebuilt)
         else:
             verdict.rebuilt = True
             year_out = rebuilt / str(year)
             verdict.outputs = len(manifest["uitvoer"])
-            verdict.problems += compare_outputs(year_out, manifest, verdict.code_note)
-            verdict.problems += compare_deliveries(read_manifest(year_out), manifest)
+            found = compare_outputs(year_out, manifest, verdict.code_note, folder)
+            found += compare_deliveries(read_manifest(year_out), manifest)
+            # figures first (the cells of the tables, the deliveries), then the other files
+            verdict.problems += sorted(found, key=lambda p: p.soort != "cijfers")
     verdict.seconds = time.monotonic() - t0
     return verdict
 
 
 def _rebuild(
-    tmp: Path, archive_dir: Path, inputs: list[tuple[str, str, str]], years: list[int]
+    tmp: Path,
+    archive_dir: Path,
+    inputs: list[tuple[str, str, str]],
+    years: list[int],
+    neighbours: Iterable[int] = (),
 ) -> Path | Problem:
     """Build the years into `tmp` from the re-laid inputs; the output folder, or why not."""
     raw, ref = tmp / "raw", tmp / "referentie"
     raw.mkdir()
     ref.mkdir()
-    lay_out(archive_dir, inputs, raw, ref)
+    lay_out(archive_dir, inputs, raw, ref, neighbours)
     settings = VthSettings(
         raw_dir=str(raw),
         reference_dir=str(ref),
@@ -249,11 +465,10 @@ def _rebuild(
 
 
 def report_lines(verdict: Verdict) -> list[str]:
-    """The verdict line, then the first differences (Dutch, for the auditor)."""
-    lines = [verdict.line()]
+    """Whether the code is the manifest's, the verdict line, then the first differences
+    (figures first; Dutch, for the auditor)."""
+    lines = [*verdict.code_lines, verdict.line()]
     lines += [f"  {p}" for p in verdict.problems[:MAX_SHOWN]]
     if len(verdict.problems) > MAX_SHOWN:
         lines.append(f"  ... en {len(verdict.problems) - MAX_SHOWN} meer")
-    if verdict.problems and verdict.code_note:
-        lines.append(f"  {verdict.code_note}")
     return lines

@@ -225,8 +225,10 @@ def publicatie_figuren(
 
 
 def neighbours(vth: VthSettings, year: int) -> dict[str, int]:
-    """The previous and next reporting years that have deliveries (and so a report of their
-    own once built), for the links between the yearly reports."""
+    """The previous and next reporting years that have a folder under the raw folder (and so a
+    report of their own once built), for the links between the yearly reports. The manifest
+    records them (`buren`); `vth verify` lays those folders out again so the rebuilt report
+    links the same years (docs/audit.md)."""
     years = {int(p.name) for p in vth.raw.glob("[0-9][0-9][0-9][0-9]") if p.is_dir()}
     years = {y for y in years if y >= FIRST_YEAR}
     out = {"vorig": year - 1, "volgend": year + 1}
@@ -404,7 +406,7 @@ def publicatie_manifest(
     with session(duckdb) as conn:
         assert_publishable(conn, year)
         folder = staging(vth, year)
-        manifest = build_manifest(conn, year, folder, project_root())
+        manifest = build_manifest(conn, year, folder, project_root(), neighbours(vth, year))
     write_json(folder / MANIFEST, manifest)
     bouwlog = {
         "jaar": year,

@@ -167,8 +167,15 @@ def earlier_years(conn: duckdb.DuckDBPyConnection, year: int) -> list[int]:
 
 
 def build_manifest(
-    conn: duckdb.DuckDBPyConnection, year: int, folder: Path, root: Path
+    conn: duckdb.DuckDBPyConnection,
+    year: int,
+    folder: Path,
+    root: Path,
+    neighbours: dict[str, int] | None = None,
 ) -> dict[str, Any]:
+    """The manifest of the year in `folder`. `neighbours` are the years the report links to
+    (`vorig`, `volgend`): the only thing its files show that is not in the year's inputs, so it
+    is recorded (`buren`) and `vth verify` rebuilds the report with the same links."""
     return {
         "jaar": year,
         "vorige_jaren": earlier_years(conn, year),
@@ -177,6 +184,12 @@ def build_manifest(
         "referentie": references(conn),
         "verwachtingen": expectation_suites(conn, year),
         "uitvoer": output_files(folder),
+        "buren": dict(neighbours or {}),
+        # the deliveries of the earlier years, which the year read: `vth build --year Y` builds
+        # them without a publication of their own, so no manifest beside this one names them
+        "leveringen_vorige_jaren": [
+            d for earlier in earlier_years(conn, year) for d in deliveries(conn, earlier)
+        ],
     }
 
 
