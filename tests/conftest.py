@@ -62,12 +62,14 @@ def build(tmp: Path, raw: Path, years: Iterable[int], stages=STAGES, **settings)
     built = Built(raw, tmp / "out", tmp / "vth.duckdb")
     runner = Runner(
         VthSettings(
-            raw_dir=str(raw),
-            out_dir=str(built.out),
-            archive_dir=str(tmp / "archief"),
-            reference_dir=str(ROOT / "data" / "reference"),
-            assets_dir=str(ROOT / "assets"),
-            **settings,
+            **{
+                "raw_dir": str(raw),
+                "out_dir": str(built.out),
+                "archive_dir": str(tmp / "archief"),
+                "reference_dir": str(ROOT / "data" / "reference"),
+                "assets_dir": str(ROOT / "assets"),
+            }
+            | settings
         ),
         DuckDBResource(database=str(built.warehouse)),
     )

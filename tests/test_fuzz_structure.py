@@ -48,6 +48,8 @@ REASONS = (
     "kopregel heeft te veel kolommen",
     "CSV kan niet gelezen worden",
     "tekencodering niet herkend",
+    "bestand te groot",
+    "geen bruikbare rij",
 )
 # The longest quoted value: 200 characters and "… (N tekens)" with N up to 100 MB.
 MAX_QUOTED = QUOTE_CHARS + len("… (100.000.000 tekens)")

@@ -168,7 +168,19 @@ def test_bytes_changed_under_one_name_are_used_and_traced(tmp_path):
     national = {r["figuur"]: r["waarde"] for r in table(folder, "landelijk.csv")}
     assert national["controles"] == "3"
     # a rebuild of the same bytes says the same: the manifest does not depend on the run
+    before = (folder / "manifest.json").read_bytes()
     again = build(tmp_path, raw, [YEAR])
-    assert (again.out / str(YEAR) / "manifest.json").read_bytes() == (
-        folder / "manifest.json"
-    ).read_bytes()
+    assert (again.out / str(YEAR) / "manifest.json").read_bytes() == before
+    # and an auditor's rebuild from the archive finds the same change
+    from vth_pipeline.verify import verify
+
+    verdict = verify(folder, tmp_path / "archief")
+    assert verdict.problems == [] and verdict.rebuilt, verdict.problems
+    # the same relative path in another raw folder is another delivery, not a change
+    other = tmp_path / "elders"
+    write(other / f"{YEAR}/ODH/controles_2024-02-01.csv", controles(2))
+    elsewhere = build(
+        tmp_path / "elders-bouw", other, [YEAR], archive_dir=str(tmp_path / "archief")
+    )
+    statuses = dict(elsewhere.sql(f"SELECT pad, status FROM staat.leveringen WHERE jaar = {YEAR}"))
+    assert statuses == {entry["pad"]: "in_gebruik"}

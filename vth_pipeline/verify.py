@@ -24,7 +24,8 @@ from typing import Any
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
-from vth_pipeline.ingest.archive import archive_path
+from vth_pipeline.ingest.archive import append_index, archive_path
+from vth_pipeline.ingest.discovery import raw_folder_key
 from vth_pipeline.publish.manifest import (
     MANIFEST,
     UNKNOWN,
@@ -383,6 +384,16 @@ def compare_deliveries(rebuilt: dict[str, Any], manifest: dict[str, Any]) -> lis
     ]
 
 
+def changed_bytes(manifests: Iterable[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(pad, previous sha256) of every delivery the manifests record as changed in place."""
+    return sorted(
+        (d["pad"], d["vorige_sha256"])
+        for m in manifests
+        for d in m["leveringen"]
+        if d.get("vorige_sha256")
+    )
+
+
 def verify(folder: Path, archive_dir: Path, work: Path | None = None) -> Verdict:
     """Check a published year against its manifest by rebuilding it from the archive."""
     t0 = time.monotonic()
@@ -423,6 +434,7 @@ def verify(folder: Path, archive_dir: Path, work: Path | None = None) -> Verdict
             inputs,
             [*manifest["vorige_jaren"], year],
             sorted(manifest.get("buren", {}).values()),  # absent from older manifests
+            changed_bytes(manifests),
         )
         if isinstance(rebuilt, Problem):
             verdict.problems.append(rebuilt)
@@ -444,12 +456,21 @@ def _rebuild(
     inputs: list[tuple[str, str, str]],
     years: list[int],
     neighbours: Iterable[int] = (),
+    history: Iterable[tuple[str, str]] = (),
 ) -> Path | Problem:
-    """Build the years into `tmp` from the re-laid inputs; the output folder, or why not."""
+    """Build the years into `tmp` from the re-laid inputs; the output folder, or why not.
+
+    `history`: (pad, previous sha256) of deliveries whose bytes had changed under their path;
+    the rebuild's archive is told of the previous bytes first, so it finds the same change
+    (status `gewijzigd`) as the build did."""
     raw, ref = tmp / "raw", tmp / "referentie"
     raw.mkdir()
     ref.mkdir()
     lay_out(archive_dir, inputs, raw, ref, neighbours)
+    folder = raw_folder_key(raw)
+    append_index(
+        tmp / "archief", [{"sha256": sha, "pad": pad, "map": folder} for pad, sha in history]
+    )
     settings = VthSettings(
         raw_dir=str(raw),
         reference_dir=str(ref),

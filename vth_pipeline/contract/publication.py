@@ -1,4 +1,4 @@
-"""The output contract (rekenregels.md v1.2), declared once: the figures and the published tables.
+"""The output contract (rekenregels.md v1.3), declared once: the figures and the published tables.
 
 `columns.py` declares what partners deliver; this module declares what the Staat publishes:
 every figure with its unit, rounding, Dutch label, definition (the words of rekenregels.md),
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 # The version of rekenregels.md this declares (the report names it).
-RULES_VERSION = "1.2"
+RULES_VERSION = "1.3"
 
 Unit = Literal["aantal", "pct", "ratio"]
 DECIMALS: dict[str, int] = {"aantal": 0, "pct": 1, "ratio": 2}

@@ -1,9 +1,9 @@
 """The archive: every file ever received (deliveries and reference files), kept by content.
 
 Bytes live at `<archief>/<sha[:2]>/<sha>.<ext>`; beside them `index.jsonl`, append-only, says
-where each content came from: one line per (sha256, original path, partner, soort, leverdatum)
-with the date it was first seen. Lines are only ever added, never rewritten, so the index is
-an audit log. `vth verify` re-lays a year's raw folder and reference files from it by their
+where each content came from: one line per (sha256, original path, partner, soort, leverdatum,
+raw folder) with the date it was first seen. Lines are only ever added, never rewritten, so the
+index is an audit log. `vth verify` re-lays a year's raw folder and reference files from it by their
 original paths.
 """
 
@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 INDEX = "index.jsonl"
-KEY = ("sha256", "pad", "partner_code", "soort", "leverdatum")
+KEY = ("sha256", "pad", "partner_code", "soort", "leverdatum", "map")
+# `map`: the raw folder a delivery was found in (absolute): a path is only the same delivery
+# within one raw folder, so the history of a path (changed bytes, v1.3) is read per folder.
 
 
 def archive_path(archive_dir: Path, sha256: str, ext: str | None) -> Path:

@@ -78,7 +78,7 @@ def record_deliveries(
     frame = discover(raw_dir, year, load_partners(conn))
     if archive_dir is not None:
         archive(raw_dir, archive_dir, frame)
-        frame = with_previous_bytes(frame, read_index(archive_dir))
+        frame = with_previous_bytes(frame, read_index(archive_dir), raw_dir)
     conn.register("__leveringen", frame.to_arrow())
     try:
         replace_partition(conn, "meta.leveringen", "SELECT * FROM __leveringen ORDER BY pad", year)
@@ -238,13 +238,21 @@ def _resolve_supersession(frame: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([decided, rest], how="vertical").sort("pad")
 
 
-def with_previous_bytes(frame: pl.DataFrame, index: list[dict]) -> pl.DataFrame:
-    """`vorige_sha256`: the latest other content the archive index holds for a file's path.
+def raw_folder_key(raw_dir: Path) -> str:
+    """How the archive index names a raw folder (`map`)."""
+    return Path(raw_dir).resolve().as_posix()
+
+
+def with_previous_bytes(frame: pl.DataFrame, index: list[dict], raw_dir: Path) -> pl.DataFrame:
+    """`vorige_sha256`: the latest other content the archive index holds for a file's path in
+    this raw folder (another folder's file of the same relative path is another delivery).
 
     A path is one (jaar, partner, soort, leverdatum): bytes that change under it are not a new
     delivery (aanlevering.md v1.3), so the newest bytes are used and the change is shown. The
     index is append-only and in the order written, so the answer is the same on every rebuild
     until the bytes change again."""
+    folder = raw_folder_key(raw_dir)
+    index = [e for e in index if e.get("map") == folder]
     if not index:
         return frame
     seen = pl.DataFrame(
@@ -275,6 +283,8 @@ def archive(raw_dir: Path, archive_dir: Path, frame: pl.DataFrame) -> None:
     append_index(
         archive_dir,
         read.select("sha256", "pad", "partner_code", "soort", "leverdatum")
-        .with_columns(pl.col("leverdatum").dt.to_string("%Y-%m-%d"))
+        .with_columns(
+            pl.col("leverdatum").dt.to_string("%Y-%m-%d"), map=pl.lit(raw_folder_key(raw_dir))
+        )
         .to_dicts(),
     )

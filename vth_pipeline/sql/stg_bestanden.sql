@@ -38,7 +38,9 @@ SELECT f.jaar, f.soort, f.partner_code, f.pad,
       || CASE WHEN e.rang_in_effect > f.rang
            THEN '; de eerdere levering ' || e.pad_in_effect || ' blijft van kracht' ELSE '' END
   END AS reden,
-  f.rijen, c.geaccepteerd, c.quarantaine
+  -- rows of the files staged (in effect, or found to have no usable row); a superseded file
+  -- was read but judged by nobody
+  CASE WHEN c.pad IS NOT NULL THEN f.rijen END AS rijen, c.geaccepteerd, c.quarantaine
 FROM files f
 LEFT JOIN effective e USING (partner_code)
 LEFT JOIN newer_rejected r USING (partner_code)
