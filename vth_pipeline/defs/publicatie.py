@@ -55,6 +55,7 @@ from vth_pipeline.publish import (
     report,
     report_tables,
     tables,
+    texts,
 )
 from vth_pipeline.publish.charts import Chart, build_charts, load_geo, load_theme
 from vth_pipeline.publish.data import load_publication_data
@@ -115,6 +116,8 @@ REPORT_VERSION = code_version(
     ASSETS / "theme.json",
     ASSETS / "narrow.js",
     ASSETS / REGISTER_FILE,  # a release changes the report's version line
+    texts,
+    *sorted((ASSETS / texts.TEXTS_DIR).glob("*.md")),  # the policy staff's texts
 )
 MANIFEST_VERSION = code_version(manifest, sql_version("manifest_leveringen"))
 OVERVIEW_VERSION = code_version(report, ASSETS / "overview.html.j2", ASSETS / "style.css")
@@ -263,7 +266,11 @@ def publicatie_rapport(
         if data.validatie:  # every toets and expectation, linked from the annex
             write_validation_report(conn, year, folder)
     charts = load_charts(folder / "figuren")
-    html = render_report(data, charts, Path(vth.assets_dir), folder, neighbours(vth, year))
+    # the staff's texts: a wrong placeholder stops the year here, before anything is swapped in
+    year_texts = texts.load_texts(data, Path(vth.assets_dir))
+    html = render_report(
+        data, charts, Path(vth.assets_dir), folder, neighbours(vth, year), year_texts
+    )
     (folder / "index.html").write_text(html, encoding="utf-8")
     return MaterializeResult(
         metadata={
