@@ -51,6 +51,7 @@ from vth_pipeline.publish import (
     glossary,
     images,
     manifest,
+    opendata,
     register,
     report,
     report_tables,
@@ -68,7 +69,7 @@ from vth_pipeline.publish.images import (
     write_static_images,
 )
 from vth_pipeline.publish.manifest import BOUWLOG, MANIFEST, build_manifest, write_json
-from vth_pipeline.publish.register import REGISTER_FILE
+from vth_pipeline.publish.register import REGISTER_FILE, releases
 from vth_pipeline.publish.report import (
     OVERVIEW_DOWNLOADS,
     OVERVIEW_FIGURES,
@@ -91,7 +92,12 @@ CHARTS_FILE = "figuren.json"
 ASSETS = assets_dir()
 # What decides each publication asset's files (Dagster code versions).
 TABLES_VERSION = code_version(
-    tables, data_module, publication, sql_version("kerncijfers"), sql_version("seveso_reeks")
+    tables,
+    opendata,
+    data_module,
+    publication,
+    sql_version("kerncijfers"),
+    sql_version("seveso_reeks"),
 )
 CHARTS_VERSION = code_version(
     charts_module,
@@ -119,7 +125,9 @@ REPORT_VERSION = code_version(
     texts,
     *sorted((ASSETS / texts.TEXTS_DIR).glob("*.md")),  # the policy staff's texts
 )
-MANIFEST_VERSION = code_version(manifest, sql_version("manifest_leveringen"))
+MANIFEST_VERSION = code_version(
+    manifest, opendata, ASSETS / REGISTER_FILE, sql_version("manifest_leveringen")
+)
 OVERVIEW_VERSION = code_version(report, ASSETS / "overview.html.j2", ASSETS / "style.css")
 
 
@@ -411,6 +419,9 @@ def publicatie_manifest(
     with session(duckdb) as conn:
         assert_publishable(conn, year)
         folder = staging(vth, year)
+        # DCAT of the year: every other file is written, so their sizes are final
+        dates = [r["datum"] for r in releases(Path(vth.assets_dir), year)]
+        opendata.write_dcat(folder, year, *(dates[:1] + dates[-1:] if dates else []))
         manifest = build_manifest(conn, year, folder, project_root())
     write_json(folder / MANIFEST, manifest)
     bouwlog = {
