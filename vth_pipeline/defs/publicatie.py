@@ -57,6 +57,7 @@ from vth_pipeline.publish import (
     report_tables,
     tables,
     texts,
+    word,
 )
 from vth_pipeline.publish.charts import Chart, build_charts, load_geo, load_theme
 from vth_pipeline.publish.data import load_publication_data
@@ -69,14 +70,16 @@ from vth_pipeline.publish.images import (
     write_static_images,
 )
 from vth_pipeline.publish.manifest import BOUWLOG, MANIFEST, build_manifest, write_json
-from vth_pipeline.publish.register import REGISTER_FILE, releases
+from vth_pipeline.publish.register import REGISTER_FILE, publication_info, releases
 from vth_pipeline.publish.report import (
     OVERVIEW_DOWNLOADS,
     OVERVIEW_FIGURES,
     PLOTLY_JS,
+    kernboodschappen,
     render_chart_page,
     render_overview,
     render_report,
+    summary_lines,
 )
 from vth_pipeline.publish.swap import current_staging, fresh_staging, swap_and_tidy
 from vth_pipeline.publish.tables import write_tables
@@ -123,6 +126,7 @@ REPORT_VERSION = code_version(
     ASSETS / "narrow.js",
     ASSETS / REGISTER_FILE,  # a release changes the report's version line
     texts,
+    word,
     *sorted((ASSETS / texts.TEXTS_DIR).glob("*.md")),  # the policy staff's texts
 )
 MANIFEST_VERSION = code_version(
@@ -280,6 +284,19 @@ def publicatie_rapport(
         data, charts, Path(vth.assets_dir), folder, neighbours(vth, year), year_texts
     )
     (folder / "index.html").write_text(html, encoding="utf-8")
+    # the Word version: the same texts, tables and (static) charts
+    latest = releases(Path(vth.assets_dir), year)[-1:]
+    info = publication_info(Path(vth.assets_dir), year)
+    word.write_docx(
+        folder / word.docx_name(year),
+        data,
+        charts,
+        year_texts,
+        folder / "figuren",
+        summary_lines(data),
+        kernboodschappen(data),
+        (latest[0]["versie"], latest[0]["datum"], info["datum"]) if latest else None,
+    )
     return MaterializeResult(
         metadata={
             "path": MetadataValue.path(str(year_folder(vth, year) / "index.html")),
