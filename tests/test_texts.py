@@ -251,3 +251,22 @@ def test_vth_tekst_renders_from_the_warehouse_and_lists_typed_numbers(
         == 1
     )
     assert "regel 1" in capsys.readouterr().err
+
+
+def test_sample_text_shows_every_kind_of_placeholder():
+    """The example that ships with the sample data uses every placeholder, opens a chapter,
+    replaces the key messages, and types no number by hand."""
+    from vth_pipeline.publish.texts import CHAPTERS, PLACEHOLDER, _sections, hand_numbers
+
+    text = (ROOT / "assets" / "teksten" / "2024.md").read_text(encoding="utf-8")
+    calls = [m.group(1).strip() for m in PLACEHOLDER.finditer(text)]
+    assert any(c.startswith("cijfer(") and "partner=" not in c and "jaar=" not in c for c in calls)
+    assert any(c.startswith("cijfer(") and "partner=" in c for c in calls)
+    assert any(c.startswith("cijfer(") and "jaar=" in c for c in calls)
+    assert any(c.startswith("verschil(") for c in calls)
+    assert any(c.startswith("geleverd(") for c in calls)
+    titles = [s.title for s in _sections(text)[1:]]
+    assert "Kernboodschappen" in titles and set(titles) & set(CHAPTERS.values())
+    assert _sections(text)[0].lines  # an introduction
+    assert hand_numbers(text) == []
+    assert (ROOT / "docs" / "teksten.md").is_file()
