@@ -62,7 +62,8 @@
       Object.keys(l).forEach(function (k) {
         if (/^[xy]axis\d*$/.test(k)) {
           axes[k] = {tickmode: l[k].tickmode, tickvals: l[k].tickvals,
-                     ticktext: l[k].ticktext, size: (l[k].tickfont || {}).size};
+                     ticktext: l[k].ticktext, size: (l[k].tickfont || {}).size,
+                     range: l[k].range ? l[k].range.slice() : undefined};
         }
       });
       var full = gd._fullLayout || l;  // as drawn: plotly's resize can drop layout.height
@@ -248,6 +249,10 @@
       update[axis + ".tickvals"] = orDefault(a.tickvals);
       update[axis + ".ticktext"] = orDefault(a.ticktext);
       update[axis + ".tickfont.size"] = orDefault(a.size);
+      if (a.range) { update[axis + ".range"] = a.range.slice(); }
+      else if (gd.layout[axis] && gd.layout[axis].autorange === false) {
+        update[axis + ".autorange"] = true;
+      }
     });
     wide.bron.forEach(function (isBron, i) {
       if (isBron) { update["annotations[" + i + "].visible"] = true; }
@@ -262,6 +267,60 @@
     wide.domains.forEach(function (d) { update[d[0] + ".domain"] = d[1]; });
     if (wide.fraction) { update["legend.entrywidth"] = wide.fraction; }
     return update;
+  }
+
+  /* Value labels outside lying bars must fit in their own panel: on a narrow screen the plot
+     is so short that the label of the longest bar would run off the screen or under the next
+     panel. Measured on the drawn axis (its length in px), the range grows until the longest
+     bar plus its label fits. */
+  function roomForLabels(gd) {
+    var full = gd._fullLayout, update = {}, any = false;
+    gd.data.forEach(function (t) {
+      if (t.type !== "bar" || t.orientation !== "h" || t.textposition !== "outside" || !t.x) {
+        return;
+      }
+      var axis = "xaxis" + (t.xaxis || "x").slice(1), ax = full[axis];
+      if (!ax || !ax._length || !ax.range) { return; }
+      var most = 0, chars = 0;
+      Array.prototype.forEach.call(t.x, function (v, i) {
+        if (v === null || v === undefined) { return; }
+        var text = Array.isArray(t.text) ? t.text[i] : t.text;
+        var shown = String(text === undefined || text === null ? v : text);
+        if (Number(v) >= most) { most = Number(v); }
+        chars = Math.max(chars, shown.length);
+      });
+      var size = (t.textfont && t.textfont.size) || (full.font && full.font.size) || 12;
+      var label = chars * size * 0.62 + 10;  // px of the widest label and its gap to the bar
+      if (most <= 0 || ax._length <= label * 1.5) { return; }
+      var range = update[axis + ".range"] || ax.range;
+      var needed = range[0] + (most - range[0]) * ax._length / (ax._length - label);
+      if (needed > range[1]) { update[axis + ".range"] = [range[0], needed]; any = true; }
+    });
+    return any ? window.Plotly.relayout(gd, update) : null;
+  }
+
+  /* A table or chart wider than the screen scrolls sideways: a line above it says so, and it
+     can be scrolled with the keyboard. */
+  function markScrolls() {
+    var boxes = document.querySelectorAll(".table-scroll, figure .interactive");
+    Array.prototype.forEach.call(boxes, function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      var hint = box.previousElementSibling;
+      var has = hint && hint.classList.contains("scroll-hint");
+      if (scrolls && !has) {
+        hint = document.createElement("p");
+        hint.className = "scroll-hint";
+        hint.textContent = box.classList.contains("interactive")
+          ? "De figuur is breder dan het scherm: schuif opzij voor de rest →"
+          : "De tabel is breder dan het scherm: schuif opzij voor de overige kolommen →";
+        box.parentNode.insertBefore(hint, box);
+        has = true;
+      }
+      if (has) { hint.hidden = !scrolls; }
+      box.classList.toggle("scrolls", scrolls);
+      if (scrolls) { box.setAttribute("tabindex", "0"); }
+      else { box.removeAttribute("tabindex"); }
+    });
   }
 
   function fit(gd) {
@@ -284,11 +343,15 @@
     // the width stays the container's (a height given to relayout would fix the width too)
     update.width = null;
     update.autosize = true;
-    window.Plotly.relayout(gd, update);
+    var drawn = window.Plotly.relayout(gd, update);
+    if (drawn && drawn.then) {
+      drawn.then(function () { return narrow ? roomForLabels(gd) : null; }).then(markScrolls);
+    }
   }
 
   function fitAll() {
     Array.prototype.forEach.call(document.querySelectorAll(".plotly-graph-div"), fit);
+    markScrolls();
   }
 
   var timer = null;

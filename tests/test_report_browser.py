@@ -89,6 +89,13 @@ COLLECT = """
     injected: document.querySelectorAll('img[src="x"]').length + Array.from(document.scripts)
       .filter(s => ['alert("x")', 'alert(1)'].some(t => s.textContent.includes(t))).length,
     text: document.body.innerText,
+    // short codes (ERROR, WARN) are never broken over two lines
+    brokenCodes: Array.from(document.querySelectorAll('td.code')).filter(td => {
+      const range = document.createRange();
+      range.selectNodeContents(td);
+      return new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size > 1;
+    }).map(td => td.textContent),
+    codes: document.querySelectorAll('td.code').length,
   };
 })()
 """
@@ -188,14 +195,24 @@ new Promise((resolve) => setTimeout(() => resolve({
       .map(b => b.getBoundingClientRect().width);
     const horizontal = (d.data || []).some(t => t.type === 'bar' && t.orientation === 'h');
     const boxes = Array.from(d.querySelectorAll(
-      '.main-svg, .ytick text, .xtick text, g.legend text, g.legend .legendpoints'))
+      '.main-svg, .ytick text, .xtick text, g.legend text, g.legend .legendpoints, '
+      + 'g.trace.bars g.point text'))
       .map(e => e.getBoundingClientRect()).filter(r => r.width > 0);
     return {
       id: d.id, area: Math.min(...areas, 1e9), widest: Math.max(0, ...bars), horizontal,
       panels: areas.reduce((a, b) => a + b, 0),
       left: Math.min(...boxes.map(r => r.left)), right: Math.max(...boxes.map(r => r.right)),
     };
-  })}), 1500))
+  }),
+  // what is wider than the screen says that it scrolls sideways (a visible line above it)
+  scrolling: Array.from(document.querySelectorAll('.table-scroll, figure .interactive'))
+    .filter(b => b.scrollWidth > b.clientWidth + 1).map(b => {
+      const hint = b.previousElementSibling;
+      const shown = !!hint && hint.classList.contains('scroll-hint') && !hint.hidden
+        && getComputedStyle(hint).display !== 'none';
+      return [(b.querySelector('table') || b).id, shown, b.tabIndex];
+    }),
+}), 1500))
 """
 
 
@@ -446,6 +463,10 @@ def test_year_report_in_chromium(pub, chromium, year):
     outside = [(p["id"], p["left"], p["right"]) for p in phone["plots"]]
     outside = [o for o in outside if o[1] < 0 or o[2] > 390]
     assert not outside, outside
+    scrolling = phone["scrolling"]
+    assert scrolling, "the wide tables scroll at 390 px"
+    unhinted = [(i, tab) for i, shown, tab in scrolling if not shown or tab != 0]
+    assert not unhinted, unhinted
     squeezed = [p["id"] for p in phone["plots"] if p["area"] < 90]  # per panel
     assert not squeezed, squeezed
     # lying bars get most of the width (their length is the value's share of the axis)
@@ -495,6 +516,7 @@ def test_validation_page_in_chromium(pub, chromium):
     assert "index.html" in {raw for raw, _ in found["links"]}  # back to the report
     _check_targets(page, found)
     assert found["lang"] == "nl"
+    assert found["codes"] > 10 and found["brokenCodes"] == [], found["brokenCodes"]
     # counts in Dutch notation: no number of four or more digits without a separator
     cells = re.findall(r'<td class="num">([^<]*)</td>', page.read_text(encoding="utf-8"))
     assert cells and not [c for c in cells if re.fullmatch(r"\d{4,}", c.strip())]

@@ -209,6 +209,79 @@ def cmd_lineage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tekst(args: argparse.Namespace) -> int:
+    """Render a year's report with its texts from the existing warehouse (no rebuild), and list
+    the numbers typed by hand in the text."""
+    from vth_pipeline.defs.publicatie import load_charts, neighbours
+    from vth_pipeline.paths import assets_dir
+    from vth_pipeline.publish.data import load_publication_data
+    from vth_pipeline.publish.report import render_report
+    from vth_pipeline.publish.texts import (
+        TekstFout,
+        hand_numbers,
+        load_texts,
+        shown_path,
+        text_path,
+    )
+    from vth_pipeline.resources import DEFAULT_WAREHOUSE, SETTINGS_ENV, VthSettings
+    from vth_pipeline.warehouse import connect
+
+    started = time.monotonic()
+    assets = Path(os.environ.get(SETTINGS_ENV["assets_dir"]) or assets_dir())
+    settings = VthSettings(
+        raw_dir=os.environ.get(SETTINGS_ENV["raw_dir"]) or args.raw_dir, out_dir=args.out
+    )
+    path = text_path(assets, args.year)
+    if not path.is_file():
+        print(
+            f"fout: {shown_path(path)} bestaat niet: er is geen tekst voor {args.year}",
+            file=sys.stderr,
+        )
+        return 2
+    database = Path(args.warehouse or os.environ.get("VTH_WAREHOUSE") or DEFAULT_WAREHOUSE)
+    if not database.is_file():
+        print(f"fout: warehouse {database} bestaat niet: bouw eerst (vth build)", file=sys.stderr)
+        return 2
+    year_folder = Path(args.out) / str(args.year)
+    with connect(str(database), read_only=True) as conn:
+        data = load_publication_data(conn, args.year)
+    if data.table("landelijk.csv").height == 0:
+        print(f"fout: {args.year} staat niet in {database}: bouw het jaar eerst", file=sys.stderr)
+        return 2
+    try:
+        texts = load_texts(data, assets)
+    except TekstFout as e:
+        print(f"fout: {e}", file=sys.stderr)
+        return 1
+    charts = load_charts(year_folder / "figuren")
+    html = render_report(
+        data,
+        charts,
+        assets,
+        year_folder,
+        neighbours(settings, args.year),
+        texts,
+        base=f"{args.year}/",
+    )
+    preview = Path(args.out) / f"tekst-{args.year}.html"
+    preview.parent.mkdir(parents=True, exist_ok=True)
+    preview.write_text(html, encoding="utf-8")
+    print(f"Voorbeeld: {preview} ({time.monotonic() - started:.1f} s)")
+    if not charts:
+        print(f"let op: {year_folder / 'figuren'} heeft geen figuren; het voorbeeld toont ze niet")
+    typed = hand_numbers(path.read_text(encoding="utf-8"))
+    if typed:
+        print(
+            f"Met de hand getypte getallen in {shown_path(path)} "
+            "(vervang ze door een plaatsaanduiding):"
+        )
+        for line, number in typed:
+            print(f"  regel {line}: {number}")
+    else:
+        print(f"Geen met de hand getypte getallen in {shown_path(path)}.")
+    return 0
+
+
 def cmd_release(args: argparse.Namespace) -> int:
     import datetime as dt
 
@@ -288,6 +361,15 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--toelichting", help="wat een correctie verandert (verplicht vanaf versie 2)")
     r.add_argument("--out", default="publicatie", help="map van de publicatie")
     r.set_defaults(func=cmd_release)
+
+    t = sub.add_parser(
+        "tekst", help="toon het rapport van een jaar met de teksten, zonder opnieuw te bouwen"
+    )
+    t.add_argument("--year", type=int, required=True, help="verslagjaar")
+    t.add_argument("--out", default="publicatie", help="map van de publicatie")
+    t.add_argument("--warehouse", help="DuckDB-bestand (data/warehouse/vth.duckdb)")
+    t.add_argument("--raw-dir", default="data/raw", help="map met leveringen (voor de links)")
+    t.set_defaults(func=cmd_tekst)
 
     d = sub.add_parser("docs", help="schrijf de documentatie van de aanleverspecificatie")
     d.add_argument("--out", default="docs/aanlevering.md")

@@ -51,10 +51,13 @@ from vth_pipeline.publish import (
     glossary,
     images,
     manifest,
+    opendata,
     register,
     report,
     report_tables,
     tables,
+    texts,
+    word,
 )
 from vth_pipeline.publish.charts import Chart, build_charts, load_geo, load_theme
 from vth_pipeline.publish.data import load_publication_data
@@ -67,14 +70,16 @@ from vth_pipeline.publish.images import (
     write_static_images,
 )
 from vth_pipeline.publish.manifest import BOUWLOG, MANIFEST, build_manifest, write_json
-from vth_pipeline.publish.register import REGISTER_FILE
+from vth_pipeline.publish.register import REGISTER_FILE, publication_info, releases
 from vth_pipeline.publish.report import (
     OVERVIEW_DOWNLOADS,
     OVERVIEW_FIGURES,
     PLOTLY_JS,
+    kernboodschappen,
     render_chart_page,
     render_overview,
     render_report,
+    summary_lines,
 )
 from vth_pipeline.publish.swap import current_staging, fresh_staging, swap_and_tidy
 from vth_pipeline.publish.tables import write_tables
@@ -90,7 +95,12 @@ CHARTS_FILE = "figuren.json"
 ASSETS = assets_dir()
 # What decides each publication asset's files (Dagster code versions).
 TABLES_VERSION = code_version(
-    tables, data_module, publication, sql_version("kerncijfers"), sql_version("seveso_reeks")
+    tables,
+    opendata,
+    data_module,
+    publication,
+    sql_version("kerncijfers"),
+    sql_version("seveso_reeks"),
 )
 CHARTS_VERSION = code_version(
     charts_module,
@@ -115,8 +125,13 @@ REPORT_VERSION = code_version(
     ASSETS / "theme.json",
     ASSETS / "narrow.js",
     ASSETS / REGISTER_FILE,  # a release changes the report's version line
+    texts,
+    word,
+    *sorted((ASSETS / texts.TEXTS_DIR).glob("*.md")),  # the policy staff's texts
 )
-MANIFEST_VERSION = code_version(manifest, sql_version("manifest_leveringen"))
+MANIFEST_VERSION = code_version(
+    manifest, opendata, ASSETS / REGISTER_FILE, sql_version("manifest_leveringen")
+)
 OVERVIEW_VERSION = code_version(report, ASSETS / "overview.html.j2", ASSETS / "style.css")
 
 
@@ -265,8 +280,25 @@ def publicatie_rapport(
         if data.validatie:  # every toets and expectation, linked from the annex
             write_validation_report(conn, year, folder)
     charts = load_charts(folder / "figuren")
-    html = render_report(data, charts, Path(vth.assets_dir), folder, neighbours(vth, year))
+    # the staff's texts: a wrong placeholder stops the year here, before anything is swapped in
+    year_texts = texts.load_texts(data, Path(vth.assets_dir))
+    html = render_report(
+        data, charts, Path(vth.assets_dir), folder, neighbours(vth, year), year_texts
+    )
     (folder / "index.html").write_text(html, encoding="utf-8")
+    # the Word version: the same texts, tables and (static) charts
+    latest = releases(Path(vth.assets_dir), year)[-1:]
+    info = publication_info(Path(vth.assets_dir), year)
+    word.write_docx(
+        folder / word.docx_name(year),
+        data,
+        charts,
+        year_texts,
+        folder / "figuren",
+        summary_lines(data),
+        kernboodschappen(data),
+        (latest[0]["versie"], latest[0]["datum"], info["datum"]) if latest else None,
+    )
     return MaterializeResult(
         metadata={
             "path": MetadataValue.path(str(year_folder(vth, year) / "index.html")),
@@ -406,6 +438,9 @@ def publicatie_manifest(
     with session(duckdb) as conn:
         assert_publishable(conn, year)
         folder = staging(vth, year)
+        # DCAT of the year: every other file is written, so their sizes are final
+        dates = [r["datum"] for r in releases(Path(vth.assets_dir), year)]
+        opendata.write_dcat(folder, year, *(dates[:1] + dates[-1:] if dates else []))
         manifest = build_manifest(conn, year, folder, project_root(), neighbours(vth, year))
     write_json(folder / MANIFEST, manifest)
     bouwlog = {

@@ -36,11 +36,11 @@ from vth_pipeline.publish.glossary import definition_groups
 from vth_pipeline.publish.manifest import MANIFEST, git_state
 from vth_pipeline.publish.register import publication_info
 from vth_pipeline.publish.report_tables import (
-    change_text,
     figure_cell,
     table_views,
     validation_summary,
 )
+from vth_pipeline.publish.texts import Texts, like_for_like_text
 from vth_pipeline.resources import project_root
 from vth_pipeline.validation.report import DETAIL_FILE as VALIDATION_PAGE
 
@@ -103,22 +103,17 @@ def _who(figure: str) -> str:
 def like_for_like(data: PublicationData, figure: str) -> str:
     """The change over the vergelijkbare kern in words (`bij dezelfde 25 omgevingsdiensten
     +368 (+3,1%)`), or why there is none; never a change of totals."""
-    row = data.comparison(figure)
-    if row is None:
+    text = like_for_like_text(data, figure)
+    if text is not None:
+        return text
+    if data.comparison(figure) is None:
         return f"geen vergelijking met {data.year - 1}"
-    if row["verschil"] is None:
-        if figure.startswith("seveso_"):  # all or nothing; vergelijking.csv says why
-            reason = (row.get("opmerking") or "").removeprefix("niet vergeleken: ")
-            return f"niet te vergelijken met {data.year - 1}: " + (
-                reason or "niet dezelfde partners leverden"
-            )
-        return f"niet te vergelijken met {data.year - 1}: geen {_who(figure)} in beide jaren"
-    if figure.startswith("seveso_"):  # compared only when the same partners delivered
-        return f"dezelfde partners leverden als in {data.year - 1}: {change_text(row)}"
-    return (
-        f"bij dezelfde {row['partners_beide']} {_who(figure)} als in {data.year - 1}: "
-        f"{change_text(row)}"
-    )
+    if figure.startswith("seveso_"):  # all or nothing; vergelijking.csv says why
+        reason = (data.comparison(figure).get("opmerking") or "").removeprefix("niet vergeleken: ")
+        return f"niet te vergelijken met {data.year - 1}: " + (
+            reason or "niet dezelfde partners leverden"
+        )
+    return f"niet te vergelijken met {data.year - 1}: geen {_who(figure)} in beide jaren"
 
 
 def key_figures(data: PublicationData) -> list[dict]:
@@ -471,9 +466,13 @@ def render_report(
     assets_dir: Path,
     folder: Path,
     neighbours: dict[str, int] | None = None,
+    texts: Texts | None = None,
+    base: str | None = None,
 ) -> str:
     """`index.html` of the year in `folder` (links are relative to it); `neighbours` are the
-    previous and next years with a report (`vorig`, `volgend`)."""
+    previous and next years with a report (`vorig`, `volgend`); `texts` the policy staff's
+    texts of the year (`publish/texts.py`); `base` a `<base href>` for a preview written
+    outside the year's folder."""
     env = _environment(assets_dir)
     chart_ctx = _chart_context(charts, folder / "figuren")
     downloads = [
@@ -512,7 +511,20 @@ def render_report(
         has_overview=True,
         buren=neighbours or {},
         publicatie=publication_info(assets_dir, data.year),
+        tekst=text_context(texts),
+        base=base,
     )
+
+
+def text_context(texts: Texts | None) -> dict:
+    """The texts as safe HTML for the template: introduction, key messages, chapters."""
+    if texts is None:
+        return {"inleiding": None, "kernboodschappen": None, "hoofdstukken": {}}
+    return {
+        "inleiding": texts.html(texts.inleiding),
+        "kernboodschappen": texts.html(texts.kernboodschappen),
+        "hoofdstukken": {k: texts.html(v) for k, v in texts.hoofdstukken.items() if v},
+    }
 
 
 def render_overview(years: list[dict], assets_dir: Path, trend_image: str | None) -> str:

@@ -19,6 +19,7 @@ from vth_pipeline.contract.publication import (
     PublishedTable,
     label,
 )
+from vth_pipeline.publish.opendata import write_csvw
 from vth_pipeline.sql import load_sql
 from vth_pipeline.xlsx import FIXED_TIMESTAMP, safe_workbook
 
@@ -73,6 +74,7 @@ def write_tables(conn: duckdb.DuckDBPyConnection, year: int, folder: Path) -> di
         )
         frames[table.file] = read_table(conn, table, year)
     write_xlsx(frames, folder / "tabellen.xlsx", year)
+    write_csvw(folder, frames, year)  # CSV on the Web: <tabel>.csv-metadata.json
     return {file: frame.height for file, frame in frames.items()}
 
 

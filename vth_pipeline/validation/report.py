@@ -101,7 +101,7 @@ wordt hier gemeld en houdt niets tegen.</p>
 <tbody>
 {% for r in problems %}
 <tr class="{{ r.uitkomst }}"><td>{{ r.dataset_label }}</td><td><code>{{ r.toets }}</code></td>
-<td>{{ r.ernst }}</td><td>{{ r.uitkomst_label }}</td>
+<td class="code">{{ r.ernst }}</td><td>{{ r.uitkomst_label }}</td>
 <td class="num">{{ r.afwijkende_rijen | nl }}</td>
 <td>{{ r.toelichting }}{% if r.voorbeeld %}<br><small>Voorbeeld: {{ r.voorbeeld }}</small>
 {% endif %}</td></tr>
@@ -177,6 +177,8 @@ tr.mislukt td { background: #fde8e8; } tr.waarschuwing td { background: #fff6dc;
 .waarschuwing { background: #ffe8a8; }
 code { font-size: .85rem; } small { color: #555; }
 td { overflow-wrap: anywhere; } a { color: #154273; }
+/* short codes (ERROR, WARN) and numbers are never broken inside a word */
+td.code, td.num { white-space: nowrap; overflow-wrap: normal; }
 @page { size: A4; margin: 12mm; }
 @media print {
   body { margin: 0; max-width: none; font-size: 8pt; }
@@ -203,7 +205,7 @@ tegen, <strong>WARN</strong> wordt gemeld. Uitgevoerd: {{ s.uitgevoerd }} toetse
 {% for r in rows %}
 <tr class="{{ r.uitkomst }}"><td>{{ r.dataset_label }}</td>
 <td><a href="#{{ r.dataset }}--{{ r.toets }}"><code>{{ r.toets }}</code></a></td>
-<td>{{ r.ernst }}</td><td>{{ r.uitkomst_label }}</td>
+<td class="code">{{ r.ernst }}</td><td>{{ r.uitkomst_label }}</td>
 <td class="num">{{ r.verwachtingen - r.verwachtingen_mislukt }}/{{ r.verwachtingen }}</td>
 <td class="num">{{ r.getoetste_rijen | nl }}</td>
 <td class="num">{{ r.afwijkende_rijen | nl }}</td>
