@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import concurrent.futures
 import contextlib
 import functools
 import os
@@ -67,6 +68,18 @@ class BrowserStartError(RuntimeError):
     """The browser for the static images did not start: transient, worth a retry."""
 
 
+class BrowserHung(RuntimeError):
+    """The browser did not answer within its bound (a stuck Chromium); Dutch message."""
+
+
+# Every wait on the browser is bounded: a stuck Chromium must fail its step, not hold the one
+# warehouse slot for ever (a build was seen waiting over 8 minutes). The start takes ~3 s, an
+# image well under a second; the bounds leave room for a loaded machine.
+START_SECONDS = float(os.environ.get("VTH_BROWSER_START_SECONDS") or 90)
+IMAGE_SECONDS = float(os.environ.get("VTH_BROWSER_IMAGE_SECONDS") or 20)  # per image, plus start
+CLOSE_SECONDS = 10.0
+
+
 # Tabs of the one browser: an SVG renders in one tab while another reloads its page.
 IMAGE_TABS = 2
 
@@ -110,30 +123,66 @@ class _ImageServer:
 
     def __init__(self, path: str) -> None:
         self.path = path
+        self.tasks: list[asyncio.Task] = []  # the start, to be settled on close
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
         self.opened = asyncio.run_coroutine_threadsafe(self._open(), self.loop)
 
     async def _open(self):
+        self.tasks.append(asyncio.current_task())
         renderer = _renderer_class()(n=IMAGE_TABS, path=self.path, mathjax=False)
         await renderer.open()
         return renderer
 
     @property
     def renderer(self):
-        """The open browser; waits for its start, raises what the start raised."""
-        return self.opened.result()
+        """The open browser; waits for its start (bounded), raises what the start raised."""
+        try:
+            return self.opened.result(timeout=START_SECONDS)
+        except concurrent.futures.TimeoutError as e:
+            self.opened.cancel()
+            raise BrowserStartError(f"geen antwoord binnen {START_SECONDS:.0f} s") from e
 
-    def call(self, coroutine: Coroutine[Any, Any, T]) -> T:
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
+    def call(self, coroutine: Coroutine[Any, Any, T], seconds: float) -> T:
+        """Run `coroutine` on the browser's loop; a BrowserHung after `seconds`."""
+        future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+        try:
+            return future.result(timeout=seconds)
+        except concurrent.futures.TimeoutError as e:
+            future.cancel()
+            raise BrowserHung(
+                f"de browser {self.path} gaf binnen {seconds:.0f} s geen antwoord"
+            ) from e
 
     def close(self) -> None:
-        with contextlib.suppress(Exception):  # a browser that died (or never started) is closed
-            self.call(self.renderer.close())
+        """Close the browser, each wait bounded: a hung one is left to die with the loop."""
+        started = self.opened
+        if started.done() and not started.cancelled() and started.exception() is None:
+            with contextlib.suppress(Exception):  # a browser that died is closed all the same
+                self.call(started.result().close(), CLOSE_SECONDS)
+        with contextlib.suppress(Exception):  # and nothing is left pending to be collected later
+            self.call(_cancel_pending(self.tasks), CLOSE_SECONDS + 1)
         self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join()
-        self.loop.close()
+        self.thread.join(timeout=CLOSE_SECONDS)
+        if not self.thread.is_alive():
+            self.loop.close()
+
+
+async def _cancel_pending(finished: list[asyncio.Task]) -> None:
+    """Cancel what still runs on the loop (a start that never finished), and wait for it: a
+    task destroyed while pending is finalised by the garbage collector at some later moment,
+    which once broke an unrelated `ast.parse` (CPython 3.11: "AST constructor recursion depth
+    mismatch")."""
+    tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    tasks += [t for t in finished if t not in tasks]
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        await asyncio.wait(tasks, timeout=CLOSE_SECONDS)
+    for task in tasks:  # an exception never retrieved is logged from the finaliser too
+        if task.done() and not task.cancelled():
+            task.exception()
 
 
 _server: _ImageServer | None = None
@@ -235,10 +284,22 @@ def write_static_images(
 
 
 def _render(svg: list[dict], png: list[dict]) -> None:
-    ensure_image_server()
-    assert _server is not None
-    try:
-        _server.call(_server.renderer.render(svg, png))
-    except BaseException:
-        stop_image_server()  # a browser in an unknown state is not reused
-        raise
+    """Draw the images; a browser that hangs is stopped and started once more, then the step
+    fails with a Dutch message (every wait bounded)."""
+    seconds = START_SECONDS + IMAGE_SECONDS * (len(svg) + len(png))
+    for attempt in (1, 2):
+        ensure_image_server()
+        assert _server is not None
+        try:
+            _server.call(_server.renderer.render(svg, png), seconds)
+            return
+        except BrowserHung as e:
+            stop_image_server()  # a hung browser is not reused
+            if attempt == 2:
+                raise BrowserHung(
+                    f"{e}, ook niet na een herstart, bij het tekenen van {len(svg) + len(png)} "
+                    "statische figuren; controleer Chromium (BROWSER_PATH) op deze machine"
+                ) from e
+        except BaseException:
+            stop_image_server()  # a browser in an unknown state is not reused
+            raise
