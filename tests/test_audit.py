@@ -311,8 +311,8 @@ def test_verify_says_which_files_of_the_package_changed_since_the_manifests_comm
     status = subprocess.run(
         ["git", "-C", str(ROOT), "status", "--porcelain"], capture_output=True, text=True
     ).stdout.splitlines()
-    touched = {p for p in log if p.startswith("vth_pipeline/")} | {x[3:] for x in status}
-    assert touched, "the last three commits changed the package"
+    touched = set(log) | {x[3:] for x in status}
+    assert any(p.startswith("vth_pipeline/") for p in touched), "the package changed"
     m["code"]["git_commit"] = earlier
     m["code"]["pakketten"]["duckdb"] = "0.0.1"
     lines = code_report(m)
