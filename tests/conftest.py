@@ -78,6 +78,17 @@ def build(tmp: Path, raw: Path, years: Iterable[int], stages=STAGES, **settings)
     return built
 
 
+def reference_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
+    """A warehouse file with the schemas and the reference data loaded, for ingest tests."""
+    from vth_pipeline.ingest.reference import REFERENCE_TABLES, load_reference
+    from vth_pipeline.warehouse import prepare
+
+    conn = prepare(duckdb.connect(str(path)))
+    for name in REFERENCE_TABLES:
+        load_reference(conn, ROOT / "data" / "reference", name)
+    return conn
+
+
 def write(path: Path, content: str | bytes, encoding: str = "utf-8") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(content, str):

@@ -165,6 +165,11 @@ def test_reference_files_of_a_build_are_archived_and_indexed(first):
 # ----------------------------------------------------------------------- vth verify
 
 
+def lineage(built, *args: str) -> subprocess.CompletedProcess:
+    """`vth lineage` of the test year on the warehouse of `built`."""
+    return vth("lineage", "--year", str(YEAR), *args, "--warehouse", str(built.warehouse))
+
+
 def vth(*args: str, cwd: Path = ROOT, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "vth_pipeline.cli", *args],
@@ -409,17 +414,7 @@ def published_national(built, figuur: str) -> str:
 def test_lineage_of_controles_lists_files_whose_rows_add_up(first, sample, tmp_path):
     _, generated = sample
     table = tmp_path / "herkomst.csv"
-    done = vth(
-        "lineage",
-        "--year",
-        str(YEAR),
-        "--figuur",
-        "controles",
-        "--warehouse",
-        str(first.warehouse),
-        "--csv",
-        str(table),
-    )
+    done = lineage(first, "--figuur", "controles", "--csv", str(table))
     assert done.returncode == 0, done.stderr
     assert "staat_omgevingsdiensten.sql" in done.stdout and "Aantal controles" in done.stdout
     with open(table, encoding="utf-8") as f:
@@ -445,17 +440,7 @@ def test_lineage_row_ranges_leave_out_the_quarantined_rows(first, sample, tmp_pa
     _, generated = sample
     bad = {(d.path, d.row) for d in generated.defects if d.gevolg == "quarantaine" and d.row}
     table = tmp_path / "herkomst.csv"
-    done = vth(
-        "lineage",
-        "--year",
-        str(YEAR),
-        "--figuur",
-        "controles",
-        "--warehouse",
-        str(first.warehouse),
-        "--csv",
-        str(table),
-    )
+    done = lineage(first, "--figuur", "controles", "--csv", str(table))
     assert done.returncode == 0, done.stderr
     with open(table, encoding="utf-8") as f:
         for r in csv.DictReader(f):
@@ -472,14 +457,10 @@ def test_lineage_row_ranges_leave_out_the_quarantined_rows(first, sample, tmp_pa
 
 def test_lineage_of_a_seveso_figure_lists_the_partners_inspection_files(first, sample):
     _, generated = sample
-    done = vth(
-        "lineage",
-        "--year",
-        str(YEAR),
+    done = lineage(
+        first,
         "--figuur",
         "seveso_geinspecteerd_pct",
-        "--warehouse",
-        str(first.warehouse),
     )
     assert done.returncode == 0, done.stderr
     assert "staat_seveso.sql" in done.stdout
@@ -491,9 +472,7 @@ def test_lineage_of_a_seveso_figure_lists_the_partners_inspection_files(first, s
 
 
 def test_lineage_of_an_unknown_figure_or_partner_is_an_error_with_the_allowed_values(first):
-    done = vth(
-        "lineage", "--year", str(YEAR), "--figuur", "contoles", "--warehouse", str(first.warehouse)
-    )
+    done = lineage(first, "--figuur", "contoles")
     assert done.returncode == 2 and done.stdout == "", done.stdout
     with open(first.out / str(YEAR) / "tabellen" / "landelijk.csv", encoding="utf-8") as f:
         figures = [r["figuur"] for r in csv.DictReader(f)]
@@ -501,16 +480,12 @@ def test_lineage_of_an_unknown_figure_or_partner_is_an_error_with_the_allowed_va
     assert f"onbekend cijfer 'contoles'; toegestaan (landelijk.csv, kolom figuur): {allowed}" in (
         done.stderr
     )
-    done = vth(
-        "lineage",
-        "--year",
-        str(YEAR),
+    done = lineage(
+        first,
         "--figuur",
         "controles",
         "--partner",
         "ODX",
-        "--warehouse",
-        str(first.warehouse),
     )
     assert done.returncode == 2 and done.stdout == "", done.stdout
     with open(ROOT / "data" / "reference" / "partners.csv", encoding="utf-8") as f:
@@ -531,16 +506,12 @@ def test_lineage_of_a_partner_whose_file_was_rejected_shows_that_file(first, sam
     assert rejected, "the sample has a rejected controles file"
     for d in rejected:
         partner = d.path.split("/")[1]
-        done = vth(
-            "lineage",
-            "--year",
-            str(YEAR),
+        done = lineage(
+            first,
             "--figuur",
             "controles",
             "--partner",
             partner,
-            "--warehouse",
-            str(first.warehouse),
         )
         assert done.returncode == 0, done.stderr
         section = done.stdout.split("Bijdrage per partner")[1].split("Niet meegeteld")[0]

@@ -14,18 +14,15 @@ import os
 import resource
 import zipfile
 
-import duckdb
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import CONTROLES_HEADER, ROOT
+from tests.conftest import CONTROLES_HEADER, reference_warehouse
 from tests.xlsx_parts import HEADER_CELLS, read_isolated, sheet_xml, workbook
 from vth_pipeline.contract.columns import CONTROLES, QUOTE_CHARS
 from vth_pipeline.ingest.raw import load_raw
-from vth_pipeline.ingest.reference import REFERENCE_TABLES, load_reference
 from vth_pipeline.ingest.staging import stage
-from vth_pipeline.warehouse import prepare
 
 EXAMPLES = int(os.environ.get("VTH_FUZZ_EXAMPLES", "0"))
 FUZZ = settings(
@@ -170,9 +167,7 @@ def csv_structure(draw) -> bytes:
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory):
-    conn = prepare(duckdb.connect(str(tmp_path_factory.mktemp("fuzz") / "w.duckdb")))
-    for name in REFERENCE_TABLES:
-        load_reference(conn, ROOT / "data" / "reference", name)
+    conn = reference_warehouse(tmp_path_factory.mktemp("fuzz") / "w.duckdb")
     yield conn
     conn.close()
 

@@ -4,18 +4,15 @@ from the spec text (Excel's grid is 1,048,576 rows by 16,384 columns, column XFD
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 
-from tests.conftest import CONTROLES_HEADER, ROOT, write
+from tests.conftest import CONTROLES_HEADER, reference_warehouse, write
 from tests.xlsx_parts import HEADER_CELLS, read_isolated, sheet_xml, workbook
 from vth_pipeline.contract.columns import CONTROLES, cut
 from vth_pipeline.ingest import xlsx_guard
 from vth_pipeline.ingest.raw import load_raw
 from vth_pipeline.ingest.readers import read_delivery
-from vth_pipeline.ingest.reference import REFERENCE_TABLES, load_reference
 from vth_pipeline.ingest.staging import stage
-from vth_pipeline.warehouse import prepare
 
 ROW = "C1,GM0518,I1,2023-03-05,fysiek,programma,lucht,geen_overtreding,,,,,1.5"
 DATA = [("A2", "C1")]
@@ -136,9 +133,7 @@ def test_xlsx_part_that_lies_about_its_size_is_rejected(tmp_path):
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory):
-    conn = prepare(duckdb.connect(str(tmp_path_factory.mktemp("limits") / "w.duckdb")))
-    for name in REFERENCE_TABLES:
-        load_reference(conn, ROOT / "data" / "reference", name)
+    conn = reference_warehouse(tmp_path_factory.mktemp("limits") / "w.duckdb")
     yield conn
     conn.close()
 
