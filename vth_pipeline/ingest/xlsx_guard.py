@@ -60,6 +60,10 @@ def inspect_xlsx(path: Path, kind_name: str) -> str:
             return _inspect(book, kind_name)
     except XlsxRejection:
         raise
+    except zipfile.BadZipFile as e:  # the commonest case, said in the partner's language
+        raise XlsxRejection(
+            f"{UNREADABLE} (het bestand is geen zip-archief, wat een XLSX-werkmap wel is)"
+        ) from e
     except Exception as e:  # zipfile, zlib and expat raise many kinds for broken bytes
         reason = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise XlsxRejection(f"{UNREADABLE} ({cut(reason)})") from e
