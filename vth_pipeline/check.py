@@ -185,9 +185,9 @@ def ingest_years(conn, raw: Path, years: list[int], max_bytes: int) -> None:
 
 
 def _verdict(conn, year: int, pad: str, original: Path) -> Verdict:
-    partner, soort, status, reason, rows = conn.execute(
-        f"SELECT partner_code, soort, status, reden, rijen FROM ({load_sql('_leveringen')}) "
-        "WHERE pad = $pad",
+    partner, soort, status, reason, rows, accepted, quarantined = conn.execute(
+        "SELECT partner_code, soort, status, reden, rijen, geaccepteerd, quarantaine "
+        f"FROM ({load_sql('_leveringen')}) WHERE pad = $pad",
         {"jaar": year, "pad": pad},
     ).fetchone()
     verdict = Verdict(str(original), year, partner, soort, status, reden=reason)
@@ -207,14 +207,10 @@ def _verdict(conn, year: int, pad: str, original: Path) -> Verdict:
         "WHERE jaar = ? AND bron_bestand = ? ORDER BY bron_rij, regel",
         [year, pad],
     ).fetchall()
-    accepted = conn.execute(
-        f"SELECT count(*) FROM stg.{soort} WHERE jaar = ? AND bron_bestand = ?", [year, pad]
-    ).fetchone()[0]
     verdict.bevindingen = [Finding(*f) for f in findings]
     verdict.opmerkingen = [Finding(*f) for f in notes]
-    verdict.rijen = rows
-    verdict.geaccepteerd = accepted
-    verdict.quarantaine = len({f.rij for f in verdict.bevindingen})
+    # the counts of the one record that leveringen.csv and the manifest also show
+    verdict.rijen, verdict.geaccepteerd, verdict.quarantaine = rows, accepted, quarantined
     if status == AFGEWEZEN:  # no usable row: every row quarantined, the findings say why
         verdict.status = AFGEWEZEN
     else:
