@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from vth_pipeline.contract.statuses import AFGEWEZEN, IDENTIEK, IN_EFFECT, VERVANGEN
+from vth_pipeline.contract.statuses import IDENTIEK, IN_EFFECT, VERVANGEN
 from vth_pipeline.warehouse import connect
 
 
@@ -23,11 +23,11 @@ def build_summary(
     marks = ", ".join("?" for _ in years)
     with connect(database, read_only=True) as conn:
         in_effect = ", ".join(f"'{s}'" for s in IN_EFFECT)
-        files = conn.execute(
-            f"SELECT count(*) FILTER (WHERE status IN ({in_effect})), count(*) FILTER (WHERE "
-            f"status = '{AFGEWEZEN}') FROM staat.leveringen WHERE jaar IN ({marks})",
+        in_use = conn.execute(
+            f"SELECT count(*) FROM staat.leveringen WHERE jaar IN ({marks}) AND status IN "
+            f"({in_effect})",
             years,
-        ).fetchone()
+        ).fetchone()[0]
         other = conn.execute(
             f"SELECT status, count(*) FROM staat.leveringen WHERE jaar IN ({marks}) AND status "
             f"NOT IN ({in_effect}) GROUP BY status ORDER BY status",
@@ -47,7 +47,7 @@ def build_summary(
     lines = [
         "",
         f"Klaar in {seconds:.0f} s. Gebouwd: {', '.join(map(str, years))}.",
-        f"Bestanden in gebruik: {files[0]}; overige bestanden: "
+        f"Bestanden in gebruik: {in_use}; overige bestanden: "
         + (", ".join(f"{n} {s}" for s, n in other) or "geen"),
         f"Rijen gelezen: {rows[0] or 0}, geaccepteerd: {rows[1] or 0}, "
         f"in quarantaine: {rows[2] or 0}.",
