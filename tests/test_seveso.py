@@ -18,7 +18,7 @@ import xlsxwriter
 
 from tests.conftest import ROOT, build, write
 from vth_pipeline.contract.columns import FILE_KINDS
-from vth_pipeline.defs.staat import SEVESO_NOT_FIGURES
+from vth_pipeline.defs.models import SEVESO_NOT_FIGURES
 from vth_pipeline.sample.seveso import SEVESO_OD
 
 FIGURES = ("leveringen", "raw", "stg", "int", "staat")  # no publication needed here

@@ -31,7 +31,6 @@ from vth_pipeline.partitions import year_of, yearly
 from vth_pipeline.sample.generate import generate_sample
 from vth_pipeline.validation import (
     DATASETS,
-    EXTRA_DEPS,
     BlokkerendeToetsMislukt,
     annex_html,
     annex_summary,
@@ -123,7 +122,6 @@ def test_check_specs_are_blocking_for_error_only():
     assert names["codelijsten"].blocking
     assert not names["jaar_op_jaar_controles"].blocking
     assert check_specs_for("stg_quarantaine") == []
-    assert EXTRA_DEPS == {"stg_kengetallen": ["stg_controles"]}
 
 
 # ----------------------------------------------------------------------- the sample data

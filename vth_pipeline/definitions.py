@@ -6,14 +6,12 @@ from dagster import Definitions, in_process_executor
 from dagster_duckdb import DuckDBResource
 
 from vth_pipeline.defs.automation import automation
-from vth_pipeline.defs.herkomst import staat_herkomst
 from vth_pipeline.defs.jobs import STAGES, overview_job, reference_job, stage_jobs, year_job
 from vth_pipeline.defs.leveringen import meta_leveringen
+from vth_pipeline.defs.models import model_assets
 from vth_pipeline.defs.publicatie import publicatie_assets, publicatie_overzicht
 from vth_pipeline.defs.raw import raw_assets
 from vth_pipeline.defs.reference import reference_assets
-from vth_pipeline.defs.seveso import seveso_assets
-from vth_pipeline.defs.staat import staat_assets
 from vth_pipeline.defs.stg import stg_assets
 from vth_pipeline.resources import (
     RunWarehouse,
@@ -26,9 +24,7 @@ YEARLY_ASSETS = [
     meta_leveringen,
     *raw_assets,
     *stg_assets,
-    *staat_assets,
-    *seveso_assets,
-    staat_herkomst,
+    *model_assets,
     *publicatie_assets,
 ]
 ALL_ASSETS = [*reference_assets, *YEARLY_ASSETS, publicatie_overzicht]

@@ -9,15 +9,20 @@ from vth_pipeline.contract.columns import FIRST_YEAR
 # Dagster has no yearly partitions class; this is the documented equivalent.
 yearly = TimeWindowPartitionsDefinition(start=str(FIRST_YEAR), fmt="%Y", cron_schedule="0 0 1 1 *")
 
-# The first reporting year has no previous year: such upstream partitions are simply absent.
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", BetaWarning)
-    previous_year = TimeWindowPartitionMapping(
-        start_offset=-1, end_offset=0, allow_nonexistent_upstream_partitions=True
-    )
-    three_years = TimeWindowPartitionMapping(
-        start_offset=-2, end_offset=0, allow_nonexistent_upstream_partitions=True
-    )
+
+def earlier_years(back: int) -> TimeWindowPartitionMapping:
+    """A year reads the same year and the `back` years before it of its upstream asset. The
+    first reporting year has no previous year: such upstream partitions are simply absent."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", BetaWarning)
+        return TimeWindowPartitionMapping(
+            start_offset=-back, end_offset=0, allow_nonexistent_upstream_partitions=True
+        )
+
+
+# The publication's series (trend charts, kerncijfers, seveso_reeks) show every year up to its
+# own: a window wider than the partitions can ever be, so every earlier year is in it.
+every_earlier_year = earlier_years(1000)
 
 
 def year_of(context) -> int:

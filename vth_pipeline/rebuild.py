@@ -5,12 +5,10 @@ with `meta.leveringen` of the warehouse. A year that was never built is built wh
 year whose files changed, the stale assets follow from the asset graph, the lineage Dagster
 shows: `meta_leveringen` and the raw asset of every changed kind, then everything downstream,
 also in later years through the partition mappings (the Seveso three-year window, the
-previous year of the outcomes). A raw asset of an unchanged kind reads the same files and is
-not stale. The publication of a year also shows the series of the earlier years (trend
-charts, `kerncijfers`, `seveso_reeks`), which its same-year dependencies do not declare: when
-a staat asset of a year is stale, the publication of every later year is stale too. Code and
-reference data are not compared: after a change to either, build every year (without the
-flag).
+previous year of the comparison and the outcomes, the series of every earlier year that a
+publication shows). A raw asset of an unchanged kind reads the same files and is not stale.
+Code and reference data are not compared: after a change to either, build every year (without
+the flag).
 """
 
 from __future__ import annotations
@@ -29,7 +27,6 @@ from vth_pipeline.warehouse import connect, table_exists
 YEARLY_KEYS = {k for a in YEARLY_ASSETS for k in a.keys}
 LEVERINGEN = AssetKey("meta_leveringen")
 FILE_COLUMNS = ["pad", "sha256", "status", "soort"]
-PUBLICATION = {k for k in YEARLY_KEYS if k.path[-1].startswith("publicatie_")}
 OTHER_FILES = "overige bestanden"  # files of no kind (ignored): only the lists of files change
 
 
@@ -88,8 +85,6 @@ def stale_assets(graph, changes: dict[int, set[str] | None]) -> dict[int, set[As
         if stale.get(year) is None or key in stale[year]:
             continue
         stale[year].add(key)
-        if key.path[-1].startswith("staat_"):  # the series in later years' publications
-            queue.extend((p, later) for later in stale if later > year for p in PUBLICATION)
         for child in graph.get(key).child_keys:
             if child not in YEARLY_KEYS:
                 continue

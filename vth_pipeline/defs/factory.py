@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 from dagster import (
+    AssetDep,
     AssetExecutionContext,
     AssetsDefinition,
     MaterializeResult,
@@ -25,10 +26,11 @@ from dagster import (
 )
 from dagster_duckdb import DuckDBResource
 
-from vth_pipeline.partitions import year_of, yearly
+from vth_pipeline.partitions import earlier_years, year_of, yearly
 from vth_pipeline.resources import WAREHOUSE_POOL
-from vth_pipeline.sql import load_sql, sql_version
-from vth_pipeline.validation import check_specs_for, run_checks
+from vth_pipeline.sql import load_sql, sql_path, sql_version
+from vth_pipeline.sql.reads import model_kinds, model_reads, writers_of
+from vth_pipeline.validation import check_reads, check_specs_for, run_checks
 from vth_pipeline.validation.suites import expectations_dir
 from vth_pipeline.warehouse import replace_partition, session
 
@@ -90,17 +92,53 @@ def table_of(name: str) -> str:
     return f"{schema}.{table}"
 
 
+def deps_of(
+    reads: dict[str, int], kinds: dict[str, frozenset[str] | None] | None = None
+) -> list[AssetDep]:
+    """Dagster deps from what a query reads: a table read for earlier years as well gets the
+    partition mapping of that window (`ref` tables have no partitions, so no mapping)."""
+    deps: dict[str, AssetDep] = {}
+    for table, back in reads.items():
+        mapping = earlier_years(back) if back and not table.startswith("ref.") else None
+        for writer in writers_of(table, (kinds or {}).get(table)):
+            deps[writer] = AssetDep(writer, partition_mapping=mapping)
+    return [deps[k] for k in sorted(deps)]
+
+
+def sql_description(name: str) -> str:
+    """The opening comment of `sql/<name>.sql`, the model's own account of what it is."""
+    lines = []
+    for line in sql_path(name).read_text(encoding="utf-8").splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line.removeprefix("--").strip())
+    return " ".join(lines)
+
+
+def check_step_deps(
+    name: str, reads: dict[str, int], kinds: dict[str, frozenset[str] | None]
+) -> list[str]:
+    """What the asset's checks read beyond the asset's own reads. The checks run in the asset's
+    step, and Dagster orders a step by its asset's deps only: a check spec's `additional_deps`
+    order only a check-only step (dagster's asset_job.py keeps that for compatibility). So the
+    step's reads are the asset's deps, and the check specs name them too (`check_reads`), for
+    the lineage of each check in the UI."""
+    have = {w for t in reads for w in writers_of(t, kinds.get(t))}
+    return [k for k in check_reads(name) if k not in have]
+
+
 def sql_asset(
     name: str,
-    deps: Sequence[Any],
-    description: str,
     group: str = "staat",
     template_values: Callable[[duckdb.DuckDBPyConnection], dict[str, Any]] | None = None,
+    template_reads: Sequence[str] = (),
 ) -> AssetsDefinition:
     """An asset that materialises `sql/<name>.sql` for its year into `table_of(name)`.
 
+    Its dependencies are the tables the SQL reads (`sql.reads`), nothing listed beside it.
     `template_values` supplies the placeholders only the warehouse knows (the codes of a code
-    list); every other placeholder is filled from the contract by `load_sql`.
+    list) and reads `template_reads` for them (the year's tables: same year); every other
+    placeholder is filled from the contract by `load_sql`.
     """
 
     @asset(
@@ -108,9 +146,12 @@ def sql_asset(
         group_name=group,
         pool=WAREHOUSE_POOL,
         partitions_def=yearly,
-        deps=list(deps),
+        deps=[
+            *deps_of({**dict.fromkeys(template_reads, 0), **model_reads(name)}, model_kinds(name)),
+            *check_step_deps(name, model_reads(name), model_kinds(name)),
+        ],
         kinds={"duckdb"},
-        description=description,
+        description=sql_description(name),
         check_specs=check_specs_for(name),
         code_version=code_version(sql_version(name), suite_file(name)),
     )

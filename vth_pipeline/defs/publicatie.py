@@ -23,6 +23,7 @@ from pathlib import Path
 import plotly.io as pio
 import polars as pl
 from dagster import (
+    AssetDep,
     AssetExecutionContext,
     AssetKey,
     AssetRecordsFilter,
@@ -38,12 +39,11 @@ from vth_pipeline.contract import publication
 from vth_pipeline.contract.columns import FIRST_YEAR
 from vth_pipeline.defs.factory import code_version
 from vth_pipeline.defs.leveringen import meta_leveringen
+from vth_pipeline.defs.models import model_assets
 from vth_pipeline.defs.raw import raw_assets
-from vth_pipeline.defs.seveso import seveso_assets
-from vth_pipeline.defs.staat import staat_assets
 from vth_pipeline.defs.stg import stg_assets
 from vth_pipeline.ingest.discovery import buildable_years
-from vth_pipeline.partitions import year_of, yearly
+from vth_pipeline.partitions import every_earlier_year, year_of, yearly
 from vth_pipeline.publish import charts as charts_module
 from vth_pipeline.publish import data as data_module
 from vth_pipeline.publish import (
@@ -88,9 +88,10 @@ from vth_pipeline.sql import sql_version
 from vth_pipeline.validation import assert_publishable, write_validation_report
 from vth_pipeline.warehouse import session, table_exists
 
-STAAT_KEYS = [
-    k for a in (*staat_assets, *seveso_assets) for k in a.keys if k.path[0].startswith("staat_")
-]
+STAAT_KEYS = [k for a in model_assets for k in a.keys if k.path[0].startswith("staat_")]
+# The tables and figures show the series of every year up to their own (trend charts,
+# kerncijfers, seveso_reeks): a staat table of an earlier year is an input too.
+STAAT_SERIES = [AssetDep(k, partition_mapping=every_earlier_year) for k in STAAT_KEYS]
 CHARTS_FILE = "figuren.json"
 ASSETS = assets_dir()
 # What decides each publication asset's files (Dagster code versions).
@@ -156,7 +157,7 @@ def test_pause(step: str) -> None:
     group_name="publicatie",
     pool=WAREHOUSE_POOL,
     partitions_def=yearly,
-    deps=STAAT_KEYS,
+    deps=STAAT_SERIES,
     kinds={"csv", "parquet", "excel"},
     description="<out>/<jaar>/tabellen/: one CSV and Parquet per table, and tabellen.xlsx.",
     code_version=TABLES_VERSION,
@@ -200,7 +201,7 @@ def write_charts(charts: list[Chart], folder: Path, assets_dir: Path, year: int)
     pool=WAREHOUSE_POOL,
     partitions_def=yearly,
     # after the tables: publicatie_tabellen starts the year's staging folder afresh
-    deps=[*STAAT_KEYS, "publicatie_tabellen"],
+    deps=[*STAAT_SERIES, "publicatie_tabellen"],
     kinds={"plotly"},
     description="<out>/<jaar>/figuren/: every chart as interactive HTML, PNG and SVG, plus "
     "figuren.json. Needs a Chromium for the static images (BROWSER_PATH or chromium on PATH).",
@@ -412,7 +413,7 @@ def build_runs(instance: DagsterInstance, keys: list[AssetKey], year: int) -> li
 
 YEAR_KEYS = [
     meta_leveringen.key,
-    *(k for a in (*raw_assets, *stg_assets, *staat_assets, *seveso_assets) for k in a.keys),
+    *(k for a in (*raw_assets, *stg_assets, *model_assets) for k in a.keys),
     publicatie_tabellen.key,
     publicatie_figuren.key,
     publicatie_rapport.key,

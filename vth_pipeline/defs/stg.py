@@ -20,7 +20,7 @@ from vth_pipeline.ingest import staging
 from vth_pipeline.ingest.staging import UPSTREAM_KINDS, stage
 from vth_pipeline.partitions import year_of, yearly
 from vth_pipeline.resources import WAREHOUSE_POOL
-from vth_pipeline.validation import EXTRA_DEPS, check_specs_for
+from vth_pipeline.validation import check_reads, check_specs_for
 from vth_pipeline.warehouse import session
 
 
@@ -34,7 +34,8 @@ def _stg_asset(kind: FileKind) -> AssetsDefinition:
             f"raw_{kind.name}",
             *REF_KEYS,
             *(f"stg_{k}" for k in UPSTREAM_KINDS.get(kind.name, ())),
-            *EXTRA_DEPS.get(f"stg_{kind.name}", []),
+            # its checks run in this step (see factory.check_step_deps)
+            *check_reads(f"stg_{kind.name}"),
         ],
         kinds={"duckdb"},
         description=f"stg.{kind.name}: typed, accepted rows; findings in stg.quarantaine.",

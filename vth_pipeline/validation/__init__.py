@@ -9,7 +9,7 @@ reported and shown in the publication.
 
 Wiring, per asset (see `defs/factory.py`):
 
-    @asset(..., check_specs=check_specs_for(name), deps=[..., *EXTRA_DEPS.get(name, [])])
+    @asset(..., check_specs=check_specs_for(name))  # the checks' own deps: `check_reads`
     def _a(context, duckdb):
         with session(duckdb) as conn:
             ...  # build the table for the year
@@ -20,12 +20,13 @@ Importing this package does not import Great Expectations; `run_checks` does, on
 """
 
 from vth_pipeline.validation.checks import (
+    check_reads,
     check_results,
     check_specs_for,
     failed_check_messages,
     raise_for_blocking,
 )
-from vth_pipeline.validation.handmatig import DEFAULT_FACTOR, DEFAULT_MIN_BASIS, EXTRA_DEPS
+from vth_pipeline.validation.handmatig import DEFAULT_FACTOR, DEFAULT_MIN_BASIS
 from vth_pipeline.validation.report import (
     annex_html,
     annex_rows,
@@ -47,7 +48,6 @@ __all__ = [
     "DATASETS",
     "DEFAULT_FACTOR",
     "DEFAULT_MIN_BASIS",
-    "EXTRA_DEPS",
     "PUBLISHED",
     "STAGED",
     "VALIDATIE",
@@ -58,6 +58,7 @@ __all__ = [
     "annex_summary",
     "assert_publishable",
     "blocking_failures",
+    "check_reads",
     "check_results",
     "check_specs_for",
     "failed_check_messages",

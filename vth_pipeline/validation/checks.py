@@ -6,11 +6,13 @@ run in the same step for the year partition; ERROR toetsen are blocking.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, MetadataValue
 
+from vth_pipeline.sql.reads import sql_writers
 from vth_pipeline.validation.results import (
     BlokkerendeToetsMislukt,
     DatasetUitkomst,
@@ -18,7 +20,18 @@ from vth_pipeline.validation.results import (
     describe,
     subject,
 )
-from vth_pipeline.validation.suites import toetsen
+from vth_pipeline.validation.suites import generated, toetsen
+
+
+@functools.cache
+def check_reads(asset_name: str) -> tuple[str, ...]:
+    """The other assets whose tables the asset's checks read (from the views' SQL, as a model's
+    dependencies are): the checks' own dependencies, so that Dagster builds those first and
+    the lineage shows the check, not the asset, reading them. Its own rows of a side table
+    (stg.bestanden) are no dependency."""
+    ds = generated().get(asset_name)
+    writers = {w for v in (ds.views if ds else []) for w in sql_writers(v.sql)}
+    return tuple(sorted(writers - {asset_name}))
 
 
 def check_specs_for(asset_name: str) -> list:
@@ -33,6 +46,7 @@ def check_specs_for(asset_name: str) -> list:
             f"{t.omschrijving}",
             blocking=t.ernst == "ERROR",
             metadata={"ernst": t.ernst, "suite": f"expectations/{asset_name}.json"},
+            additional_deps=check_reads(asset_name),
         )
         for t in toetsen(asset_name)
     ]

@@ -474,7 +474,3 @@ STAGED_CHECKS = {
     "stg_seveso_inrichtingen": seveso_inrichtingen,
     "stg_seveso_inspecties": seveso_inspecties,
 }
-
-# Assets whose checks read another asset of the same year: add these to the asset's deps so
-# that Dagster builds them first.
-EXTRA_DEPS: dict[str, list[str]] = {"stg_kengetallen": ["stg_controles"]}

@@ -1,0 +1,198 @@
+"""The asset graph reads each model's dependencies from its SQL (`sql.reads`, sqlglot).
+
+Two routes that share no code with the parser: small queries whose answer is worked out by
+hand, and, for the real models, the `schema.table` names found in the SQL text by a regular
+expression (comments stripped), with the earlier years each model reads stated by hand from
+rekenregels.md.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from dagster import AssetKey, TimeWindowPartitionMapping
+
+from vth_pipeline.definitions import defs
+from vth_pipeline.defs.models import TEMPLATES, model_names
+from vth_pipeline.sql import SQL_DIR, load_sql
+from vth_pipeline.sql.reads import model_kinds, model_reads, sql_reads, sql_writers, writers_of
+from vth_pipeline.validation import check_reads, check_specs_for
+
+SCHEMAS = ("meta", "ref", "raw", "stg", "int", "staat")
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        ("SELECT * FROM staat.a WHERE jaar = $jaar", {"staat.a": 0}),
+        ("SELECT * FROM staat.a WHERE jaar IN ($jaar, $jaar - 1)", {"staat.a": 1}),
+        ("SELECT * FROM staat.a WHERE jaar BETWEEN $jaar - 2 AND $jaar", {"staat.a": 2}),
+        ("SELECT * FROM stg.a WHERE jaar = $vorig_jaar", {"stg.a": 1}),
+        # a CTE is no table; the outer query's condition reaches the CTE's table
+        (
+            "WITH c AS (SELECT * FROM staat.a WHERE jaar IN ($jaar, $jaar - 1)), "
+            "d AS (SELECT * FROM staat.b WHERE jaar = $jaar) "
+            "SELECT * FROM c JOIN d ON c.x = d.x",
+            {"staat.a": 1, "staat.b": 0},
+        ),
+        (
+            "WITH c AS (SELECT * FROM staat.a WHERE jaar = $jaar) "
+            "SELECT * FROM c LEFT JOIN staat.b p ON p.jaar = $jaar - 1",
+            {"staat.a": 1, "staat.b": 1},
+        ),
+        # correlated with a list of years: the years come from the query around it
+        (
+            "SELECT y.jaar, EXISTS (SELECT 1 FROM stg.r r WHERE r.jaar = y.jaar) AS ok "
+            "FROM (SELECT unnest([$jaar, $jaar - 1, $jaar - 2]) AS jaar) y",
+            {"stg.r": 2},
+        ),
+        # no condition on jaar: it may read any year the query names
+        (
+            "SELECT * FROM staat.a, (SELECT * FROM staat.b WHERE jaar = $jaar - 1) b",
+            {"staat.a": 1, "staat.b": 1},
+        ),
+        ("SELECT code FROM ref.codelijsten WHERE lijst = 'x'", {"ref.codelijsten": 0}),
+    ],
+)
+def test_the_years_a_query_reads_of_each_table(sql, expected):
+    assert sql_reads(sql) == expected
+
+
+def _tables_in_text(name: str) -> set[str]:
+    """`schema.table` in the rendered SQL text, comments and string literals removed."""
+    values = TEMPLATES.get(name)
+    sample = {}
+    if values:  # placeholders the warehouse fills: one made-up item is enough to render
+        sample = {
+            "seveso_columns": ["inrichtingen_actief"],
+            "handhaving_codes": ["stilleggen"],
+            "handhaving_inputs": [],
+        }
+    text = load_sql(name, **sample)
+    text = re.sub(r"--[^\n]*", "", text)
+    text = re.sub(r"'[^']*'", "''", text)
+    found = re.findall(rf"\b((?:{'|'.join(SCHEMAS)})\.[a-z_]+)\b(?!\s*\()", text)
+    # `alias.column` of a table aliased like a schema never happens: aliases are short
+    return set(found)
+
+
+@pytest.mark.parametrize("name", model_names())
+def test_a_model_reads_exactly_the_tables_its_sql_names(name):
+    assert set(model_reads(name)) == _tables_in_text(name)
+
+
+# Stated from rekenregels.md: the comparison reads the year before of the national figures,
+# their completeness, the Seveso parts and the outcomes; the outcome indicators their own
+# previous year; the lower-tier Seveso figure three years of integrated inspections, and
+# whether each of those years had a register and an inspections file (its availability).
+EARLIER_YEARS = {
+    "staat_vergelijking": {
+        "staat.omgevingsdiensten": 1,
+        "staat.landelijk": 1,
+        "staat.datakwaliteit": 1,
+        "staat.uitkomsten": 1,
+        "staat.seveso": 1,
+    },
+    "staat_uitkomsten": {"stg.uitkomsten": 1},
+    "staat_seveso": {
+        "int.seveso_inspecties": 2,
+        "stg.seveso_inrichtingen": 2,
+        "stg.bestanden": 2,
+    },
+}
+
+
+@pytest.mark.parametrize("name", model_names())
+def test_only_the_models_of_the_rules_read_earlier_years(name):
+    reads = {t: k for t, k in model_reads(name).items() if not t.startswith("ref.")}
+    assert {t: k for t, k in reads.items() if k} == EARLIER_YEARS.get(name, {})
+
+
+def _parents(key: str) -> dict[str, object]:
+    graph = defs.resolve_asset_graph()
+    node = graph.get(AssetKey(key))
+    return {
+        p.to_user_string(): graph.get_partition_mapping(AssetKey(key), p)
+        for p in node.parent_keys
+        if graph.get(p).is_partitioned
+    }
+
+
+def test_the_graph_takes_each_models_deps_and_windows_from_its_sql():
+    graph = defs.resolve_asset_graph()
+    known = {k.to_user_string() for k in graph.get_all_asset_keys()}
+    for name in model_names():
+        key = AssetKey(name)
+        assert graph.has(key), name
+        parents = {p.to_user_string() for p in graph.get(key).parent_keys}
+        assert parents <= known, (name, parents - known)  # no made-up upstream asset
+        for table, back in model_reads(name).items():
+            for writer in writers_of(table, model_kinds(name).get(table)):
+                assert writer in parents, (name, writer)
+                if not table.startswith("ref."):
+                    mapping = _parents(name)[writer]
+                    assert isinstance(mapping, TimeWindowPartitionMapping), (name, writer)
+                    assert mapping.start_offset <= -back, (name, writer, mapping)
+    # the windows of the rules, as Dagster holds them
+    assert _parents("staat_seveso")["int_seveso_inspecties"].start_offset == -2
+    assert _parents("staat_vergelijking")["staat_landelijk"].start_offset == -1
+    assert _parents("staat_uitkomsten")["stg_uitkomsten"].start_offset == -1
+    assert _parents("staat_lhso")["stg_controles"].start_offset == 0
+
+
+FILE_KINDS = {  # aanlevering.md: the five kinds of delivery file
+    "controles",
+    "kengetallen",
+    "uitkomsten",
+    "seveso_inrichtingen",
+    "seveso_inspecties",
+}
+
+
+def test_a_side_table_written_by_several_assets_makes_the_writers_of_the_kinds_read_deps():
+    assert {f"stg_{k}" for k in FILE_KINDS} <= set(_parents("staat_quarantaine_regels"))
+    assert sql_writers(
+        "SELECT * FROM stg.bestanden WHERE jaar = $jaar AND soort = 'controles'"
+    ) == {"stg_controles"}
+    assert sql_writers(
+        "SELECT * FROM meta.inlezing WHERE soort IN ('uitkomsten', 'kengetallen')"
+    ) == {"raw_uitkomsten", "raw_kengetallen"}
+    assert sql_writers("SELECT * FROM stg.bestanden b JOIN stg.x USING (pad)") == {
+        *(f"stg_{k}" for k in FILE_KINDS),
+        "stg_x",
+    }
+    # staat_omgevingsdiensten reads the controles files in effect, staat_seveso the inspections
+    assert model_kinds("staat_omgevingsdiensten") == {"stg.bestanden": {"controles"}}
+    assert model_kinds("staat_seveso") == {"stg.bestanden": {"seveso_inspecties"}}
+    assert "stg_uitkomsten" not in _parents("staat_seveso")
+
+
+def test_a_publication_shows_every_earlier_year():
+    """The trend charts and kerncijfers of 2024 show 2021: a change to 2021 reaches them."""
+    mapping = _parents("publicatie_tabellen")["staat_landelijk"]
+    assert mapping.start_offset <= -(2024 - 2021)
+    assert _parents("publicatie_figuren")["staat_seveso"].start_offset <= -(2024 - 2021)
+
+
+def test_checks_name_the_other_tables_they_read_and_run_after_them():
+    """Hand-read from the toetsen: kengetallen are reconciled with the controles of the year
+    (afstemming_*), and the Seveso establishments per gemeente add up to the national count
+    (som_is_landelijk, reading staat.seveso_locaties)."""
+    assert "stg_controles" in check_reads("stg_kengetallen")
+    assert "staat_seveso_locaties" in check_reads("staat_seveso")
+    spec = {s.name: s for s in check_specs_for("staat_seveso")}["som_is_landelijk"]
+    assert AssetKey("staat_seveso_locaties") in {d.asset_key for d in spec.additional_deps}
+    # the check runs in the asset's step, so the step must come after what it reads
+    assert "staat_seveso_locaties" in _parents("staat_seveso")
+    assert "stg_controles" in _parents("stg_kengetallen")
+    # a side table the asset writes itself is its own rows, not a dependency
+    assert not {"stg_kengetallen", "stg_uitkomsten"} & set(check_reads("stg_controles"))
+
+
+def test_every_model_file_is_an_asset():
+    files = {p.stem for p in SQL_DIR.glob("*.sql") if p.stem.split("_", 1)[0] in ("int", "staat")}
+    graph = defs.resolve_asset_graph()
+    assert files == set(model_names())
+    for name in files:
+        assert graph.get(AssetKey(name)).description, name
