@@ -89,3 +89,25 @@ def test_another_renderer_draws_again(tmp_path, monkeypatch):
     )
     _, drawn = write_static_images(charts, tmp_path / "twee", cache, 2024)
     assert drawn == 2
+
+
+def test_an_svg_is_canonical_whatever_order_the_page_wrote_its_attributes_in():
+    """Plotly writes a legend's attributes in another order after an earlier plot on the page
+    (seen: `style` before or after `width`); the published bytes must not depend on it."""
+    from vth_pipeline.publish.images import canonical_svg
+
+    ns = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+    a = (
+        f'<svg class="main-svg" {ns} width="10"><defs id="defs-a1b2c3"/>'
+        '<rect class="bg" style="fill: red;" width="354" x="0"/></svg>'
+    )
+    b = (
+        f'<svg {ns} width="10" class="main-svg"><defs id="defs-a1b2c3"/>'
+        '<rect class="bg" width="354" x="0" style="fill: red;"/></svg>'
+    )
+    assert canonical_svg(a, "Trend 1") == canonical_svg(b, "Trend 1")
+    assert canonical_svg(a, "Trend 1") == (
+        '<svg xmlns="http://www.w3.org/2000/svg" class="main-svg" width="10">'
+        '<defs id="defs-trend1"></defs><rect class="bg" style="fill: red;" width="354" x="0">'
+        "</rect></svg>"
+    )

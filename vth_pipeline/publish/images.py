@@ -23,6 +23,7 @@ import threading
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
+from xml.etree import ElementTree
 
 from vth_pipeline.publish.charts import WIDTH, Chart
 from vth_pipeline.publish.image_cache import ImageCache, image_key, renderer_identity
@@ -86,33 +87,21 @@ IMAGE_TABS = 2
 
 @functools.cache
 def _renderer_class() -> type:
-    """kaleido's renderer, reloading a tab's page only before an SVG.
+    """kaleido's renderer, drawing every image on the tab's page as it is.
 
-    kaleido reloads a tab (and so parses plotly.js again) after every image; that reload is
-    half the time of an image. Plotly's SVG text depends on the page's history (attribute
-    order differs after an earlier plot), so every SVG is still drawn on a fresh page, as
-    kaleido would; a PNG is the same raster on any page, so PNGs reuse the page.
+    kaleido reloads a tab (and so parses plotly.js again) after every image, half the time of
+    an image. Here the page is reused: a PNG is the same raster on any page, and an SVG, whose
+    attribute order depends on what the page drew before, is made canonical afterwards
+    (`canonical_svg`), so its bytes do not depend on the order of drawing.
     """
     import kaleido
 
     class Renderer(kaleido.Kaleido):
-        fresh_pages = True  # whether the next images need a page that drew nothing yet
-
-        async def _get_kaleido_tab(self):
-            tab = await super()._get_kaleido_tab()
-            if self.fresh_pages and getattr(tab, "vth_used", False):
-                await tab.reload()
-                tab.vth_used = False
-            return tab
-
         async def _return_kaleido_tab(self, tab) -> None:
-            tab.vth_used = True  # reloaded when (and only when) an SVG needs the tab
-            await self.tabs_ready.put(tab)
+            await self.tabs_ready.put(tab)  # no reload: the next image reuses the page
 
         async def render(self, svg: list[dict], png: list[dict]) -> None:
-            for specs, fresh in ((svg, True), (png, False)):
-                self.fresh_pages = fresh
-                await self.write_fig_from_object(specs, cancel_on_error=True)
+            await self.write_fig_from_object([*svg, *png], cancel_on_error=True)
 
     return Renderer
 
@@ -236,6 +225,14 @@ def stabilise_svg(svg: str, name: str) -> str:
     return svg.replace(found.group(1), re.sub(r"[^a-z0-9]", "", name.lower()))
 
 
+def canonical_svg(svg: str, name: str) -> str:
+    """The SVG in Canonical XML 2.0 (attributes sorted, empty elements written out, unused
+    namespace declarations dropped), its layout id stabilised: the same chart gives the same
+    bytes whatever the page drew before it. The standard library's C14N 2.0, a real XML
+    serialiser, not string surgery."""
+    return ElementTree.canonicalize(stabilise_svg(svg, name))
+
+
 def image_spec(chart: Chart, folder: Path, fmt: str) -> dict:
     return {
         "fig": chart.figure,
@@ -273,7 +270,7 @@ def write_static_images(
         _render([spec for _, spec, _ in todo["svg"]], [spec for _, spec, _ in todo["png"]])
     for chart, spec, _ in todo["svg"]:
         svg = spec["path"]
-        svg.write_text(stabilise_svg(svg.read_text(encoding="utf-8"), chart.name), encoding="utf-8")
+        svg.write_text(canonical_svg(svg.read_text(encoding="utf-8"), chart.name), encoding="utf-8")
     if cache is not None and identity:
         for fmt in FORMATS:
             used += [cache.store(key, fmt, spec["path"]) for _, spec, key in todo[fmt] if key]
