@@ -103,24 +103,29 @@ def test_check_specs_without_importing_gx():
         "import sys; from vth_pipeline.validation import check_specs_for; "
         "specs = check_specs_for('stg_controles'); "
         "assert specs and 'great_expectations' not in sys.modules, sys.modules.keys(); "
-        "print(len(specs))"
+        "print(len(specs), len(specs[0].metadata['toetsen'].value))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
-    assert int(out.stdout) >= 8
+    checks, toetsen_ = map(int, out.stdout.split())
+    assert checks == 1 and toetsen_ >= 8
 
 
-def test_check_specs_are_blocking_for_error_only():
+def test_one_check_per_suite_blocking_when_a_toets_is_error():
     for name in DATASETS:
-        specs = check_specs_for(name)
-        assert specs, name
-        for spec in specs:
-            assert spec.blocking == (spec.metadata["ernst"] == "ERROR"), (name, spec.name)
-            assert spec.asset_key.to_user_string() == name
-    names = {s.name: s for s in check_specs_for("stg_controles")}
-    assert names["codelijsten"].blocking
-    assert not names["jaar_op_jaar_controles"].blocking
+        (spec,) = check_specs_for(name)
+        per_toets = spec.metadata["toetsen"].value
+        suite = json.loads((ROOT / "expectations" / f"{name}.json").read_text(encoding="utf-8"))
+        assert per_toets == {
+            t: {"ernst": v["ernst"], "omschrijving": v["omschrijving"]}
+            for t, v in suite["meta"]["toetsen"].items()
+        }
+        assert spec.blocking == any(v["ernst"] == "ERROR" for v in per_toets.values()), name
+        assert spec.asset_key.to_user_string() == name
+    toetsen_ = check_specs_for("stg_controles")[0].metadata["toetsen"].value
+    assert toetsen_["codelijsten"]["ernst"] == "ERROR"
+    assert toetsen_["jaar_op_jaar_controles"]["ernst"] == "WARN"
     assert check_specs_for("stg_quarantaine") == []
 
 
@@ -437,18 +442,27 @@ def test_blocking_failure_stops_only_that_year(sample, tmp_path):
     assert not bad.success
     assert not (out / "2023" / "index.html").exists()
     failure = next(e for e in bad.all_events if e.is_step_failure)
-    assert "stg_controles: codelijsten" in failure.step_failure_data.error.message
+    # Dagster names the suite's check; its description and `vth build` name the toets
+    assert "stg_controles: toetsen" in failure.step_failure_data.error.message
     messages = failed_check_messages(bad)
     assert len(messages) == 1 and "[ERROR] stg_controles / codelijsten" in messages[0]
     assert "taakveld" in messages[0]
 
-    evaluation = next(e for e in bad.get_asset_check_evaluations() if e.check_name == "codelijsten")
+    (evaluation,) = bad.get_asset_check_evaluations()  # one check: the suite
+    assert not evaluation.passed and evaluation.severity.value == "ERROR"
+    assert evaluation.description.startswith("codelijsten [ERROR]: ")
     meta = {k: v.value for k, v in evaluation.metadata.items()}
-    assert meta["afwijkende_rijen"] == 1 and meta["ernst"] == "ERROR"
+    assert meta["mislukt_blokkerend"] == "codelijsten"
+    codelijsten = meta["toetsen"]["codelijsten"]
+    assert codelijsten["afwijkende_rijen"] == 1 and codelijsten["ernst"] == "ERROR"
+    assert "taakveld" in codelijsten["waargenomen"]
     assert "controles.csv:" in meta["voorbeeld"] and "ruimtevaart" in meta["voorbeeld"]
-    assert "taakveld" in meta["waargenomen"]
-    passed = [e for e in results[2022].get_asset_check_evaluations() if e.passed]
-    assert len(passed) == len(check_specs_for("stg_controles"))
+    (good,) = results[2022].get_asset_check_evaluations()
+    good_meta = {k: v.value for k, v in good.metadata.items()}
+    assert good.passed and good_meta["toetsen_mislukt"] == 0
+    assert good_meta["toetsen_geslaagd"] == len(
+        check_specs_for("stg_controles")[0].metadata["toetsen"].value
+    )
 
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         with pytest.raises(BlokkerendeToetsMislukt, match="codelijsten"):
@@ -456,7 +470,7 @@ def test_blocking_failure_stops_only_that_year(sample, tmp_path):
         assert_publishable(conn, 2022)
 
 
-def test_raise_for_blocking_names_check_and_reason(faulty):
+def test_raise_for_blocking_names_toets_and_reason(faulty):
     faulty.execute("BEGIN")
     try:
         faulty.execute("UPDATE stg.controles SET uren = 5000 WHERE jaar = 2023")
@@ -466,4 +480,31 @@ def test_raise_for_blocking_names_check_and_reason(faulty):
     with pytest.raises(BlokkerendeToetsMislukt) as info:
         raise_for_blocking(results)
     assert "stg_controles / bereik" in str(info.value) and "uren" in str(info.value)
-    raise_for_blocking([r for r in results if r.check_name != "bereik"])
+    (result,) = results
+    assert "bereik" in result.metadata["mislukt_blokkerend"].value
+
+
+def test_a_failed_warn_toets_fails_the_suite_check_without_blocking():
+    """Hand-made outcomes: one WARN toets failed, one ERROR toets passed. The suite's check
+    fails as a warning (Dagster blocks only on ERROR), and nothing is named as blocking."""
+    from vth_pipeline.validation import check_results
+    from vth_pipeline.validation.results import DatasetUitkomst, ToetsUitkomst, Uitkomst
+
+    def outcome(toets: str, ernst: str, ok: bool) -> ToetsUitkomst:
+        u = Uitkomst(1, toets, ernst, "rijen", "expect_x", "uren", {}, f"{toets} klopt", ok)
+        return ToetsUitkomst("stg_controles", toets, ernst, toets, [u])
+
+    result = DatasetUitkomst(
+        "stg_controles",
+        "stg.controles",
+        2023,
+        [outcome("bereik", "ERROR", True), outcome("jaar_op_jaar_controles", "WARN", False)],
+    )
+    (check,) = check_results(result)
+    assert not check.passed and check.severity.value == "WARN"
+    assert check.metadata["mislukt_blokkerend"].value == ""
+    assert check.metadata["mislukt_waarschuwing"].value == "jaar_op_jaar_controles"
+    raise_for_blocking([check])  # no ERROR toets failed: nothing to raise
+    lines = failed_check_messages([check])
+    assert len(lines) == 1 and lines[0].startswith("[WARN] stg_controles / jaar_op_jaar")
+    assert failed_check_messages([check], blocking_only=True) == []

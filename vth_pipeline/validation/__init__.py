@@ -3,9 +3,9 @@
 The row rules of the contract decide what is quarantined during staging; the expectation
 suites here judge whether a staged dataset, or a published table, can as a whole be trusted
 for publication. One suite per dataset, versioned in `expectations/<dataset>.json` (GX Core
-1.x); its expectations are grouped into *toetsen*, each one Dagster asset check with a
-severity: ERROR is blocking (the year is not published on data that failed it), WARN is
-reported and shown in the publication.
+1.x); its expectations are grouped into *toetsen*, each with a severity: ERROR is blocking
+(the year is not published on data that failed it), WARN is reported and shown in the
+publication. The suite is one Dagster asset check, its toetsen in the check's metadata.
 
 Wiring, per asset (see `defs/factory.py`):
 

@@ -25,7 +25,7 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 @dataclass(frozen=True)
 class Toets:
-    """One asset check: a named group of expectations with one severity."""
+    """A named group of expectations with one severity (one entry of its suite's check)."""
 
     naam: str
     ernst: Ernst
