@@ -108,10 +108,13 @@ def test_writer_has_a_memory_limit_and_spills_beyond_it(tmp_path, monkeypatch):
 
 
 def test_a_large_first_partition_from_arrow_keeps_every_row(tmp_path):
-    """Guards a DuckDB 1.5.6 trap met while making replace_partition faster: in one transaction,
-    a table created `AS SELECT * FROM <temp table>` and then filled by INSERT from a registered
-    Arrow table of more than a row group (122,880 rows) is empty after COMMIT, though the
-    INSERT reports its rows. replace_partition therefore fills the table from its temp table."""
+    """Guards two DuckDB faults on replace_partition's path (a first partition larger than a row
+    group, 122,880 rows). 1.5.6: in one transaction, a table created `AS SELECT * FROM <temp
+    table>` and then filled by INSERT from a registered Arrow table is empty after COMMIT though
+    the INSERT reports its rows (replace_partition therefore fills it from its temp table).
+    2.0.0: even filled from the temp table, a scan in the same connection after COMMIT finds no
+    row (count(*) answers from metadata, `sum` reads the data: both are asserted). Fixed in
+    2.0.1, the pin; the next test shows the fault without this package's code."""
     import pyarrow as pa
 
     n = 300_000
@@ -124,3 +127,47 @@ def test_a_large_first_partition_from_arrow_keeps_every_row(tmp_path):
             n,
             n * (n - 1) // 2,
         )
+
+
+@pytest.mark.parametrize("rows_", [122_879, 122_880, 300_000])
+def test_pinned_duckdb_keeps_a_large_insert_into_a_table_created_in_the_transaction(
+    tmp_path, rows_
+):
+    """DuckDB 2.0.0's fault in plain SQL (no Arrow, no package code): a table created empty
+    `AS SELECT ... WHERE false` and filled with a row group or more in the same transaction
+    reads as empty after COMMIT in that connection (the data is on disk: a new connection sees
+    it). A later pin that brings it back fails here, before a build loses a year's controles."""
+    path = str(tmp_path / "w.duckdb")
+    with duckdb.connect(path) as conn:
+        conn.execute("BEGIN")
+        conn.execute(f"CREATE TEMP TABLE bron AS SELECT range AS x FROM range({rows_})")
+        conn.execute("CREATE TABLE t AS SELECT * FROM bron WHERE false")
+        conn.execute("INSERT INTO t SELECT * FROM bron")
+        conn.execute("COMMIT")
+        expected = (rows_, rows_ * (rows_ - 1) // 2)
+        assert conn.execute("SELECT count(*), sum(x) FROM t").fetchone() == expected
+    with duckdb.connect(path, read_only=True) as conn:
+        assert conn.execute("SELECT count(*), sum(x) FROM t").fetchone() == expected
+
+
+def test_a_warehouse_written_by_duckdb_1_5_6_opens_and_takes_new_rows(tmp_path):
+    """The warehouses of earlier builds were written by DuckDB 1.5.6 (the pin until December
+    2026). The fixture is such a file (10 rows of stg.controles, x = 0..9, made with 1.5.6): the
+    pinned DuckDB reads it and writes to it without a migration step."""
+    import gzip
+    import shutil
+    from pathlib import Path
+
+    fixture = Path(__file__).parent / "data" / "warehouse-duckdb-1.5.6.duckdb.gz"
+    path = tmp_path / "oud.duckdb"
+    with gzip.open(fixture, "rb") as src, open(path, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    with connect(str(path)) as conn:
+        assert conn.execute("SELECT count(*), sum(x) FROM stg.controles").fetchone() == (10, 45)
+        replace_partition(
+            conn, "stg.controles", "SELECT 2024 AS jaar, 7::BIGINT AS x, 'ODH' AS partner", 2024
+        )
+    with connect(str(path), read_only=True) as conn:
+        assert conn.execute(
+            "SELECT jaar, count(*), sum(x) FROM stg.controles GROUP BY jaar ORDER BY jaar"
+        ).fetchall() == [(2023, 10, 45), (2024, 1, 7)]

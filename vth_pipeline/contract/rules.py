@@ -503,7 +503,7 @@ def _findings_list(rules: Sequence[Rule]) -> str:
         f"'waarde': {cut_sql(_value_expr(r))}, 'melding': {_melding_expr(r)}}} END"
         for r in rules
     )
-    return f"list_filter([\n    {items}\n  ], x -> x IS NOT NULL)"
+    return f"list_filter([\n    {items}\n  ], lambda x: x IS NOT NULL)"
 
 
 def _melding_expr(rule: Rule) -> str:
