@@ -29,15 +29,19 @@ def _bearer_check(request: Request) -> Who:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     window = dt.timedelta(minutes=app.settings.login_window_minutes)
-    with app.db.session() as s:
+    with app.db.session() as s:  # the failure is committed to the log before answering
         if auth.rate_limited(s, address, app.settings.login_max, window):
-            raise UploadError(429, "te veel mislukte pogingen; probeer het later opnieuw")
-        who = auth.verify_token(s, token) if scheme.lower() == "bearer" else None
-        if who is None:
-            journal.write(
-                s, journal.TOKEN_FAILED, None, address, detail="geen token" if not header else None
-            )
-            raise UploadError(401, "geen of een onjuist token (Authorization: Bearer <token>)")
+            limited, who = True, None
+        else:
+            limited = False
+            who = auth.verify_token(s, token) if scheme.lower() == "bearer" else None
+            if who is None:
+                detail = "geen token" if not header else None
+                journal.write(s, journal.TOKEN_FAILED, None, address, detail=detail)
+    if limited:
+        raise UploadError(429, "te veel mislukte pogingen; probeer het later opnieuw")
+    if who is None:
+        raise UploadError(401, "geen of een onjuist token (Authorization: Bearer <token>)")
     return who
 
 
