@@ -388,19 +388,25 @@ def test_token_comparison_is_argon2_and_constant_time(p, monkeypatch):
             return real.verify(h, t)
 
     monkeypatch.setattr(auth, "HASHER", Spy())
+    monkeypatch.setattr(auth, "_VERIFIED", {})
     with p.app.state.db.session() as s:
         assert auth.verify_token(s, auth.new_token()[1]) is None  # unknown sleutel
         known = p.tokens[PARTNER]
         assert auth.verify_token(s, known[:-2] + ("AA" if known[-2:] != "AA" else "BB")) is None
         assert auth.verify_token(s, known).code == PARTNER
+        assert auth.verify_token(s, known).code == PARTNER  # verified once per process
+        wrong = known[:-1] + ("a" if known[-1] != "a" else "b")
+        assert auth.verify_token(s, wrong) is None  # a wrong one: Argon2 again
         stored = s.execute(sa.text("SELECT token_hash FROM accounts")).scalars().all()
-    assert len(calls) == 3 and all(h.startswith("$argon2id$") for h in calls)
-    assert calls[0] == auth._DUMMY_HASH and calls[1] == calls[2] != calls[0]
+    assert len(calls) == 4 and all(h.startswith("$argon2id$") for h in calls)
+    assert calls[0] == auth._DUMMY_HASH and calls[1] == calls[2] == calls[3] != calls[0]
     assert not any(known in h for h in stored)
     compared = []
     monkeypatch.setattr(hmac, "compare_digest", lambda a, b: compared.append(1) or a == b)
     assert auth.same_secret("abc", "abc") and not auth.same_secret("abc", "abd")
-    assert len(compared) == 2
+    with p.app.state.db.session() as s:
+        assert auth.verify_token(s, known).code == PARTNER  # the cached route compares too
+    assert len(compared) == 3
 
 
 def test_every_upload_and_login_is_in_an_append_only_log(p):
@@ -468,3 +474,30 @@ def test_account_cli_refuses_unknown_codes_and_rotates(tmp_path, monkeypatch, ca
 def test_delivery_date_is_the_dutch_calendar_day():
     late = dt.datetime(2026, 3, 28, 23, 30, tzinfo=dt.UTC)  # 00:30 on the 29th in Amsterdam
     assert delivery_date(late) == dt.date(2026, 3, 29)
+
+
+def test_postgresql_holds_the_same_records_and_the_same_log_rule(tmp_path):
+    """VTH_PORTAAL_DB naming a PostgreSQL server (a throwaway cluster), written as Dagster's
+    docs write it (`postgresql://`, which SQLAlchemy 2.1 maps to psycopg 3 unless told)."""
+    from tests.pg import postgres_cluster
+
+    with postgres_cluster() as url:
+        plain = url.replace("postgresql+psycopg2://", "postgresql://")
+        with portal(tmp_path, {PARTNER: False, OTHER: False}, db=plain) as q:
+            assert q.app.state.db.engine.dialect.name == "postgresql"
+            v = q.upload(PARTNER, THREE_ROWS.encode()).json()
+            assert v["rijen"] == {"gelezen": 3, "geaccepteerd": 2, "quarantaine": 1}
+            got = q.client.get(f"/api/leveringen/{v['id']}", headers=q.bearer(PARTNER))
+            assert got.json() == v
+            other = q.client.get(f"/api/leveringen/{v['id']}", headers=q.bearer(OTHER))
+            assert other.status_code == 404
+            assert [r[:3] for r in log(q, "levering")] == [("levering", PARTNER, v["id"])]
+            for statement in ("UPDATE logboek SET code = 'x'", "DELETE FROM logboek"):
+                with (
+                    pytest.raises(sa.exc.DBAPIError, match="alleen aangevuld"),
+                    q.app.state.db.engine.begin() as c,
+                ):
+                    c.execute(sa.text(statement))
+            with q.app.state.db.engine.connect() as c:
+                revision = c.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+            assert revision == "0001"

@@ -67,16 +67,32 @@ def create_or_rotate(s: Session, code: str, beheer: bool) -> tuple[str, bool]:
     return token, created
 
 
+# sleutel -> (token_hash, sha256 of the token) of tokens verified by Argon2 in this process:
+# an API client sends its token with every request, and Argon2 costs 0.1-0.5 s of CPU by
+# design. A rotation changes the account's sleutel and hash, so a cached entry never outlives
+# its token; a wrong token always takes the Argon2 path.
+_VERIFIED: dict[str, tuple[str, str]] = {}
+_VERIFIED_MAX = 10_000
+
+
 def verify_token(s: Session, token: str) -> Who | None:
     """The account of a token, or None; the time taken does not tell which part was wrong."""
-    m = TOKEN_RE.match(token.strip()) if token else None
+    token = (token or "").strip()
+    m = TOKEN_RE.match(token)
     account = s.scalar(select(Account).where(Account.sleutel == m["sleutel"])) if m else None
+    digest = _digest(token)
+    cached = _VERIFIED.get(account.sleutel) if account else None
+    if cached and cached[0] == account.token_hash and same_secret(digest, cached[1]):
+        return Who(account.id, account.code, account.beheer)
     try:
-        HASHER.verify(account.token_hash if account else _DUMMY_HASH, token.strip() if m else "")
+        HASHER.verify(account.token_hash if account else _DUMMY_HASH, token if m else "")
     except (VerificationError, InvalidHashError):
         return None
     if account is None:  # only the dummy's own token verifies against it; never an account
         return None
+    if len(_VERIFIED) >= _VERIFIED_MAX:
+        _VERIFIED.clear()
+    _VERIFIED[account.sleutel] = (account.token_hash, digest)
     return Who(account.id, account.code, account.beheer)
 
 
