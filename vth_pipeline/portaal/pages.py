@@ -51,6 +51,11 @@ def _set_cookie(response: Response, request: Request, name: str, value: str, max
     )
 
 
+def _drop_cookie(response: Response, request: Request, name: str) -> None:
+    """Deleting a `__Host-` cookie needs the same attributes as setting it (Secure)."""
+    _set_cookie(response, request, name, "", 0)
+
+
 def _same_origin(request: Request) -> bool:
     origin = request.headers.get("origin")
     return origin is None or urlsplit(origin).netloc == request.headers.get("host")
@@ -120,7 +125,7 @@ async def login(request: Request):
     response = RedirectResponse("/leveringen", 303)
     hours = int(settings.session_hours * 3600)
     _set_cookie(response, request, cookie_names(settings.cookie_secure)[0], cookie, hours)
-    response.delete_cookie(cookie_names(settings.cookie_secure)[1], path="/")
+    _drop_cookie(response, request, cookie_names(settings.cookie_secure)[1])
     return response
 
 
@@ -139,7 +144,7 @@ async def logout(request: Request):
 
     await run_in_threadpool(end)
     response = RedirectResponse("/inloggen", 303)
-    response.delete_cookie(name, path="/")
+    _drop_cookie(response, request, name)
     return response
 
 

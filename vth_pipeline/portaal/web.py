@@ -1,10 +1,10 @@
 """What every response carries and every request is held to: security headers, the body limit.
 
 Headers: a Content-Security-Policy that allows only the portal's own files (no inline script
-or style anywhere, so none is needed), `nosniff`, no framing, no referrer, no caching of pages
-with a partner's data, and HSTS when cookies are Secure (behind TLS). The body limit answers
-413 at once when Content-Length says too much, and stops a body without one (chunked) as soon
-as it grows past the limit, not after reading it all.
+or style anywhere, so none is needed), `nosniff`, no framing, no referrer to other sites, no
+caching of pages with a partner's data, and HSTS when cookies are Secure (behind TLS). The
+body limit answers 413 at once when Content-Length says too much, and stops a body without one
+(chunked) as soon as it grows past the limit, not after reading it all.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class SecurityHeaders:
                 headers["Content-Security-Policy"] = CSP
                 headers["X-Content-Type-Options"] = "nosniff"
                 headers["X-Frame-Options"] = "DENY"
-                headers["Referrer-Policy"] = "no-referrer"
+                headers["Referrer-Policy"] = "same-origin"  # no-referrer would make Origin "null"
                 headers["Cross-Origin-Opener-Policy"] = "same-origin"
                 if not static:
                     headers["Cache-Control"] = "no-store"
