@@ -13,47 +13,37 @@ from pathlib import Path
 
 from vth_pipeline.paths import DEFAULT_MAX_FILE_BYTES, reference_dir
 
-# setting -> (environment variable, default, what it is; docs/portaal.md lists this table)
-ENV: dict[str, tuple[str, str, str]] = {
-    "db": ("VTH_PORTAAL_DB", "", "database URL; empty: SQLite file portaal.sqlite in the folder"),
-    "folder": ("VTH_PORTAAL_DIR", "data/portaal", "the portal's files: database, copies, reports"),
-    "raw_dir": ("VTH_RAW_DIR", "data/raw", "where accepted files land (the pipeline's raw folder)"),
-    "reference_dir": ("VTH_REFERENCE_DIR", "", "partners.csv; empty: the pipeline's reference"),
-    "max_mb": ("VTH_PORTAAL_MAX_MB", "50", "largest upload in MB (1 MB = 1,048,576 bytes)"),
-    "upload_seconds": ("VTH_PORTAAL_UPLOAD_SECONDS", "300", "time to receive one upload"),
-    "check_seconds": ("VTH_PORTAAL_CHECK_SECONDS", "300", "time for the check of one file"),
-    "checks": ("VTH_PORTAAL_CHECKS", "2", "checks running at once (each a child process)"),
-    "max_findings": ("VTH_PORTAAL_MAX_FINDINGS", "1000", "findings in JSON and page; XLSX has all"),
-    "login_max": ("VTH_PORTAAL_LOGIN_MAX", "10", "failed logins per address per window"),
-    "login_window_minutes": ("VTH_PORTAAL_LOGIN_WINDOW_MINUTES", "15", "the rate limit's window"),
-    "session_hours": ("VTH_PORTAAL_SESSION_HOURS", "8", "a session's lifetime"),
-    "insecure": (
-        "VTH_PORTAAL_INSECURE",
-        "",
-        "1: cookies without Secure (plain http)",
-    ),
-    "proxy_ips": ("VTH_PORTAAL_PROXY_IPS", "127.0.0.1", "proxies whose X-Forwarded-For is trusted"),
-    "max_file_bytes": ("VTH_MAX_FILE_BYTES", str(DEFAULT_MAX_FILE_BYTES), "the pipeline's bound"),
+# A setting's variable is VTH_PORTAAL_<NAME>, except these: the portal's folder, and the
+# pipeline's own settings, which the portal shares with the pipeline (docs/portaal.md lists all).
+VARIABLES = {
+    "folder": "VTH_PORTAAL_DIR",
+    "raw_dir": "VTH_RAW_DIR",
+    "reference_dir": "VTH_REFERENCE_DIR",
+    "max_file_bytes": "VTH_MAX_FILE_BYTES",
 }
+
+
+def variable(name: str) -> str:
+    return VARIABLES.get(name) or f"VTH_PORTAAL_{name.upper()}"
 
 
 @dataclass(frozen=True)
 class Settings:
-    db: str = ""
-    folder: Path = Path("data/portaal")
-    raw_dir: Path = Path("data/raw")
-    reference_dir: Path | None = None
-    max_mb: int = 50
-    upload_seconds: float = 300.0
-    check_seconds: float = 300.0
-    checks: int = 2
-    max_findings: int = 1000
-    login_max: int = 10
+    db: str = ""  # database URL; empty: SQLite portaal.sqlite in the folder
+    folder: Path = Path("data/portaal")  # database, received files, reports, locks, tmp
+    raw_dir: Path = Path("data/raw")  # where accepted files land (the pipeline's raw folder)
+    reference_dir: Path | None = None  # partners.csv; None: the pipeline's reference folder
+    max_mb: int = 50  # largest upload (1 MB = 1,048,576 bytes)
+    upload_seconds: float = 300.0  # time to receive one upload's body
+    check_seconds: float = 300.0  # time for the check of one file
+    checks: int = 2  # checks at once (worker processes)
+    max_findings: int = 1000  # findings in the JSON and the page; the XLSX has all
+    login_max: int = 10  # failed logins (page or API) per address per window
     login_window_minutes: float = 15.0
     session_hours: float = 8.0
-    insecure: bool = False
-    proxy_ips: str = "127.0.0.1"
-    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    insecure: bool = False  # 1: cookies without Secure (plain http on a host not localhost)
+    proxy_ips: str = "127.0.0.1"  # proxies whose X-Forwarded-For/-Proto uvicorn trusts
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES  # the pipeline's bound on one file
 
     @property
     def max_bytes(self) -> int:
@@ -98,16 +88,16 @@ def _value(name: str, text: str):
     if isinstance(default, bool):
         return text.strip().lower() in ("1", "ja", "true", "aan")
     if name in ("folder", "raw_dir", "reference_dir"):
-        return Path(text) if text else None
+        return Path(text)
     return type(default)(text) if isinstance(default, int | float) else text
 
 
 def from_env(environ: dict[str, str] | None = None, **overrides) -> Settings:
-    """Settings from the environment (empty values take the default), then explicit values."""
+    """Settings from the environment (unset or empty: the default), then explicit values."""
     env = os.environ if environ is None else environ
     values = {}
-    for name, (variable, default, _) in ENV.items():
-        value = _value(name, env.get(variable) or default)
-        if value is not None:
-            values[name] = value
+    for name in Settings.__dataclass_fields__:
+        text = env.get(variable(name))
+        if text:
+            values[name] = _value(name, text)
     return Settings(**(values | overrides))

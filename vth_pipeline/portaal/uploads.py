@@ -194,18 +194,10 @@ def _record(db: Database, who: Who, got: Received, verdict: dict, ident: str, **
 
 
 def _job(settings: Settings, who: Who, got: Received, ident: str) -> checker.Job:
-    return checker.Job(
-        path=got.path,
-        partner=who.code,
-        jaar=got.jaar,
-        soort=got.soort,
-        bestandsnaam=got.bestandsnaam,
-        raw_dir=settings.raw_dir,
-        max_file_bytes=settings.max_file_bytes,
-        work=settings.tmp,
-        report=settings.reports / f"{ident}.xlsx",
-        max_findings=settings.max_findings,
-    )
+    report = settings.reports / f"{ident}.xlsx"
+    where = (settings.raw_dir, settings.max_file_bytes, settings.tmp, report)
+    return checker.Job(got.path, who.code, got.jaar, got.soort, got.bestandsnaam, *where,
+                       settings.max_findings)  # fmt: skip
 
 
 async def process(
