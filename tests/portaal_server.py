@@ -30,10 +30,10 @@ def portal_env(folder: Path, **settings: str) -> dict[str, str]:
     return env
 
 
-def account(env: dict[str, str], code: str) -> str:
-    """`vth portaal account CODE`: the token it prints once (its last line)."""
+def account(env: dict[str, str], code: str, *options: str) -> str:
+    """`vth portaal account CODE [--beheer]`: the token it prints once (its last line)."""
     done = subprocess.run(
-        [sys.executable, "-m", "vth_pipeline.cli", "portaal", "account", code],
+        [sys.executable, "-m", "vth_pipeline.cli", "portaal", "account", code, *options],
         env=env, cwd=ROOT, capture_output=True, text=True, timeout=60, check=True,
     )  # fmt: skip
     return done.stdout.strip().splitlines()[-1]

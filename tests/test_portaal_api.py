@@ -501,3 +501,32 @@ def test_postgresql_holds_the_same_records_and_the_same_log_rule(tmp_path):
             with q.app.state.db.engine.connect() as c:
                 revision = c.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
             assert revision == "0001"
+
+
+def test_beheer_overview_shows_every_partner_with_what_is_missing(p):
+    """Hand-worked from the contract's duties: an omgevingsdienst without Seveso flag must
+    deliver controles and kengetallen; RUDZ has a controles file in effect for 2023 (uploaded
+    above), so kengetallen is missing; NLA (arbeidsinspectie) delivered nothing."""
+    p.upload(PARTNER, THREE_ROWS.encode())
+    login(p, BEHEER)
+    try:
+        page = p.client.get("/beheer?jaar=2023").text
+        rows = {
+            m[1]: m[2]
+            for m in re.finditer(r'<th scope="row">(\w+)<span.*?</th>(.*?)</tr>', page, re.S)
+        }
+        assert set(rows) == set(load_partners(p.settings.partners_csv))
+        assert f"2023/{PARTNER}/controles_{today()}.csv" in rows[PARTNER]
+        assert re.search(r"<td>kengetallen</td>\s*$", rows[PARTNER].strip())
+        assert "seveso_inspecties" in rows["NLA"]
+        assert p.client.get("/leveren").status_code == 403  # beheer uploads nothing
+    finally:
+        logout(p)
+
+
+def test_every_setting_is_documented_with_its_variable():
+    from vth_pipeline.portaal.settings import Settings, variable
+
+    docs = (Path(__file__).parents[1] / "docs" / "portaal.md").read_text(encoding="utf-8")
+    for name in Settings.__dataclass_fields__:
+        assert f"`{variable(name)}`" in docs, name

@@ -62,11 +62,11 @@ def site(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("browser")
     env = portal_env(folder)
-    token = account(env, "RUDZ")
+    tokens = {"RUDZ": account(env, "RUDZ"), "beheer": account(env, "beheer", "--beheer")}
     with serve(env) as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
         try:
-            yield url, token, browser
+            yield url, tokens, browser
         finally:
             browser.close()
 
@@ -90,7 +90,8 @@ def focused(page) -> str:
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_login_upload_and_verdict_by_keyboard(site, width):
-    url, token, browser = site
+    url, tokens, browser = site
+    token = tokens["RUDZ"]
     context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
@@ -140,5 +141,28 @@ def test_login_upload_and_verdict_by_keyboard(site, width):
         page.wait_for_url(f"{url}/inloggen")
         assert not [c for c in context.cookies() if c["name"] == "__Host-vth_sessie"]
         assert errors == []  # no script errors, no CSP violations
+    finally:
+        context.close()
+
+
+def test_beheer_overview_at_390_px(site):
+    url, tokens, browser = site
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        page.goto(f"{url}/inloggen")
+        page.fill("#token", tokens["beheer"])
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{url}/beheer")
+        page.select_option("#jaarkeuze", "2023")
+        page.click("text=Toon")
+        page.wait_for_url(f"{url}/beheer?jaar=2023")
+        heads = page.eval_on_selector_all("tbody th", "hs => hs.map(h => h.firstChild.textContent)")
+        assert len(heads) == 66 and "RUDZ" in heads  # every partner of partners.csv
+        region = page.query_selector(".tabel")
+        assert region.get_attribute("tabindex") == "0"  # the wide table scrolls by keyboard
+        assert page.is_visible("text=De tabel schuift zijwaarts.")
+        audit(page, "beheer-390")
     finally:
         context.close()
