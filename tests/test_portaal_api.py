@@ -7,6 +7,7 @@ pipeline's own discovery — a route other than the portal's code.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -266,7 +267,7 @@ def test_a_check_past_its_time_limit_is_rejected_not_hung(tmp_path):
         )
         assert log(q, "levering")[0][3].endswith("; fout: tijdslimiet")
         # the killed worker is replaced: the next check (with time) answers normally
-        q.app.state.settings.__dict__["check_seconds"] = 60.0
+        q.app.state.settings = dataclasses.replace(q.app.state.settings, check_seconds=60.0)
         assert q.upload(PARTNER, THREE_ROWS.encode()).json()["status"] == "geaccepteerd"
 
 

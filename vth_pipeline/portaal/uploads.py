@@ -32,6 +32,7 @@ from vth_pipeline.portaal.settings import Settings
 
 ACCEPTED = "geaccepteerd"
 REJECTED = "afgewezen"
+LANDS = ("geaccepteerd", "quarantaine")  # the check's words for a file with usable rows
 MULTIPART_SLACK = 64 * 1024  # headers and small fields around the file in one body
 CHUNK = 1024 * 1024
 CSRF_MESSAGE = "het formulier is verlopen of komt niet van het portaal; laad de pagina opnieuw"
@@ -153,7 +154,7 @@ def _replaced_upload(s, who: Who, paths: tuple[str, ...]) -> str | None:
 
 
 def _record(db: Database, who: Who, got: Received, verdict: dict, ident: str, **extra) -> Levering:
-    status = ACCEPTED if verdict["status"] in ("geaccepteerd", "quarantaine") else REJECTED
+    status = ACCEPTED if verdict["status"] in LANDS else REJECTED
     findings = {
         "bevindingen": verdict["bevindingen"],
         "opmerkingen": verdict["opmerkingen"],
@@ -222,7 +223,7 @@ async def process(
             verdict, error = await anyio.to_thread.run_sync(
                 checks.pool.run, job, settings.check_seconds, limiter=checks.limiter
             )
-        accepted = verdict["status"] in ("geaccepteerd", "quarantaine")
+        accepted = verdict["status"] in LANDS
 
         def finish() -> Levering:
             extra = {
