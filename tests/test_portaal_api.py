@@ -526,7 +526,12 @@ def test_beheer_overview_shows_every_partner_with_what_is_missing(p):
 
 
 def test_every_setting_is_documented_with_its_variable():
-    from vth_pipeline.portaal.settings import Settings, variable
+    from vth_pipeline.portaal.settings import Settings, from_env, variable
+
+    defaults = from_env({})
+    assert defaults.max_bytes == 50 * 1024 * 1024 and defaults.cookie_secure  # the 50 MB
+    assert from_env({"VTH_PORTAAL_MAX_MB": "7", "VTH_PORTAAL_INSECURE": "1"}).max_bytes == 7 << 20
+    assert not from_env({"VTH_PORTAAL_INSECURE": "1"}).cookie_secure
 
     docs = (Path(__file__).parents[1] / "docs" / "portaal.md").read_text(encoding="utf-8")
     for name in Settings.__dataclass_fields__:
