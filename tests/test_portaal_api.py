@@ -231,6 +231,22 @@ def test_hostile_files_get_a_verdict(p, tmp_path):
             ),
             "DTD",
         ),
+        "vijf_miljoen.xlsx": (
+            workbook(tmp_path / "c.xlsx", sheet_xml([*HEADER_CELLS, ("A384616", "x")])),
+            "5.000.000 cellen",
+        ),
+        "bom.xlsx": (
+            workbook(
+                tmp_path / "d.xlsx",
+                sheet_xml([*HEADER_CELLS, ("A2", "C1")]),
+                {"xl/media/zeros.bin": b"\0" * 2_000_000},
+            ),
+            "werkblad te groot",
+        ),
+        "korte_regels.csv": (
+            CONTROLES_HEADER.encode() + b"\n" + b"x\n" * 399_999,
+            "bestand te groot: 400.000 regels van 13 kolommen",
+        ),
         "geen_zip.xlsx": (b"PK\x03\x04 dit is geen werkmap", "XLSX"),
         "binair.csv": (bytes(range(0, 32)) * 50, "geen CSV"),
         "leeg.csv": (b"", None),
