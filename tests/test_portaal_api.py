@@ -285,6 +285,13 @@ def test_a_check_past_its_time_limit_is_rejected_not_hung(tmp_path):
         # the killed worker is replaced: the next check (with time) answers normally
         q.app.state.settings = dataclasses.replace(q.app.state.settings, check_seconds=60.0)
         assert q.upload(PARTNER, THREE_ROWS.encode()).json()["status"] == "geaccepteerd"
+        # a worker that died while idle (killed from outside) is replaced, not a verdict
+        for worker in list(q.app.state.checks.pool.idle.queue):
+            if worker is not None:
+                worker.process.kill()
+                worker.process.join(10)
+        for _ in range(2):
+            assert q.upload(PARTNER, THREE_ROWS.encode()).json()["status"] == "geaccepteerd"
 
 
 # --- pages: session cookie, CSRF, rate limit ---------------------------------------------------

@@ -22,6 +22,9 @@ from pathlib import Path
 from vth_pipeline.check import check_file, write_report
 from vth_pipeline.contract.statuses import AFGEWEZEN
 
+# A forkserver child imports the starting script's main module as `__mp_main__` (Python's own
+# rule): `vth` and `python -m vth_pipeline.cli` guard their start with `if __name__ ==
+# "__main__"`, and so must any script that starts the portal.
 CONTEXT = multiprocessing.get_context("forkserver")
 # What the check imports on its first call (DuckDB hands frames over through pandas and
 # pyarrow; the report is written with xlsxwriter): imported once in the forkserver, a child
@@ -112,7 +115,12 @@ class Pool:
         """(verdict as a dict, error text for the log or None); blocks up to `seconds`."""
         worker = self.idle.get() or Worker()
         try:
-            worker.conn.send(job)
+            try:
+                worker.conn.send(job)
+            except OSError:  # it died while idle (killed from outside): a fresh one takes it
+                worker.stop()
+                worker = Worker()
+                worker.conn.send(job)
             if not worker.conn.poll(seconds):
                 worker.stop()
                 worker = None
