@@ -218,35 +218,20 @@ def test_partner_isolation_on_every_route(p):
 
 def test_hostile_files_get_a_verdict(p, tmp_path):
     huge_value = ROW.replace("2023-03-05", "x" * 300_000).replace("C1", "C9")
+    data = [*HEADER_CELLS, ("A2", "C1")]
+
+    def book(cells, parts=None) -> Path:
+        return workbook(tmp_path / f"{len(list(tmp_path.iterdir()))}.xlsx", sheet_xml(cells), parts)
+
+    dtd = {"xl/sharedStrings.xml": '<!DOCTYPE x [<!ENTITY a "a">]><sst/>'}
+    bomb = {"xl/media/zeros.bin": b"\0" * 2_000_000}  # deflates about 1000 to 1
+    short_lines = CONTROLES_HEADER.encode() + b"\n" + b"x\n" * 399_999  # 5.2 million cells
     cases = {
-        "far_cell.xlsx": (
-            workbook(tmp_path / "a.xlsx", sheet_xml([*HEADER_CELLS, ("XFD1048576", "x")])),
-            "werkblad te groot",
-        ),
-        "dtd.xlsx": (
-            workbook(
-                tmp_path / "b.xlsx",
-                sheet_xml([*HEADER_CELLS, ("A2", "C1")]),
-                {"xl/sharedStrings.xml": '<!DOCTYPE x [<!ENTITY a "a">]><sst/>'},
-            ),
-            "DTD",
-        ),
-        "vijf_miljoen.xlsx": (
-            workbook(tmp_path / "c.xlsx", sheet_xml([*HEADER_CELLS, ("A384616", "x")])),
-            "5.000.000 cellen",
-        ),
-        "bom.xlsx": (
-            workbook(
-                tmp_path / "d.xlsx",
-                sheet_xml([*HEADER_CELLS, ("A2", "C1")]),
-                {"xl/media/zeros.bin": b"\0" * 2_000_000},
-            ),
-            "werkblad te groot",
-        ),
-        "korte_regels.csv": (
-            CONTROLES_HEADER.encode() + b"\n" + b"x\n" * 399_999,
-            "bestand te groot: 400.000 regels van 13 kolommen",
-        ),
+        "far_cell.xlsx": (book([*HEADER_CELLS, ("XFD1048576", "x")]), "werkblad te groot"),
+        "dtd.xlsx": (book(data, dtd), "DTD"),
+        "vijf_miljoen.xlsx": (book([*HEADER_CELLS, ("A384616", "x")]), "5.000.000 cellen"),
+        "bom.xlsx": (book(data, bomb), "werkblad te groot"),
+        "korte_regels.csv": (short_lines, "bestand te groot: 400.000 regels van 13 kolommen"),
         "geen_zip.xlsx": (b"PK\x03\x04 dit is geen werkmap", "XLSX"),
         "binair.csv": (bytes(range(0, 32)) * 50, "geen CSV"),
         "leeg.csv": (b"", None),
