@@ -114,6 +114,7 @@ def test_login_upload_and_verdict_by_keyboard(site, width):
         audit(page, f"leveringen-{width}")
 
         page.goto(f"{url}/leveren")
+        audit(page, f"leveren-{width}")
         page.select_option("#jaar", "2023")
         page.select_option("#soort", "controles")
         page.set_input_files(
