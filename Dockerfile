@@ -26,7 +26,10 @@ ENV BROWSER_PATH=/usr/bin/chromium \
     VTH_REFERENCE_DIR=/opt/vth/data/reference \
     VTH_ASSETS_DIR=/opt/vth/assets \
     VTH_AUTOMATION=aan \
-    VTH_TRANSIENT_RETRIES=2
+    VTH_TRANSIENT_RETRIES=2 \
+    VTH_PORTAAL_DIR=/data/portaal
 
-EXPOSE 3030
+# 3030: the code location (gRPC). 8080: the delivery portal, the same image run as
+# `vth portaal --host 0.0.0.0 --port 8080` behind a TLS proxy (docs/deploy.md).
+EXPOSE 3030 8080
 CMD ["dagster", "api", "grpc", "-h", "0.0.0.0", "-p", "3030", "-m", "vth_pipeline.definitions"]

@@ -10,7 +10,7 @@ OUT    ?= publicatie
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export BROWSER_PATH ?= /usr/bin/chromium
 
-.PHONY: install run test fuzz lint dev sample-data check-publication bench bench-ingest docs clean
+.PHONY: install run test fuzz lint dev portaal sample-data check-publication bench bench-ingest docs clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || (echo "Python 3.11 is nodig ($(PYTHON) niet gevonden)"; exit 1)
@@ -38,6 +38,9 @@ lint: install
 
 dev: install ## The Dagster UI on http://localhost:3000 (Dagster 1.13's `dg dev`)
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dg dev
+
+portaal: install ## The partners' delivery portal on http://127.0.0.1:8080 (docs/portaal.md)
+	$(BIN)/vth portaal --host 127.0.0.1 --port 8080
 
 sample-data: install ## Regenerate the committed sample deliveries
 	$(BIN)/vth sample-data --out $(RAW) --years 2021 2022 2023 2024 --scale 0.05

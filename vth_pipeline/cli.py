@@ -310,6 +310,12 @@ def cmd_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_portaal(args: argparse.Namespace) -> int:
+    from vth_pipeline.portaal.cli import main as portaal
+
+    return portaal(args.args)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="vth", description="De pipeline van de Staat van VTH.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -370,6 +376,12 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--warehouse", help="DuckDB-bestand (data/warehouse/vth.duckdb)")
     t.add_argument("--raw-dir", default="data/raw", help="map met leveringen (voor de links)")
     t.set_defaults(func=cmd_tekst)
+
+    # the portal parses its own options (vth portaal --help); '+' keeps argparse off them here
+    pt = sub.add_parser("portaal", help="het leverportaal (vth portaal --help)", add_help=False,
+                        prefix_chars="+")  # fmt: skip
+    pt.add_argument("args", nargs=argparse.REMAINDER)
+    pt.set_defaults(func=cmd_portaal)
 
     d = sub.add_parser("docs", help="schrijf de documentatie van de aanleverspecificatie")
     d.add_argument("--out", default="docs/aanlevering.md")
