@@ -71,7 +71,7 @@ def _build_alone(args, raw, years, found, skipped, database, warehouse, settings
     is going and stop the build (stopping.py)."""
     from vth_pipeline import writer_lock
     from vth_pipeline.publish.images import stop_image_server
-    from vth_pipeline.resources import SETTINGS_ENV, resolved
+    from vth_pipeline.resources import resolved
     from vth_pipeline.runner import Runner, build_tags, instance_from_env
     from vth_pipeline.warehouse import WarehouseLocked, open_writer
 
@@ -80,7 +80,7 @@ def _build_alone(args, raw, years, found, skipped, database, warehouse, settings
     record = writer_lock.holder_record(build_id=tags["vth/build_id"])
     wait = resolved(settings).warehouse_lock_wait
     try:
-        left = writer_lock.acquire(database, record, wait, SETTINGS_ENV["warehouse_lock_wait"])
+        left = writer_lock.acquire(database, record, wait, lambda m: print(m, flush=True))
     except WarehouseLocked as e:
         print(f"fout: {e}", file=sys.stderr)
         return 1

@@ -42,9 +42,9 @@ SETTINGS_ENV = {
     "max_file_bytes": "VTH_MAX_FILE_BYTES",
     "alert_webhook": "VTH_ALERT_WEBHOOK",
     "transient_retries": "VTH_TRANSIENT_RETRIES",
-    "warehouse_lock_wait": "VTH_WAREHOUSE_LOCK_WAIT",
+    "warehouse_lock_wait": writer_lock.LOCK_WAIT_ENV,
 }
-INT_SETTINGS = ("VTH_MAX_FILE_BYTES", "VTH_TRANSIENT_RETRIES", "VTH_WAREHOUSE_LOCK_WAIT")
+INT_SETTINGS = ("VTH_MAX_FILE_BYTES", "VTH_TRANSIENT_RETRIES", writer_lock.LOCK_WAIT_ENV)
 # How long a build or run waits for the warehouse another one writes (writer_lock.py) before it
 # fails naming that holder: a year of national data takes minutes, so a second build started
 # meanwhile runs after it; a holder that hangs fails the waiter after a quarter of an hour.
@@ -187,7 +187,8 @@ class RunWarehouse(DuckDBResource):
         if run and run.tags.get("dagster/partition"):
             what += f" {run.tags['dagster/partition']}"
         record = writer_lock.holder_record(command=what, run_id=run.run_id if run else "")
-        left = writer_lock.acquire(self.database, record, self.lock_wait)
+        log = context.log.info if context and context.log else None
+        left = writer_lock.acquire(self.database, record, self.lock_wait, on_wait=log)
         self._locked = True
         if left and context and context.instance:
             for run_id in writer_lock.end_runs_of_dead_holder(context.instance, left):

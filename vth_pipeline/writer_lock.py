@@ -29,6 +29,7 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ from typing import Any
 from vth_pipeline.warehouse import WarehouseLocked
 
 LOCK_SUFFIX = ".lock"
+LOCK_WAIT_ENV = "VTH_WAREHOUSE_LOCK_WAIT"  # a setting (resources.SETTINGS_ENV)
 POLL_SECONDS = 0.2
 
 
@@ -63,12 +65,13 @@ def lock_path(database: str) -> Path | None:
 def holder_record(command: str | None = None, **ids: str) -> dict[str, Any]:
     """What the lock file says about this process: pid, host, command (this process's own
     unless given), since when, and the ids of its build or run."""
-    if command is None:
-        command = shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]]) if sys.argv else ""
+    if command is None and sys.argv:
+        program = "python -c" if sys.argv[0] == "-c" else Path(sys.argv[0]).name
+        command = " ".join([program, shlex.join(sys.argv[1:])]).strip()
     return {
         "pid": os.getpid(),
         "host": socket.gethostname(),
-        "command": command[:300],
+        "command": (command or "")[:300],
         "since": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         **{k: v for k, v in ids.items() if v},
     }
@@ -90,11 +93,11 @@ def describe(record: dict[str, Any]) -> str:
     )
 
 
-def busy_message(database: str, record: dict[str, Any], waited: float, env: str) -> str:
+def busy_message(database: str, record: dict[str, Any], waited: float) -> str:
     return (
         f"Het warehouse {database} wordt geschreven door {describe(record)}; na {waited:g} s "
         f"wachten is gestopt (er schrijft maar één proces tegelijk; wacht tot dat klaar is en "
-        f"start opnieuw, of stel de wachttijd in met {env})."
+        f"start opnieuw, of stel de wachttijd in met {LOCK_WAIT_ENV})."
     )
 
 
@@ -117,10 +120,14 @@ def _write(fd: int, record: dict[str, Any]) -> None:
 
 
 def acquire(
-    database: str, record: dict[str, Any], wait: float, env: str = "VTH_WAREHOUSE_LOCK_WAIT"
+    database: str,
+    record: dict[str, Any],
+    wait: float,
+    on_wait: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Hold the warehouse's lock, waiting at most `wait` seconds; returns the record a holder
-    that died left behind (empty when the previous holder let go normally).
+    that died left behind (empty when the previous holder let go normally). `on_wait` is told
+    once, in Dutch, whom this process waits for.
 
     Re-entrant within a process: the runs of `vth build` take the lock the build already holds
     (flock would refuse a second open file of the same process)."""
@@ -141,8 +148,14 @@ def acquire(
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
+                if on_wait is not None:
+                    on_wait(
+                        f"wacht op het warehouse (ten hoogste {wait:g} s): het wordt "
+                        f"geschreven door {describe(_read(fd))}"
+                    )
+                    on_wait = None
                 if time.monotonic() >= deadline:
-                    raise WarehouseBusy(busy_message(database, _read(fd), wait, env)) from None
+                    raise WarehouseBusy(busy_message(database, _read(fd), wait)) from None
                 time.sleep(POLL_SECONDS)
         left = _read(fd)
         _write(fd, record)
