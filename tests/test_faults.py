@@ -358,3 +358,23 @@ def test_a_run_of_the_code_location_takes_the_lock_too(tmp_path):
     )
     assert result.success
     assert lock_record(tmp_path) == ""
+
+
+def test_every_subprocess_the_pipeline_starts_has_a_timeout():
+    """Every `subprocess` call in the package names a timeout, and none is a bare `Popen`
+    (which has none); the browser is started and bounded by publish/images.py."""
+    import ast
+
+    calls = []
+    for path in sorted((ROOT / "vth_pipeline").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "subprocess"
+            ):
+                keywords = {k.arg for k in node.keywords}
+                calls.append((path.name, node.func.attr, "timeout" in keywords))
+    assert calls, "the package starts git and the browser's --version"
+    assert [c for c in calls if c[1] == "Popen" or not c[2]] == []
