@@ -7,6 +7,7 @@ two builds started together (`pair`) leave the state the later tests start from.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -14,7 +15,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,6 +74,25 @@ def finish(build: subprocess.Popen[str], seconds: float = BUILD_SECONDS) -> tupl
         os.killpg(build.pid, signal.SIGKILL)
         build.communicate(timeout=30)
         raise AssertionError(f"vth build did not end within {seconds} s") from None
+
+
+@contextlib.contextmanager
+def reaped(build: subprocess.Popen[str]) -> Iterator[subprocess.Popen[str]]:
+    """The build, killed with its process group if a test leaves it running."""
+    try:
+        yield build
+    finally:
+        if build.poll() is None:
+            os.killpg(build.pid, signal.SIGKILL)
+            build.communicate(timeout=30)
+
+
+def stop(build: subprocess.Popen[str], signum: int) -> tuple[float, str]:
+    """Send `signum` to the build: the seconds until it ended (at most 10), its stderr."""
+    sent = time.monotonic()
+    build.send_signal(signum)
+    _, err = finish(build, STOP_SECONDS)
+    return time.monotonic() - sent, err
 
 
 def wait_until(condition: Callable[[], bool], build: subprocess.Popen, what: str) -> None:
@@ -174,9 +194,9 @@ def test_sigterm_mid_run_cancels_it_and_leaves_the_publication(tmp_path, pair):
     raw = tmp_path / "raw"
     deliver(raw, YEAR, n=30)  # a corrected delivery: the new tables differ
     home = home_in(tmp_path)
-    build = start_build(tmp_path, raw, home, VTH_TEST_PAUZE_PUBLICATIE="figuren:120")
     charts = staging_folder(tmp_path / "out", YEAR) / "figuren" / "figuren.json"
-    try:
+    pause = {"VTH_TEST_PAUZE_PUBLICATIE": "figuren:120"}
+    with reaped(start_build(tmp_path, raw, home, **pause)) as build:
         wait_until(
             lambda: charts.exists() and charts.read_bytes() != before["figuren/figuren.json"],
             build,
@@ -184,14 +204,7 @@ def test_sigterm_mid_run_cancels_it_and_leaves_the_publication(tmp_path, pair):
         )
         children = psutil.Process(build.pid).children(recursive=True)
         names = [c.name() for c in children]
-        sent = time.monotonic()
-        os.kill(build.pid, signum)
-        out, err = finish(build, STOP_SECONDS)
-        took = time.monotonic() - sent
-    finally:
-        if build.poll() is None:
-            os.killpg(build.pid, signal.SIGKILL)
-            build.wait(timeout=30)
+        took, err = stop(build, signum)
     assert took < STOP_SECONDS, took
     assert build.returncode == 128 + signum, err
     assert f"vth build gestopt door {signal.Signals(signum).name}" in err
@@ -213,18 +226,10 @@ def test_sigint_in_the_first_run_cancels_it(tmp_path):
     """Ctrl-C as soon as the first run (the reference data) started: the same end."""
     deliver(tmp_path / "raw", YEAR)
     home = home_in(tmp_path)
-    build = start_build(tmp_path, tmp_path / "raw", home)
     instance = instance_of(home)
-    try:
+    with reaped(start_build(tmp_path, tmp_path / "raw", home)) as build:
         wait_until(lambda: bool(unfinished(instance)), build, "started a run")
-        sent = time.monotonic()
-        build.send_signal(signal.SIGINT)
-        out, err = finish(build, STOP_SECONDS)
-        took = time.monotonic() - sent
-    finally:
-        if build.poll() is None:
-            os.killpg(build.pid, signal.SIGKILL)
-            build.wait(timeout=30)
+        took, err = stop(build, signal.SIGINT)
     assert took < STOP_SECONDS, took
     assert build.returncode == 130, err
     assert "vth build gestopt door SIGINT" in err and "Traceback" not in err
@@ -237,16 +242,11 @@ def test_after_sigkill_the_next_build_proceeds_and_ends_the_dead_runs(tmp_path, 
     build proceeds at once and marks the killed build's run failed."""
     copy_built(pair, tmp_path)
     home = home_in(tmp_path)
-    killed = start_build(tmp_path, pair.folder / "raw", home)
     instance = instance_of(home)
-    try:
+    with reaped(start_build(tmp_path, pair.folder / "raw", home)) as killed:
         wait_until(lambda: bool(unfinished(instance)), killed, "started a run")
         os.killpg(killed.pid, signal.SIGKILL)
-        killed.wait(timeout=30)
-    finally:
-        if killed.poll() is None:
-            os.killpg(killed.pid, signal.SIGKILL)
-            killed.wait(timeout=30)
+        killed.communicate(timeout=30)
     (dead_run,) = unfinished(instance)  # the killed build's run, left STARTED
     assert f'"pid": {killed.pid}' in lock_record(tmp_path)  # its record, left behind
     build = start_build(

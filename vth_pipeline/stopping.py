@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import threading
 from collections.abc import Iterator
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -54,18 +55,24 @@ class SignalWatch:
         self._previous_fd = -1
 
     def install(self) -> None:
+        """Watch from now on; only the main thread can (signal handlers run there)."""
+        if threading.current_thread() is not threading.main_thread():
+            return
         self._read, self._write = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         self._previous_fd = signal.set_wakeup_fd(self._write, warn_on_full_buffer=False)
         for signum in STOP_SIGNALS:
             self._previous[signum] = signal.signal(signum, self._between_runs)
 
     def uninstall(self) -> None:
+        if self._read < 0:
+            return
         for signum, handler in self._previous.items():
             signal.signal(signum, handler)
         signal.set_wakeup_fd(self._previous_fd)
         for fd in (self._read, self._write):
             with contextlib.suppress(OSError):
                 os.close(fd)
+        self._read = self._write = -1
 
     def _between_runs(self, signum: int, _frame) -> None:
         self._drain()
@@ -74,6 +81,8 @@ class SignalWatch:
         raise BuildStopped(signum)
 
     def _drain(self) -> None:
+        if self._read < 0:
+            return
         with contextlib.suppress(BlockingIOError, OSError):
             while data := os.read(self._read, 64):
                 self.received += [s for s in data if s in STOP_SIGNALS]
