@@ -32,6 +32,10 @@ from vth_pipeline.warehouse import open_writer
 # limit (1) is set in the instance configuration (.dagster_home/ and deploy/dagster.yaml).
 WAREHOUSE_POOL = "vth_warehouse"
 
+# The tag of every run that writes the warehouse (defs/jobs.py gives it to every job,
+# `tag_as_writer` to runs made for an asset selection).
+WRITER_TAGS = {"vth/warehouse": "schrijver"}
+
 # Setting -> environment variable. One table for the resources, the docs and the tests.
 SETTINGS_ENV = {
     "raw_dir": "VTH_RAW_DIR",
@@ -218,8 +222,6 @@ def tag_as_writer(context: InitResourceContext) -> None:
     "Materialize" in the UI) carries only the tags it was launched with. The run queue does not
     depend on the tag (the pool `vth_warehouse`, at run granularity, is in every such run), but
     the UI's filter and the alerts find every writer run by it."""
-    from vth_pipeline.defs.jobs import WRITER_TAGS
-
     run, instance = context.dagster_run, context.instance
     if run is None or instance is None:
         return
