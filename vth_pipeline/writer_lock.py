@@ -59,7 +59,8 @@ def lock_path(database: str) -> Path | None:
     """The lock file of a warehouse file; None for an in-memory database (nothing to share)."""
     if not database or database == ":memory:":
         return None
-    return Path(database).resolve().with_name(Path(database).name + LOCK_SUFFIX)
+    file = Path(database).resolve()
+    return file.with_name(file.name + LOCK_SUFFIX)
 
 
 def holder_record(command: str | None = None, **ids: str) -> dict[str, Any]:
@@ -184,12 +185,6 @@ def release(database: str) -> None:
         _write(held.fd, {})
     finally:
         os.close(held.fd)  # the kernel releases the flock with the last descriptor
-
-
-def holds(database: str) -> bool:
-    """Whether this process holds the warehouse's lock."""
-    path = lock_path(database)
-    return path is not None and str(path) in _HELD
 
 
 def end_runs_of_dead_holder(instance, record: dict[str, Any]) -> list[str]:
