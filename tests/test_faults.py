@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import shutil
 import signal
 import socket
@@ -378,3 +379,35 @@ def test_every_subprocess_the_pipeline_starts_has_a_timeout():
                 calls.append((path.name, node.func.attr, "timeout" in keywords))
     assert calls, "the package starts git and the browser's --version"
     assert [c for c in calls if c[1] == "Popen" or not c[2]] == []
+
+
+def wait_for_line(build: subprocess.Popen[str], text: str, seconds: float = 60) -> None:
+    """Read the build's stdout until a line holds `text`, at most `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([build.stdout], [], [], 0.5)
+        if ready:
+            line = build.stdout.readline()
+            assert line, f"the build ended before saying {text!r}"
+            if text in line:
+                return
+    raise AssertionError(f"the build did not say {text!r} within {seconds} s")
+
+
+def test_sigterm_while_waiting_for_the_lock_ends_the_build_at_once(tmp_path):
+    deliver(tmp_path / "raw", YEAR)
+    holder = hold_writer_lock(tmp_path / "w.duckdb")
+    home = home_in(tmp_path)
+    try:
+        with reaped(start_build(tmp_path, tmp_path / "raw", home)) as build:
+            wait_for_line(build, f"wacht op het warehouse (ten hoogste 900 s): het wordt "
+                          f"geschreven door proces {holder.pid}")  # fmt: skip
+            took, err = stop(build, signal.SIGTERM)
+        assert holder.poll() is None  # the holder keeps its lock
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+    assert took < STOP_SECONDS, took
+    assert build.returncode == 143
+    assert err == "fout: vth build gestopt door SIGTERM (wachtend op het warehouse)\n"
+    assert instance_of(home).get_runs() == []
