@@ -204,11 +204,12 @@ class RunWarehouse(DuckDBResource):
 
     @contextlib.contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        if self._conn is None:  # outside a run (e.g. a direct call in a notebook)
+        """In a run a cursor of the run's connection (the writer lock taken), as `session`."""
+        cursor = self.run_cursor()
+        if cursor is None:  # outside a run (e.g. a direct call in a notebook)
             with super().get_connection() as conn:
                 yield conn
             return
-        cursor = self._conn.cursor()
         try:
             yield cursor
         finally:
