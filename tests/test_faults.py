@@ -230,12 +230,14 @@ def test_sigint_in_the_first_run_cancels_it(tmp_path):
     instance = instance_of(home)
     with reaped(start_build(tmp_path, tmp_path / "raw", home)) as build:
         wait_until(lambda: bool(unfinished(instance)), build, "started a run")
+        children = psutil.Process(build.pid).children(recursive=True)  # the browser, starting
         took, err = stop(build, signal.SIGINT)
     assert took < STOP_SECONDS, took
     assert build.returncode == 130, err
-    assert "vth build gestopt door SIGINT" in err and "Traceback" not in err
+    assert "vth build gestopt door SIGINT" in err and "Traceback" not in err, err
     assert [r.status for r in instance.get_runs()] == [DagsterRunStatus.CANCELED]
     assert lock_record(tmp_path) == ""
+    assert [c for c in children if alive(c)] == []
 
 
 def test_after_sigkill_the_next_build_proceeds_and_ends_the_dead_runs(tmp_path, pair):

@@ -33,8 +33,11 @@ from collections.abc import Iterator
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-class BuildStopped(Exception):
-    """A stop was asked by SIGTERM or SIGINT; the build ends after canceling its run."""
+class BuildStopped(BaseException):
+    """A stop was asked by SIGTERM or SIGINT; the build ends after canceling its run.
+
+    A BaseException, as KeyboardInterrupt: raised between runs it may land in code (Dagster's
+    or ours) that handles `Exception` as a failure of the run; a stop is not a failure."""
 
     def __init__(self, signum: int) -> None:
         self.signum = signum
