@@ -17,7 +17,8 @@ build would carry on with its next year. Hence:
   start of a run) CANCELED.
 
 The writer lock and the run's DuckDB connection are let go by the run's resource teardown and
-the build's `finally`; the browser of the images is closed at exit (`images.stop_image_server`).
+the build's `finally`; the browser of the images is closed with its processes
+(`images.stop_image_server`, also for a browser still starting).
 The publication is untouched: a year is swapped in by one rename at the end of its run
 (publish/swap.py), so an interrupted run leaves the previous year as it was.
 """
