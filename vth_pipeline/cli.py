@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from vth_pipeline.contract.columns import FILE_KINDS, FIRST_YEAR
+from vth_pipeline.stopping import BuildStopped, cancel_unfinished
 
 
 def _quiet_dagster() -> None:
@@ -32,9 +33,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         settings_from_env,
         warehouse_from_env,
     )
-    from vth_pipeline.runner import Runner, build_tags, instance_from_env, release_dead_builds
-    from vth_pipeline.summary import build_summary
-    from vth_pipeline.warehouse import WarehouseLocked, open_writer
+    from vth_pipeline.stopping import SignalWatch, watching
 
     raw = Path(args.raw_dir)
     found, skipped = buildable_years(raw)
@@ -59,17 +58,66 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.max_file_bytes:
         settings = settings.model_copy(update={"max_file_bytes": args.max_file_bytes})
     _quiet_dagster()
+    watch = SignalWatch()
+    with watching(watch):
+        return _build_alone(args, raw, years, found, skipped, database, warehouse, settings, watch)
+
+
+def _build_alone(args, raw, years, found, skipped, database, warehouse, settings, watch) -> int:
+    """The build, holding the warehouse's writer lock from start to end (writer_lock.py).
+
+    A second build waits for the first (at most VTH_WAREHOUSE_LOCK_WAIT seconds) and then runs
+    after it, or fails with one line naming the holder; SIGTERM and SIGINT cancel the run that
+    is going and stop the build (stopping.py)."""
+    from vth_pipeline import writer_lock
+    from vth_pipeline.publish.images import stop_image_server
+    from vth_pipeline.resources import resolved
+    from vth_pipeline.runner import Runner, build_tags, instance_from_env
+    from vth_pipeline.warehouse import WarehouseLocked, open_writer
+
     started = time.monotonic()
-    try:  # a lock held by another process: say so at once, not once per asset
-        open_writer(database).close()
+    tags = build_tags(settings)
+    record = writer_lock.holder_record(build_id=tags["vth/build_id"])
+    wait = resolved(settings).warehouse_lock_wait
+    try:
+        left = writer_lock.acquire(database, record, wait, lambda m: print(m, flush=True))
     except WarehouseLocked as e:
         print(f"fout: {e}", file=sys.stderr)
         return 1
-    instance = instance_from_env()
-    for run_id in release_dead_builds(instance):
-        print(f"let op: run {run_id} van een afgebroken build als mislukt gemarkeerd")
-    runner = Runner(settings, warehouse, instance, build_tags(settings))
+    except BuildStopped as e:
+        print(f"fout: vth build {e} (wachtend op het warehouse)", file=sys.stderr)
+        return e.exit_code
+    instance = None
+    try:
+        open_writer(database).close()  # a process outside the pipeline (a notebook): at once
+        instance = instance_from_env()
+        for run_id in writer_lock.end_runs_of_dead_holder(instance, left):
+            print(f"let op: run {run_id} van een afgebroken build als mislukt gemarkeerd")
+        runner = Runner(settings, warehouse, instance, tags, watch)
+        return _build_years(args, raw, years, found, skipped, warehouse, runner, started)
+    except WarehouseLocked as e:
+        print(f"fout: {e}", file=sys.stderr)
+        return 1
+    except BuildStopped as e:
+        build = {"vth/build_id": tags["vth/build_id"]}
+        canceled = cancel_unfinished(instance, build, str(e)) if instance else []
+        stop_image_server()
+        print(
+            f"\nfout: vth build {e}: de lopende run is geannuleerd"
+            f"{' (' + ', '.join(canceled) + ')' if canceled else ''}, het warehouse is "
+            "vrijgegeven en de vorige publicatie is ongewijzigd",
+            file=sys.stderr,
+        )
+        return e.exit_code
+    finally:
+        writer_lock.release(database)
 
+
+def _build_years(args, raw, years, found, skipped, warehouse, runner, started) -> int:
+    """Report what will be built, build it and summarise (the lock is held by the caller)."""
+    from vth_pipeline.summary import build_summary
+
+    instance = runner.instance
     shown: list[int | None] = [None]
 
     def on_stage(job: str, year: int | None) -> None:

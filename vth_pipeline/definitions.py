@@ -35,14 +35,18 @@ def make_definitions(
     settings: VthSettings | None = None, warehouse: DuckDBResource | None = None
 ) -> Definitions:
     """The definitions with the given paths; `dg dev` uses the environment's."""
+    settings = settings or settings_from_env()
     return Definitions(
         assets=ALL_ASSETS,
         jobs=[reference_job, year_job, *stage_jobs, overview_job],
         sensors=automation["sensors"],
         schedules=automation["schedules"],
         resources={
-            "vth": settings or settings_from_env(),
-            "duckdb": RunWarehouse.of(warehouse or warehouse_from_env()),
+            "vth": settings,
+            # every run takes the warehouse's writer lock, waiting as long as the settings say
+            "duckdb": RunWarehouse.of(
+                warehouse or warehouse_from_env(), settings.warehouse_lock_wait
+            ),
         },
         # One DuckDB file admits one writing process: steps run in the run's own process.
         executor=in_process_executor,

@@ -18,6 +18,7 @@ from dagster import ConfigurableResource, EnvVar, InitResourceContext
 from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
+from vth_pipeline import writer_lock
 from vth_pipeline.paths import (  # noqa: F401 (re-exported: where callers found them)
     DEFAULT_MAX_FILE_BYTES,
     DEFAULT_WAREHOUSE,
@@ -31,6 +32,10 @@ from vth_pipeline.warehouse import open_writer
 # limit (1) is set in the instance configuration (.dagster_home/ and deploy/dagster.yaml).
 WAREHOUSE_POOL = "vth_warehouse"
 
+# The tag of every run that writes the warehouse (defs/jobs.py gives it to every job,
+# `tag_as_writer` to runs made for an asset selection).
+WRITER_TAGS = {"vth/warehouse": "schrijver"}
+
 # Setting -> environment variable. One table for the resources, the docs and the tests.
 SETTINGS_ENV = {
     "raw_dir": "VTH_RAW_DIR",
@@ -41,7 +46,13 @@ SETTINGS_ENV = {
     "max_file_bytes": "VTH_MAX_FILE_BYTES",
     "alert_webhook": "VTH_ALERT_WEBHOOK",
     "transient_retries": "VTH_TRANSIENT_RETRIES",
+    "warehouse_lock_wait": writer_lock.LOCK_WAIT_ENV,
 }
+INT_SETTINGS = ("VTH_MAX_FILE_BYTES", "VTH_TRANSIENT_RETRIES", writer_lock.LOCK_WAIT_ENV)
+# How long a build or run waits for the warehouse another one writes (writer_lock.py) before it
+# fails naming that holder: a year of national data takes minutes, so a second build started
+# meanwhile runs after it; a holder that hangs fails the waiter after a quarter of an hour.
+DEFAULT_LOCK_WAIT_SECONDS = 900
 WAREHOUSE_ENV = "VTH_WAREHOUSE"
 
 
@@ -58,6 +69,8 @@ class VthSettings(ConfigurableResource):
     # Retries of a step that met a transient failure (warehouse lock, browser start); 0 in
     # development so a collision is reported at once, set in the production configuration.
     transient_retries: int = 0
+    # Seconds a build or run waits for the warehouse lock held by another (writer_lock.py).
+    warehouse_lock_wait: int = DEFAULT_LOCK_WAIT_SECONDS
 
     @property
     def raw(self) -> Path:
@@ -76,11 +89,7 @@ def _env_or_default(name: str):
     """`EnvVar(name)` when the variable is set (resolved by Dagster at run time), else None."""
     if not os.environ.get(name):
         return None
-    return (
-        EnvVar.int(name)
-        if name in ("VTH_MAX_FILE_BYTES", "VTH_TRANSIENT_RETRIES")
-        else EnvVar(name)
-    )
+    return EnvVar.int(name) if name in INT_SETTINGS else EnvVar(name)
 
 
 def settings_from_env(**overrides) -> VthSettings:
@@ -123,46 +132,100 @@ class RunWarehouse(DuckDBResource):
     each time (close writes the WAL into the file): about a tenth of a national build. The
     connection is closed when the run ends, so other processes and read-only connections see
     the file as before.
+
+    The first asset that opens the file takes the warehouse's writer lock (writer_lock.py) and
+    the run holds it until it ends: every run of the code location, whoever launched it (a
+    sensor, the schedule, a backfill, the UI, `vth build`), writes alone.
     """
 
+    lock_wait: int = DEFAULT_LOCK_WAIT_SECONDS
     _conn: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
     _in_run: bool = PrivateAttr(default=False)
+    _locked: bool = PrivateAttr(default=False)
+    _context: InitResourceContext | None = PrivateAttr(default=None)
 
     @classmethod
-    def of(cls, resource: DuckDBResource) -> RunWarehouse:
-        if isinstance(resource, cls):
+    def of(cls, resource: DuckDBResource, lock_wait=None) -> RunWarehouse:
+        """The resource as a RunWarehouse; `lock_wait` may be an `EnvVar` (resolved per run)."""
+        if isinstance(resource, cls) and lock_wait is None:
             return resource
-        return cls(database=resource.database, connection_config=resource.connection_config)
+        wait = {} if lock_wait is None else {"lock_wait": lock_wait}
+        return cls(database=resource.database, connection_config=resource.connection_config, **wait)
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
         self._in_run = True  # the file is opened by the first asset that needs it
+        self._context = context
+        tag_as_writer(context)
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         self._in_run = False
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        try:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+        finally:
+            if self._locked:
+                self._locked = False
+                writer_lock.release(self.database)
 
     def run_cursor(self) -> duckdb.DuckDBPyConnection | None:
         """A cursor of the run's connection (`warehouse.session` uses it), None outside a run.
 
-        The connection is opened inside the first asset's step, so a lock held by another
-        process fails that step within seconds with a message naming the holder
-        (`warehouse.open_writer`), and a production run can retry it."""
+        The lock and the connection are taken inside the first asset's step, so a warehouse
+        held too long by another build fails that step with a message naming the holder, and
+        a production run can retry it (VTH_TRANSIENT_RETRIES); a process outside the pipeline
+        holding the DuckDB file (a notebook) fails it within seconds (`warehouse.open_writer`)."""
         if not self._in_run:
             return None
         if self._conn is None:
+            if not self._locked:
+                self._lock()
             self._conn = open_writer(self.database, self.connection_config)
         return self._conn.cursor()
 
+    def _lock(self) -> None:
+        """Take the writer lock for this run; end the runs of a holder that died holding it."""
+        context = self._context
+        run = context.dagster_run if context else None
+        what = f"Dagster-run {run.job_name}" if run else "Dagster-run"
+        if run and run.tags.get("dagster/partition"):
+            what += f" {run.tags['dagster/partition']}"
+        record = writer_lock.holder_record(command=what, run_id=run.run_id if run else "")
+        log = context.log.info if context and context.log else None
+        left = writer_lock.acquire(self.database, record, self.lock_wait, on_wait=log)
+        self._locked = True
+        if left and context and context.instance:
+            for run_id in writer_lock.end_runs_of_dead_holder(context.instance, left):
+                if context.log:
+                    context.log.warning(
+                        f"run {run_id} van een proces dat stierf terwijl het het warehouse "
+                        "schreef, als mislukt gemarkeerd"
+                    )
+
     @contextlib.contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        if self._conn is None:  # outside a run (e.g. a direct call in a notebook)
+        """In a run a cursor of the run's connection (the writer lock taken), as `session`."""
+        cursor = self.run_cursor()
+        if cursor is None:  # outside a run (e.g. a direct call in a notebook)
             with super().get_connection() as conn:
                 yield conn
             return
-        cursor = self._conn.cursor()
         try:
             yield cursor
         finally:
             cursor.close()
+
+
+def tag_as_writer(context: InitResourceContext) -> None:
+    """Give a run that writes the warehouse the writer tags it lacks (defs/jobs.WRITER_TAGS).
+
+    The jobs carry them, but a run Dagster makes for an asset selection (an asset backfill,
+    "Materialize" in the UI) carries only the tags it was launched with. The run queue does not
+    depend on the tag (the pool `vth_warehouse`, at run granularity, is in every such run), but
+    the UI's filter and the alerts find every writer run by it."""
+    run, instance = context.dagster_run, context.instance
+    if run is None or instance is None:
+        return
+    missing = {k: v for k, v in WRITER_TAGS.items() if run.tags.get(k) != v}
+    if missing:
+        instance.add_run_tags(run.run_id, missing)

@@ -27,6 +27,7 @@ from vth_pipeline.defs.factory import VALIDATION_SECONDS
 from vth_pipeline.publish.images import BrowserNotFoundError, start_image_server
 from vth_pipeline.publish.manifest import git_state
 from vth_pipeline.resources import VthSettings, project_root
+from vth_pipeline.stopping import SignalWatch
 from vth_pipeline.validation import failed_check_messages
 from vth_pipeline.validation.gx import import_in_background
 
@@ -81,42 +82,6 @@ def sqlite_commits_without_fsync_under(home: Path) -> None:
         files = [row[2] for row in dbapi_connection.execute("PRAGMA database_list")]
         if any(f and f.startswith(root + os.sep) for f in files):
             dbapi_connection.execute("PRAGMA synchronous=NORMAL")
-
-
-def _alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def release_dead_builds(instance: DagsterInstance) -> list[str]:
-    """Mark runs of earlier `vth build`s whose process is gone (killed) as failed and free
-    their pool slots; otherwise a killed build would hold the warehouse pool forever.
-
-    A deployment has the daemon's run monitoring for this; `vth build` runs in its own process
-    on this machine, and its runs say which (the pid of their start event).
-    """
-    from dagster import DagsterEventType, DagsterRunStatus, RunsFilter
-
-    released = []
-    active = RunsFilter(statuses=[DagsterRunStatus.STARTED, DagsterRunStatus.STARTING])
-    for run in instance.get_runs(active):
-        if "vth/build_id" not in run.tags:
-            continue
-        starts = instance.all_logs(run.run_id, of_type=DagsterEventType.RUN_START)
-        pid = starts[0].dagster_event.pid if starts and starts[0].dagster_event else None
-        if _alive(pid):
-            continue
-        instance.report_run_failed(run, f"het proces van vth build ({pid}) bestaat niet meer")
-        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
-        released.append(run.run_id)
-    return released
 
 
 def git_commit() -> str:
@@ -283,10 +248,33 @@ class Runner:
         warehouse: DuckDBResource,
         instance: DagsterInstance | None = None,
         tags: dict[str, str] | None = None,
+        watch: SignalWatch | None = None,
     ) -> None:
         self.defs = make_definitions(settings, warehouse)
         self.instance = instance or DagsterInstance.ephemeral()
         self.tags = tags or {}
+        self.watch = watch  # `vth build`: SIGTERM/SIGINT cancel the run and stop the build
+
+    def execute(self, job: str, run_id: str | None = None, **kwargs):
+        """One in-process run of `job`; with a signal watch, a stop signal marks the run
+        CANCELING as soon as it is seen and raises `BuildStopped` once the run has ended."""
+        run_id = run_id or str(uuid.uuid4())
+        if self.watch is not None:
+            self.watch.raise_if_stopped()
+            self.instance.add_event_listener(
+                run_id, self.watch.cancel_on_signal(self.instance, run_id)
+            )
+        result = self.defs.resolve_job_def(job).execute_in_process(
+            instance=self.instance,
+            raise_on_error=False,
+            run_config=QUIET,
+            run_id=run_id,
+            tags=self.tags,
+            **kwargs,
+        )
+        if self.watch is not None:
+            self.watch.raise_if_stopped()
+        return result
 
     def run_year(
         self,
@@ -310,14 +298,8 @@ class Runner:
         self.instance.add_event_listener(run_id, progress)
         if set(stages) == set(STAGES) and keys is None:
             selection = None  # the whole job, as the UI shows it
-        result = self.defs.resolve_job_def(year_job.name).execute_in_process(
-            instance=self.instance,
-            partition_key=str(year),
-            raise_on_error=False,
-            run_config=QUIET,
-            run_id=run_id,
-            asset_selection=selection,
-            tags=self.tags,
+        result = self.execute(
+            year_job.name, run_id, partition_key=str(year), asset_selection=selection
         )
         if result.success:
             return True
@@ -330,13 +312,7 @@ class Runner:
 
     def run(self, job: str, year: int | None = None) -> StageResult:
         t0 = time.monotonic()
-        result = self.defs.resolve_job_def(job).execute_in_process(
-            instance=self.instance,
-            partition_key=None if year is None else str(year),
-            raise_on_error=False,
-            run_config=QUIET,
-            tags=self.tags,
-        )
+        result = self.execute(job, partition_key=None if year is None else str(year))
         error = None if result.success else failure_message(result)
         return StageResult(
             job, year, result.success, time.monotonic() - t0, error, validation_seconds(result)

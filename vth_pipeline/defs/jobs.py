@@ -6,9 +6,11 @@ from dagster import AssetSelection, define_asset_job
 
 from vth_pipeline.partitions import yearly
 
-# Every job writes the one warehouse: the production run queue admits one run with this tag at a
-# time (deploy/dagster.yaml tag_concurrency_limits), so queued runs go in order of request.
-WRITER_TAGS = {"vth/warehouse": "schrijver"}
+# Every job writes the one warehouse and carries WRITER_TAGS: the production run queue admits one
+# run with this tag at a time (deploy/dagster.yaml tag_concurrency_limits), so queued runs go in
+# order of request. Declared in resources.py, which also gives it to runs made for an asset
+# selection (asset backfills), and re-exported here where the jobs and sensors find it.
+from vth_pipeline.resources import WRITER_TAGS
 
 # The stages of one reporting year, in the order the data flows (asset groups).
 STAGES = ("leveringen", "raw", "stg", "int", "staat", "publicatie")

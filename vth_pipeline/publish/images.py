@@ -19,7 +19,9 @@ import functools
 import os
 import re
 import shutil
+import signal
 import threading
+import time
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
@@ -113,6 +115,7 @@ class _ImageServer:
     def __init__(self, path: str) -> None:
         self.path = path
         self.tasks: list[asyncio.Task] = []  # the start, to be settled on close
+        self.starting: Any = None  # the renderer being opened (its browser process, once started)
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
@@ -121,6 +124,7 @@ class _ImageServer:
     async def _open(self):
         self.tasks.append(asyncio.current_task())
         renderer = _renderer_class()(n=IMAGE_TABS, path=self.path, mathjax=False)
+        self.starting = renderer
         await renderer.open()
         return renderer
 
@@ -147,15 +151,37 @@ class _ImageServer:
     def close(self) -> None:
         """Close the browser, each wait bounded: a hung one is left to die with the loop."""
         started = self.opened
-        if started.done() and not started.cancelled() and started.exception() is None:
+        opened = started.done() and not started.cancelled() and started.exception() is None
+        if opened:
             with contextlib.suppress(Exception):  # a browser that died is closed all the same
                 self.call(started.result().close(), CLOSE_SECONDS)
         with contextlib.suppress(Exception):  # and nothing is left pending to be collected later
             self.call(_cancel_pending(self.tasks), CLOSE_SECONDS + 1)
+        if not opened:
+            self._kill_starting()
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(timeout=CLOSE_SECONDS)
         if not self.thread.is_alive():
             self.loop.close()
+
+    def _kill_starting(self) -> None:
+        """A browser still starting (a build stopped by SIGTERM or Ctrl-C right after its
+        start) cannot be closed through kaleido: its process group is killed (Chromium runs in
+        a session of its own, so a signal to the build does not reach it) until it is gone, so
+        that no Chromium outlives the build; then its profile folder is removed (kaleido's
+        close would wait seconds for a browser that no longer answers)."""
+        process = getattr(self.starting, "subprocess", None)
+        if process is None:
+            return
+        deadline = time.monotonic() + CLOSE_SECONDS
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            while time.monotonic() < deadline:  # the group outlives its leader (the wrapper)
+                os.killpg(process.pid, signal.SIGKILL)
+                with contextlib.suppress(Exception):
+                    process.wait(timeout=0.1)
+        for arg in process.args if isinstance(process.args, list) else []:
+            if str(arg).startswith("--user-data-dir="):  # its profile, in a temporary folder
+                shutil.rmtree(str(arg).split("=", 1)[1], ignore_errors=True)
 
 
 async def _cancel_pending(finished: list[asyncio.Task]) -> None:
