@@ -22,7 +22,7 @@ from dagster import AssetKey, TimeWindowPartitionMapping
 from vth_pipeline.contract.statuses import CANDIDATES
 from vth_pipeline.definitions import YEARLY_ASSETS
 from vth_pipeline.ingest.discovery import discover, load_partners
-from vth_pipeline.warehouse import connect, table_exists
+from vth_pipeline.warehouse import arrow_table, connect, table_exists
 
 YEARLY_KEYS = {k for a in YEARLY_ASSETS for k in a.keys}
 LEVERINGEN = AssetKey("meta_leveringen")
@@ -41,10 +41,11 @@ def changed_kinds(database: Path, raw: Path, years: list[int]) -> dict[int, set[
         partners = load_partners(conn)
         for year in years:
             built = pl.from_arrow(
-                conn.execute(
+                arrow_table(
+                    conn,
                     f"SELECT {', '.join(FILE_COLUMNS)} FROM meta.leveringen WHERE jaar = ?",
                     [year],
-                ).to_arrow_table()
+                )
             )
             if built.height == 0:
                 continue

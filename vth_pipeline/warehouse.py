@@ -50,6 +50,12 @@ def connect(database: str, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
         conn.close()
 
 
+def arrow_table(conn: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> Any:
+    """The result of a query as an Arrow table, without the copy DuckDB 2 makes (and warns
+    about) when a DB-API result (`execute`) is turned into Arrow."""
+    return conn.sql(sql, params=params or None).to_arrow_table()
+
+
 def rows(conn: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> list[dict[str, Any]]:
     """The result of a query as one dict per row (for small results: reports, manifests)."""
     cur = conn.execute(sql, params or [])

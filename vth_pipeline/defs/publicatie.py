@@ -86,7 +86,7 @@ from vth_pipeline.publish.tables import write_tables
 from vth_pipeline.resources import WAREHOUSE_POOL, VthSettings, assets_dir, project_root
 from vth_pipeline.sql import sql_version
 from vth_pipeline.validation import assert_publishable, write_validation_report
-from vth_pipeline.warehouse import session, table_exists
+from vth_pipeline.warehouse import arrow_table, session, table_exists
 
 STAAT_KEYS = [k for a in model_assets for k in a.keys if k.path[0].startswith("staat_")]
 # The tables and figures show the series of every year up to their own (trend charts,
@@ -325,11 +325,12 @@ def publicatie_overzicht(duckdb: DuckDBResource, vth: VthSettings) -> Materializ
     with session(duckdb) as conn:
         figures = (
             pl.from_arrow(
-                conn.execute(
+                arrow_table(
+                    conn,
                     "SELECT jaar, figuur, waarde, geleverd, verwacht FROM staat.landelijk "
                     "WHERE list_contains($f, figuur) ORDER BY jaar, volgorde",
                     {"f": list(OVERVIEW_FIGURES)},
-                ).to_arrow_table()
+                )
             )
             if table_exists(conn, "staat.landelijk")  # no year got that far: none to list
             else pl.DataFrame(

@@ -17,6 +17,7 @@ from vth_pipeline.contract.publication import label
 from vth_pipeline.publish.formatting import nl_number
 from vth_pipeline.publish.tables import PUBLISHED_TABLES, read_table
 from vth_pipeline.validation import annex_rows
+from vth_pipeline.warehouse import arrow_table
 
 # The figures of the multi-year view per omgevingsdienst and per provincie.
 REGIO_FIGURES = ("controles", "naleving_eerste_controle_pct")
@@ -53,7 +54,7 @@ class PublicationData:
 
 
 def _frame(conn: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> pl.DataFrame:
-    return pl.from_arrow(conn.execute(sql, params or {}).to_arrow_table())
+    return pl.from_arrow(arrow_table(conn, sql, params))
 
 
 def load_publication_data(conn: duckdb.DuckDBPyConnection, year: int) -> PublicationData:

@@ -21,6 +21,7 @@ from vth_pipeline.contract.publication import (
 )
 from vth_pipeline.publish.opendata import write_csvw
 from vth_pipeline.sql import load_sql
+from vth_pipeline.warehouse import arrow_table
 from vth_pipeline.xlsx import FIXED_TIMESTAMP, safe_workbook
 
 
@@ -36,7 +37,7 @@ def table_query(table: PublishedTable) -> str:
 
 def read_table(conn: duckdb.DuckDBPyConnection, table: PublishedTable, year: int) -> pl.DataFrame:
     """The rows of a published table, exactly as written to its files."""
-    return pl.from_arrow(conn.execute(table_query(table), {"jaar": year}).to_arrow_table())
+    return pl.from_arrow(arrow_table(conn, table_query(table), {"jaar": year}))
 
 
 def csv_query(conn: duckdb.DuckDBPyConnection, table: PublishedTable, year: int) -> str:

@@ -28,6 +28,7 @@ from vth_pipeline.validation.suites import (
     generated_files,
     load_suite,
 )
+from vth_pipeline.warehouse import arrow_table
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def _frame(
     index, and returns positions that map back to a label (`__index`, or file:row)."""
     values = {"jaar": year, "vorig_jaar": year - 1, "min_basis": min_basis}
     used = {k: v for k, v in values.items() if f"${k}" in sql}
-    table = conn.execute(sql, used).to_arrow_table()
+    table = arrow_table(conn, sql, used)
     if columns is not None:
         keep = columns | set(LABEL_COLUMNS)
         table = table.select([c for c in table.column_names if c in keep])
