@@ -220,6 +220,35 @@ def test_verify_names_an_archived_delivery_whose_bytes_changed(first, tmp_path):
     assert f"{victim['pad']}: invoer in het archief gewijzigd" in done.stdout
 
 
+def test_verify_reports_a_delivery_changed_under_its_name_and_rebuilt_into_the_same_archive(
+    sample, tmp_path
+):
+    """A delivery altered after a build (same path) and built again into the same archive: the
+    index then holds two sha256 for one path; verify must say so (exit 5), not pass."""
+    source, generated = sample
+    raw, store = tmp_path / "raw", tmp_path / "archief"
+    shutil.copytree(source, raw)
+    build(tmp_path / "eerst", raw, [YEAR], stages=("leveringen",), archive_dir=str(store))
+    victim = next(
+        f.path
+        for f in generated.select(jaar=YEAR, soort="controles", in_effect=True)
+        if f.path.endswith(".csv")
+    )
+    before = sha(raw / victim)
+    lines = (raw / victim).read_bytes().splitlines(keepends=True)
+    (raw / victim).write_bytes(b"".join(lines[:-1]))  # the last row taken out
+    after = sha(raw / victim)
+    assert before != after
+    rebuilt = build(tmp_path / "tweede", raw, [YEAR], archive_dir=str(store))
+    done = vth("verify", str(rebuilt.out / str(YEAR)), "--archief", str(store))
+    assert done.returncode == 5, done.stdout  # inputs missing or changed
+    assert "invoer ontbreekt of is gewijzigd" in done.stdout
+    line = next(x for x in done.stdout.splitlines() if x.startswith(f"  {victim}: "))
+    assert "twee inhouden onder één pad in het archief" in line, line
+    assert f"manifest.json noemt sha256 {after}" in line and f"ook sha256 {before}" in line
+    assert "status gewijzigd" in line, line
+
+
 def test_verify_names_a_published_csv_that_was_changed(first, tmp_path):
     folder, store = copy_publication(first, tmp_path)
     flip_one_byte(folder / "tabellen" / "landelijk.csv")

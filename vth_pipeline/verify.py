@@ -24,7 +24,7 @@ from typing import Any
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
-from vth_pipeline.ingest.archive import append_index, archive_path
+from vth_pipeline.ingest.archive import append_index, archive_path, read_index
 from vth_pipeline.ingest.discovery import raw_folder_key
 from vth_pipeline.publish.manifest import (
     MANIFEST,
@@ -158,6 +158,59 @@ def check_inputs(archive_dir: Path, inputs: list[tuple[str, str, str]]) -> list[
                 Problem(pad, f"invoer in het archief gewijzigd: sha256 wijkt af ({path})", "invoer")
             )
     return problems
+
+
+def two_contents(
+    archive_dir: Path, manifests: list[dict[str, Any]], index: list[dict[str, Any]] | None = None
+) -> list[Problem]:
+    """Every delivery the manifests name whose path the archive index also holds with other
+    bytes, in the same raw folder (`map`): the delivery was changed under its name (v1.3), before
+    or after this build. The archive keeps both contents, so nothing is missing, but the figures
+    may rest on bytes that are not what was first delivered: the auditor must hear of it."""
+    index = read_index(archive_dir) if index is None else index
+    delivered = [(d, d["pad"], d["sha256"]) for m in manifests for d in m["leveringen"]]
+    if not index or not delivered:
+        return []
+    text = {"pad": pl.String, "sha256": pl.String, "map": pl.String, "eerst_gezien": pl.String}
+    frame = pl.DataFrame(
+        [(e.get("pad"), e.get("sha256"), e.get("map") or "", e.get("eerst_gezien")) for e in index],
+        schema=text,
+        orient="row",
+    )
+    named = pl.DataFrame(
+        [(pad, sha) for _, pad, sha in delivered if sha],
+        schema={"pad": pl.String, "sha256": pl.String},
+        orient="row",
+    )
+    # the raw folders where the named bytes were seen under their path, then every other
+    # content the index holds for that path in those folders (first seen first)
+    seen = frame.join(named, on=["pad", "sha256"]).select(
+        "pad", "map", named_sha="sha256", named_seen="eerst_gezien"
+    )
+    others = (
+        frame.join(seen, on=["pad", "map"])
+        .filter(pl.col("sha256") != pl.col("named_sha"))
+        .group_by("pad", "named_sha", "sha256")
+        .agg(pl.col("named_seen").min(), pl.col("eerst_gezien").min())
+        .sort("pad", "eerst_gezien", "sha256")
+    )
+    status = {pad: d for d, pad, _ in delivered}
+    return [
+        Problem(
+            pad,
+            f"twee inhouden onder één pad in het archief (index.jsonl): manifest.json noemt "
+            f"sha256 {named} (eerst gezien {named_seen or '?'}), het archief "
+            f"kent ook sha256 {other} (eerst gezien {seen_at or '?'}); de levering is onder "
+            "dezelfde naam veranderd"
+            + (
+                " (de build meldde dit: status gewijzigd)"
+                if status[pad].get("vorige_sha256") == other
+                else ""
+            ),
+            "invoer",
+        )
+        for pad, named, other, named_seen, seen_at in others.iter_rows()
+    ]
 
 
 def code_difference(manifest: dict[str, Any]) -> str | None:
@@ -422,6 +475,7 @@ def verify(folder: Path, archive_dir: Path, work: Path | None = None) -> Verdict
     inputs = inputs_of(manifests)
     verdict.inputs = len(inputs)
     verdict.problems += check_inputs(archive_dir, inputs)
+    verdict.problems += two_contents(archive_dir, manifests)
     verdict.code_note = code_difference(manifest)
     verdict.code_lines = code_report(manifest)
     if verdict.problems:
