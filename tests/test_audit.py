@@ -551,6 +551,27 @@ def test_lineage_of_a_partner_whose_file_was_rejected_shows_that_file(first, sam
         assert line in section, section
 
 
+def test_lineage_lists_every_file_of_the_year_that_was_not_used_with_its_status(first, sample):
+    """Rejected and superseded files of the figure's kinds, by the generator's own record."""
+    _, generated = sample
+    done = lineage(first, "--figuur", "controles")
+    assert done.returncode == 0, done.stderr
+    section = done.stdout.split("Bestanden van dit jaar die niet zijn gebruikt")[1]
+    section = section.split("\n\n")[0]
+    unused = [
+        f
+        for f in generated.select(jaar=YEAR, soort="controles", in_effect=False)
+        if f.partner_code  # a file in a folder of no partner is not a delivery of a partner
+    ]
+    assert unused, "the sample has rejected or superseded controles files"
+    for f in unused:
+        assert re.search(
+            rf"^  {re.escape(f.path)} \((afgewezen|vervangen|conflict|identiek): ", section, re.M
+        ), (f.path, section)
+    shown = re.findall(r"^  (\S+) \(", section, re.M)
+    assert len(shown) == len(set(shown))
+
+
 # ----------------------------------------------------------------------- Dagster versions
 
 
