@@ -697,10 +697,55 @@ def test_notebook_uses_no_code_of_the_package():
     assert "vth_pipeline" not in code and "tests." not in code
 
 
+def rederived_tables(out: str) -> dict[str, int]:
+    """`<tabel> <n> cijfer(s) nagerekend, <n> gelijk` lines of the notebook: table -> n."""
+    return {
+        t: int(n)
+        for t, n, same in re.findall(
+            r"^(\S+\.csv) +(\d+) cijfer\(s\) nagerekend, +(\d+)", out, re.M
+        )
+        if n == same
+    }
+
+
 def test_auditor_notebook_agrees_with_the_publication(first, sample, monkeypatch):
     raw, _ = sample
     out = run_notebook(monkeypatch, first.out / str(YEAR), raw)
     assert "Alle herberekende cijfers zijn gelijk aan de publicatie." in out
+    # at least one figure of every published table, each equal (the folder's own list)
+    published = {p.name for p in (first.out / str(YEAR) / "tabellen").glob("*.csv")}
+    assert len(published) >= 19
+    tables = rederived_tables(out)
+    assert set(tables) == published and min(tables.values()) >= 1, tables
+
+
+def test_auditor_notebook_rederives_the_comparison_with_the_previous_year(
+    several_raw, two_years, monkeypatch
+):
+    out_dir, _ = two_years
+    out = run_notebook(monkeypatch, out_dir / "2024", several_raw)
+    assert "Alle herberekende cijfers zijn gelijk aan de publicatie." in out
+    tables = rederived_tables(out)
+    # controles of the kern in both years, and the number of partners in it
+    assert tables["vergelijking.csv"] == 3 and tables["kerncijfers.csv"] == 2, tables
+
+
+def test_auditor_notebook_fails_when_a_cell_of_another_table_is_wrong(
+    first, sample, monkeypatch, tmp_path
+):
+    from nbclient.exceptions import CellExecutionError
+
+    raw, _ = sample
+    folder = tmp_path / "out" / str(YEAR)
+    shutil.copytree(first.out / str(YEAR), folder)
+    table = folder / "tabellen" / "omgevingsdiensten.csv"
+    with open(table, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    rows[1][1] = str(int(rows[1][1]) + 1)  # the first partner's controles
+    with open(table, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    with pytest.raises(CellExecutionError, match="wijkt af van de gepubliceerde tabellen"):
+        run_notebook(monkeypatch, folder, raw)
 
 
 def test_auditor_notebook_runs_as_the_readme_says_from_the_repository_root(
