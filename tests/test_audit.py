@@ -558,10 +558,12 @@ def test_lineage_lists_every_file_of_the_year_that_was_not_used_with_its_status(
     assert done.returncode == 0, done.stderr
     section = done.stdout.split("Bestanden van dit jaar die niet zijn gebruikt")[1]
     section = section.split("\n\n")[0]
-    unused = [
+    with open(ROOT / "data" / "reference" / "partners.csv", encoding="utf-8") as f:
+        partners = {r["partner_code"] for r in csv.DictReader(f)}
+    unused = [  # a file in the folder of no partner is no delivery (genegeerd), not listed
         f
         for f in generated.select(jaar=YEAR, soort="controles", in_effect=False)
-        if f.partner_code  # a file in a folder of no partner is not a delivery of a partner
+        if f.partner_code in partners
     ]
     assert unused, "the sample has rejected or superseded controles files"
     for f in unused:
@@ -730,20 +732,34 @@ def test_auditor_notebook_rederives_the_comparison_with_the_previous_year(
     assert tables["vergelijking.csv"] == 3 and tables["kerncijfers.csv"] == 2, tables
 
 
+def open_table(built, name: str):
+    return open(built.out / str(YEAR) / "tabellen" / name, encoding="utf-8", newline="")
+
+
+def row_of(built, name: str, key: str) -> int:
+    with open_table(built, name) as f:
+        return next(i for i, r in enumerate(csv.reader(f)) if r[0] == key)
+
+
+def with_one_more(built, tmp: Path, name: str, row: int) -> Path:
+    """A copy of the year whose table `name` has 1 added to the first figure of row `row`."""
+    folder = tmp / "out" / str(YEAR)
+    shutil.copytree(built.out / str(YEAR), folder)
+    with open_table(built, name) as f:
+        rows = list(csv.reader(f))
+    rows[row][1] = str(int(rows[row][1]) + 1)
+    with open(folder / "tabellen" / name, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    return folder
+
+
 def test_auditor_notebook_fails_when_a_cell_of_another_table_is_wrong(
     first, sample, monkeypatch, tmp_path
 ):
     from nbclient.exceptions import CellExecutionError
 
     raw, _ = sample
-    folder = tmp_path / "out" / str(YEAR)
-    shutil.copytree(first.out / str(YEAR), folder)
-    table = folder / "tabellen" / "omgevingsdiensten.csv"
-    with open(table, encoding="utf-8", newline="") as f:
-        rows = list(csv.reader(f))
-    rows[1][1] = str(int(rows[1][1]) + 1)  # the first partner's controles
-    with open(table, "w", encoding="utf-8", newline="") as f:
-        csv.writer(f, lineterminator="\n").writerows(rows)
+    folder = with_one_more(first, tmp_path, "omgevingsdiensten.csv", 1)  # a partner's controles
     with pytest.raises(CellExecutionError, match="wijkt af van de gepubliceerde tabellen"):
         run_notebook(monkeypatch, folder, raw)
 
@@ -770,17 +786,9 @@ def test_auditor_notebook_fails_when_a_published_figure_is_wrong(
     from nbclient.exceptions import CellExecutionError
 
     raw, _ = sample
-    folder = tmp_path / "out" / str(YEAR)
-    shutil.copytree(first.out / str(YEAR), folder)
-    table = folder / "tabellen" / "landelijk.csv"
-    rows = table.read_text(encoding="utf-8").splitlines()
-    rows = [
-        ",".join([r.split(",")[0], str(int(r.split(",")[1]) + 1), *r.split(",")[2:]])
-        if r.startswith("controles,")
-        else r
-        for r in rows
-    ]
-    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    folder = with_one_more(
+        first, tmp_path, "landelijk.csv", row_of(first, "landelijk.csv", "controles")
+    )
     with pytest.raises(CellExecutionError, match="wijkt af van landelijk.csv"):
         run_notebook(monkeypatch, folder, raw)
 

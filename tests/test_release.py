@@ -76,12 +76,18 @@ def register_rows(assets: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def test_release_records_the_manifest_and_a_correction_names_the_figures_it_changed(copy):
-    built, assets, env = copy
+def first_release(copy) -> tuple[Path, str, str]:
+    """Version 1 of the year released; (year folder, sha256 of its manifest, CLI output)."""
+    built, _, env = copy
     folder = built.out / str(YEAR)
     done = release(built, env, "--datum", "2024-06-03")
     assert done.returncode == 0, done.stdout + done.stderr
-    released = sha(folder / "manifest.json")
+    return folder, sha(folder / "manifest.json"), done.stdout
+
+
+def test_release_records_the_manifest_and_a_correction_names_the_figures_it_changed(copy):
+    built, assets, env = copy
+    folder, released, stdout = first_release(copy)
     assert register_rows(assets) == [
         {
             "jaar": "2023",
@@ -91,7 +97,7 @@ def test_release_records_the_manifest_and_a_correction_names_the_figures_it_chan
             "manifest_sha256": released,
         }
     ]
-    assert released in done.stdout
+    assert released in stdout
     report = (folder / "index.html").read_text(encoding="utf-8")
     assert "Staat van VTH 2023, versie 1, gepubliceerd op 3 juni 2024." in report
     # the released manifest and its files are kept in the archive by content
@@ -158,11 +164,8 @@ def test_release_records_the_manifest_and_a_correction_names_the_figures_it_chan
 
 
 def test_verify_fails_on_a_manifest_edited_after_release(copy):
-    built, assets, env = copy
-    folder = built.out / str(YEAR)
-    done = release(built, env, "--datum", "2024-06-03")
-    assert done.returncode == 0, done.stdout + done.stderr
-    released = sha(folder / "manifest.json")
+    _, _, env = copy
+    folder, released, _ = first_release(copy)
     # the manifest edited afterwards: one delivery's counts, written back as the build writes it
     path = folder / "manifest.json"
     m = json.loads(path.read_text(encoding="utf-8"))
