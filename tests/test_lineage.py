@@ -44,7 +44,7 @@ def partners_of(soort: str) -> set[str]:
 
 def partner_parts(text: str) -> dict[str, tuple[str, Fraction | None, Fraction | None]]:
     """`  ODH: 4.50 = 36 / 8.00` lines of the partner section: code -> (value, teller, noemer)."""
-    section = text.split("Bijdrage per partner")[1].split("Niet meegeteld")[0]
+    section = text.split("Bijdrage per ")[1].split("Niet meegeteld")[0]
     out = {}
     for code, value, t, d in re.findall(r"^  (\w+): (\S+) = (\S+) / (\S+)$", section, re.M):
         out[code] = (value, None if t == "–" else Fraction(t), None if d == "–" else Fraction(d))

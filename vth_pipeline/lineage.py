@@ -115,6 +115,14 @@ def _seveso_shares(conn: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in found}
 
 
+def _text(expression: str) -> str:
+    """A number as text without trailing zeros of its decimals (a kengetal of 1.690000 is 1.69),
+    as readers write it."""
+    text = f"({expression})::VARCHAR"
+    trimmed = f"regexp_replace({text}, '\\.?0+$', '')"
+    return f"CASE WHEN contains({text}, '.') THEN {trimmed} ELSE {text} END"
+
+
 def parts_of(conn: duckdb.DuckDBPyConnection, declared: Figure, bare: str) -> tuple[str, str]:
     """SQL expressions of a figure's numerator and denominator in its staat table, as
     (teller, noemer); ('NULL', 'NULL') for a count or a kengetal as delivered."""
@@ -193,8 +201,8 @@ def lineage(
     teller, noemer = parts_of(conn, declared, bare)
     partners = rows(
         conn,
-        f'SELECT {key} AS partner_code, "{bare}"::VARCHAR AS waarde, {teller}::VARCHAR AS teller, '
-        f"{noemer}::VARCHAR AS noemer FROM {table} "
+        f'SELECT {key} AS partner_code, "{bare}"::VARCHAR AS waarde, {_text(teller)} AS teller, '
+        f"{_text(noemer)} AS noemer FROM {table} "
         f"WHERE jaar = ? {f'AND {key} = ?' if partner else ''} ORDER BY {key}",
         [year, *extra],
     )
@@ -205,8 +213,8 @@ def lineage(
         where = "scope = 'NL'" if declared.sql == "staat_seveso" else "true"
         national_parts = rows(
             conn,
-            f"SELECT sum({teller}) FILTER (WHERE {both})::VARCHAR AS teller, "
-            f"sum({noemer}) FILTER (WHERE {both})::VARCHAR AS noemer "
+            f"SELECT {_text(f'sum({teller}) FILTER (WHERE {both})')} AS teller, "
+            f"{_text(f'sum({noemer}) FILTER (WHERE {both})')} AS noemer "
             f"FROM {table} WHERE jaar = ? AND {where}",
             [year],
         )[0]
@@ -257,14 +265,6 @@ def lineage(
     )
 
 
-def _column(expression: str) -> str:
-    """A part as the reader knows it: `delen['x'].teller` of staat.seveso is `teller van x`."""
-    if expression.startswith("delen['"):
-        figure_name, part = expression[7:].split("'].")
-        return f"{part} van {figure_name}"
-    return expression
-
-
 def _fmt(value: Any) -> str:
     return "–" if value is None or value == "" else str(value)
 
@@ -289,21 +289,29 @@ def render(lin: Lineage, project: Path | None = None) -> str:
             f"Landelijk: {_fmt(n['waarde'])} (geleverd door {_fmt(n['geleverd'])} van "
             f"{_fmt(n['verwacht'])} partners)"
         )
+    seveso = f.sql == "staat_seveso"
     if lin.parts and lin.national_parts:
         t, d = lin.national_parts["teller"], lin.national_parts["noemer"]
-        out.append(
-            f"  = {_fmt(t)} / {_fmt(d)}{' × 100' * (f.unit == 'pct')}: teller is de som van "
-            f"{_column(lin.parts[0])}, noemer de som van {_column(lin.parts[1])}, over de "
+        how = (
+            "teller en noemer van heel Nederland (scope NL)"
+            if seveso
+            else f"teller is de som van {lin.parts[0]}, noemer de som van {lin.parts[1]}, over de "
             "partners die beide hebben"
         )
+        out.append(f"  = {_fmt(t)} / {_fmt(d)}{' × 100' * (f.unit == 'pct')}: {how}")
     if lin.missing is not None:
         out.append(f"Verwacht maar niet geleverd: {len(lin.missing) or 'geen'}")
         out += [f"  {m['partner_code']} ({m['naam']}): {m['reden']}" for m in lin.missing]
     out.append("")
-    if lin.parts:
+    if lin.parts and seveso:
+        out.append(
+            "Bijdrage per omgevingsdienst en scope (waarde in seveso.csv = teller / noemer; de "
+            "inspectiebestanden tellen mee bij de omgevingsdienst van de inrichting):"
+        )
+    elif lin.parts:
         out.append(
             "Bijdrage per partner (waarde in de tabel van de partner = teller / noemer; "
-            f"teller {_column(lin.parts[0])}, noemer {_column(lin.parts[1])}):"
+            f"teller {lin.parts[0]}, noemer {lin.parts[1]}):"
         )
     else:
         out.append("Bijdrage per partner (waarde in de tabel van de partner):")
