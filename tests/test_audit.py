@@ -232,6 +232,35 @@ def test_verify_names_an_archived_delivery_whose_bytes_changed(first, tmp_path):
     assert f"{victim['pad']}: invoer in het archief gewijzigd" in done.stdout
 
 
+def test_verify_reports_a_delivery_changed_under_its_name_and_rebuilt_into_the_same_archive(
+    sample, tmp_path
+):
+    """A delivery altered after a build (same path) and built again into the same archive: the
+    index then holds two sha256 for one path; verify must say so (exit 5), not pass."""
+    source, generated = sample
+    raw, store = tmp_path / "raw", tmp_path / "archief"
+    shutil.copytree(source, raw)
+    build(tmp_path / "eerst", raw, [YEAR], stages=("leveringen",), archive_dir=str(store))
+    victim = next(
+        f.path
+        for f in generated.select(jaar=YEAR, soort="controles", in_effect=True)
+        if f.path.endswith(".csv")
+    )
+    before = sha(raw / victim)
+    lines = (raw / victim).read_bytes().splitlines(keepends=True)
+    (raw / victim).write_bytes(b"".join(lines[:-1]))  # the last row taken out
+    after = sha(raw / victim)
+    assert before != after
+    rebuilt = build(tmp_path / "tweede", raw, [YEAR], archive_dir=str(store))
+    done = vth("verify", str(rebuilt.out / str(YEAR)), "--archief", str(store))
+    assert done.returncode == 5, done.stdout  # inputs missing or changed
+    assert "invoer ontbreekt of is gewijzigd" in done.stdout
+    line = next(x for x in done.stdout.splitlines() if x.startswith(f"  {victim}: "))
+    assert "twee inhouden onder één pad in het archief" in line, line
+    assert f"manifest.json noemt sha256 {after}" in line and f"ook sha256 {before}" in line
+    assert "status gewijzigd" in line, line
+
+
 def test_verify_names_a_published_csv_that_was_changed(first, tmp_path):
     folder, store = copy_publication(first, tmp_path)
     flip_one_byte(folder / "tabellen" / "landelijk.csv")
@@ -534,6 +563,29 @@ def test_lineage_of_a_partner_whose_file_was_rejected_shows_that_file(first, sam
         assert line in section, section
 
 
+def test_lineage_lists_every_file_of_the_year_that_was_not_used_with_its_status(first, sample):
+    """Rejected and superseded files of the figure's kinds, by the generator's own record."""
+    _, generated = sample
+    done = lineage(first, "--figuur", "controles")
+    assert done.returncode == 0, done.stderr
+    section = done.stdout.split("Bestanden van dit jaar die niet zijn gebruikt")[1]
+    section = section.split("\n\n")[0]
+    with open(ROOT / "data" / "reference" / "partners.csv", encoding="utf-8") as f:
+        partners = {r["partner_code"] for r in csv.DictReader(f)}
+    unused = [  # a file in the folder of no partner is no delivery (genegeerd), not listed
+        f
+        for f in generated.select(jaar=YEAR, soort="controles", in_effect=False)
+        if f.partner_code in partners
+    ]
+    assert unused, "the sample has rejected or superseded controles files"
+    for f in unused:
+        assert re.search(
+            rf"^  {re.escape(f.path)} \((afgewezen|vervangen|conflict|identiek): ", section, re.M
+        ), (f.path, section)
+    shown = re.findall(r"^  (\S+) \(", section, re.M)
+    assert len(shown) == len(set(shown))
+
+
 # ----------------------------------------------------------------------- Dagster versions
 
 
@@ -659,10 +711,69 @@ def test_notebook_uses_no_code_of_the_package():
     assert "vth_pipeline" not in code and "tests." not in code
 
 
+def rederived_tables(out: str) -> dict[str, int]:
+    """`<tabel> <n> cijfer(s) nagerekend, <n> gelijk` lines of the notebook: table -> n."""
+    return {
+        t: int(n)
+        for t, n, same in re.findall(
+            r"^(\S+\.csv) +(\d+) cijfer\(s\) nagerekend, +(\d+)", out, re.M
+        )
+        if n == same
+    }
+
+
 def test_auditor_notebook_agrees_with_the_publication(first, sample, monkeypatch):
     raw, _ = sample
     out = run_notebook(monkeypatch, first.out / str(YEAR), raw)
     assert "Alle herberekende cijfers zijn gelijk aan de publicatie." in out
+    # at least one figure of every published table, each equal (the folder's own list)
+    published = {p.name for p in (first.out / str(YEAR) / "tabellen").glob("*.csv")}
+    assert len(published) >= 19
+    tables = rederived_tables(out)
+    assert set(tables) == published and min(tables.values()) >= 1, tables
+
+
+def test_auditor_notebook_rederives_the_comparison_with_the_previous_year(
+    several_raw, two_years, monkeypatch
+):
+    out_dir, _ = two_years
+    out = run_notebook(monkeypatch, out_dir / "2024", several_raw)
+    assert "Alle herberekende cijfers zijn gelijk aan de publicatie." in out
+    tables = rederived_tables(out)
+    # controles of the kern in both years, and the number of partners in it
+    assert tables["vergelijking.csv"] == 3 and tables["kerncijfers.csv"] == 2, tables
+
+
+def open_table(built, name: str):
+    return open(built.out / str(YEAR) / "tabellen" / name, encoding="utf-8", newline="")
+
+
+def row_of(built, name: str, key: str) -> int:
+    with open_table(built, name) as f:
+        return next(i for i, r in enumerate(csv.reader(f)) if r[0] == key)
+
+
+def with_one_more(built, tmp: Path, name: str, row: int) -> Path:
+    """A copy of the year whose table `name` has 1 added to the first figure of row `row`."""
+    folder = tmp / "out" / str(YEAR)
+    shutil.copytree(built.out / str(YEAR), folder)
+    with open_table(built, name) as f:
+        rows = list(csv.reader(f))
+    rows[row][1] = str(int(rows[row][1]) + 1)
+    with open(folder / "tabellen" / name, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    return folder
+
+
+def test_auditor_notebook_fails_when_a_cell_of_another_table_is_wrong(
+    first, sample, monkeypatch, tmp_path
+):
+    from nbclient.exceptions import CellExecutionError
+
+    raw, _ = sample
+    folder = with_one_more(first, tmp_path, "omgevingsdiensten.csv", 1)  # a partner's controles
+    with pytest.raises(CellExecutionError, match="wijkt af van de gepubliceerde tabellen"):
+        run_notebook(monkeypatch, folder, raw)
 
 
 def test_auditor_notebook_runs_as_the_readme_says_from_the_repository_root(
@@ -687,17 +798,9 @@ def test_auditor_notebook_fails_when_a_published_figure_is_wrong(
     from nbclient.exceptions import CellExecutionError
 
     raw, _ = sample
-    folder = tmp_path / "out" / str(YEAR)
-    shutil.copytree(first.out / str(YEAR), folder)
-    table = folder / "tabellen" / "landelijk.csv"
-    rows = table.read_text(encoding="utf-8").splitlines()
-    rows = [
-        ",".join([r.split(",")[0], str(int(r.split(",")[1]) + 1), *r.split(",")[2:]])
-        if r.startswith("controles,")
-        else r
-        for r in rows
-    ]
-    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    folder = with_one_more(
+        first, tmp_path, "landelijk.csv", row_of(first, "landelijk.csv", "controles")
+    )
     with pytest.raises(CellExecutionError, match="wijkt af van landelijk.csv"):
         run_notebook(monkeypatch, folder, raw)
 

@@ -40,13 +40,14 @@ def test_versions_follow_each_other_and_a_correction_says_why(tmp_path):
         "versie": "2",
         "datum": "2025-09-01",
         "toelichting": "RUD Zeeland leverde opnieuw.",
+        "manifest_sha256": "",
     }
-    # refused releases left nothing behind
+    # refused releases left nothing behind; the file is sorted by year and version
     assert (tmp_path / "publicaties.csv").read_text(encoding="utf-8") == (
-        "jaar,versie,datum,toelichting\n"
-        "2024,1,2025-06-02,\n"
-        "2023,1,2025-06-02,eerste versie\n"
-        "2024,2,2025-09-01,RUD Zeeland leverde opnieuw.\n"
+        "jaar,versie,datum,toelichting,manifest_sha256\n"
+        "2023,1,2025-06-02,eerste versie,\n"
+        "2024,1,2025-06-02,,\n"
+        "2024,2,2025-09-01,RUD Zeeland leverde opnieuw.,\n"
     )
     info = publication_info(tmp_path, 2024)
     assert (info["versie"], info["datum"]) == ("2", "1 september 2025")
@@ -58,11 +59,12 @@ def test_versions_follow_each_other_and_a_correction_says_why(tmp_path):
 def test_a_register_without_file_or_header_is_started(tmp_path):
     register_release(tmp_path, 2022, dt.date(2024, 1, 15))
     assert (tmp_path / "publicaties.csv").read_text(encoding="utf-8") == (
-        "jaar,versie,datum,toelichting\n2022,1,2024-01-15,\n"
+        "jaar,versie,datum,toelichting,manifest_sha256\n2022,1,2024-01-15,,\n"
     )
 
 
 def test_vth_release_needs_a_built_year(tmp_path, monkeypatch, capsys):
+    """Refusals before anything is rebuilt (a real release: tests/test_release.py)."""
     from vth_pipeline import cli
 
     assets = tmp_path / "assets"
@@ -72,13 +74,13 @@ def test_vth_release_needs_a_built_year(tmp_path, monkeypatch, capsys):
     assert cli.main(["release", "--year", "2024", "--out", str(out)]) == 2
     assert "bouw 2024 eerst" in capsys.readouterr().err
     (out / "2024").mkdir(parents=True)
-    (out / "2024" / "index.html").write_text("<html></html>", encoding="utf-8")
-    args = ["release", "--year", "2024", "--out", str(out), "--datum", "2025-06-02"]
-    assert cli.main(args) == 0
-    assert "versie 1, 2025-06-02" in capsys.readouterr().out
-    assert cli.main(args) == 2  # a second version without a reason
+    (out / "2024" / "manifest.json").write_text("{}", encoding="utf-8")
+    args = ["release", "--year", "2024", "--out", str(out), "--datum", "2025-13-01"]
+    assert cli.main(args) == 2  # not a date
+    assert "month must be in 1..12" in capsys.readouterr().err
+    register_release(assets, 2024, dt.date(2025, 6, 2))
+    assert cli.main([*args[:-1], "2025-09-01"]) == 2  # a second version without a reason
     assert "--toelichting" in capsys.readouterr().err
-    assert cli.main([*args[:-1], "2025-13-01", "--toelichting", "x"]) == 2  # not a date
     assert (assets / "publicaties.csv").read_text(encoding="utf-8").count("\n") == 2
 
 

@@ -229,8 +229,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(f"fout: {folder / 'manifest.json'} bestaat niet", file=sys.stderr)
         return 2
     _quiet_dagster()
-    archive = Path(args.archief or resolved(settings_from_env()).archive_dir)
-    verdict = verify(folder, archive)
+    settings = resolved(settings_from_env())
+    archive = Path(args.archief or settings.archive_dir)
+    verdict = verify(folder, archive, assets=_register_dir())
     print("\n".join(report_lines(verdict)))
     return verdict.exit_code
 
@@ -330,30 +331,99 @@ def cmd_tekst(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_release(args: argparse.Namespace) -> int:
-    import datetime as dt
-
+def _register_dir() -> Path:
+    """The folder of the publication register the build reads: VTH_ASSETS_DIR, else the
+    project's assets."""
     from vth_pipeline.paths import assets_dir
-    from vth_pipeline.publish.register import REGISTER_FILE, RegisterError, register_release
     from vth_pipeline.resources import SETTINGS_ENV
 
-    # the register the build reads: the assets folder of VTH_ASSETS_DIR, else the project's
-    folder = Path(os.environ.get(SETTINGS_ENV["assets_dir"]) or assets_dir())
+    return Path(os.environ.get(SETTINGS_ENV["assets_dir"]) or assets_dir())
 
-    report = Path(args.out) / str(args.year) / "index.html"
-    if not report.is_file():
-        print(f"fout: {report} bestaat niet: bouw {args.year} eerst (vth build)", file=sys.stderr)
+
+def cmd_release(args: argparse.Namespace) -> int:
+    """Record the next version of a built year, rebuild its publication so the report names it
+    (and a correction the figures it changed against the previous release), then record the
+    sha256 of the released manifest.json and keep the released files in the archive."""
+    import datetime as dt
+    import tempfile
+
+    from vth_pipeline.diff import changes_csv, folder_changes
+    from vth_pipeline.publish.register import (
+        REGISTER_FILE,
+        RegisterError,
+        corrections_path,
+        record_manifest,
+        register_release,
+        releases,
+    )
+    from vth_pipeline.release import ReleaseError, archive_release, lay_out_release, released_row
+    from vth_pipeline.resources import resolved, settings_from_env, warehouse_from_env
+    from vth_pipeline.runner import Runner
+
+    folder = _register_dir()
+    year_dir = Path(args.out) / str(args.year)
+    if not (year_dir / "manifest.json").is_file():
+        print(
+            f"fout: {year_dir / 'manifest.json'} bestaat niet: bouw {args.year} eerst (vth build)",
+            file=sys.stderr,
+        )
         return 2
-    try:
-        datum = dt.date.fromisoformat(args.datum) if args.datum else dt.date.today()
-        row = register_release(folder, args.year, datum, args.toelichting or "")
-    except (RegisterError, ValueError) as e:
-        print(f"fout: {e}", file=sys.stderr)
-        return 2
+    settings = resolved(settings_from_env(raw_dir=args.raw_dir, out_dir=args.out))
+    settings = settings.model_copy(update={"assets_dir": str(folder)})
+    archive = Path(settings.archive_dir)
+    register = folder / REGISTER_FILE
+    before = register.read_text(encoding="utf-8") if register.exists() else None
+    earlier = releases(folder, args.year)
+    with tempfile.TemporaryDirectory(prefix="vth-release-") as tmp:
+        try:
+            datum = dt.date.fromisoformat(args.datum) if args.datum else dt.date.today()
+            changes = None
+            row = register_release(folder, args.year, datum, args.toelichting or "")
+        except (RegisterError, ValueError) as e:
+            print(f"fout: {e}", file=sys.stderr)
+            return 2
+        try:  # a correction: the figures it changes against the release it replaces
+            if earlier:
+                previous = released_row(folder, args.year, int(earlier[-1]["versie"]))
+                old = lay_out_release(archive, previous["manifest_sha256"], Path(tmp) / "vorige")
+                changes = folder_changes(old, year_dir)
+        except ReleaseError as e:  # released before manifests were recorded: say so, go on
+            print(f"let op: de gewijzigde cijfers zijn niet te bepalen: {e}")
+        corrections = corrections_path(folder, args.year, row["versie"])
+        if changes is not None:
+            corrections.parent.mkdir(parents=True, exist_ok=True)
+            corrections.write_text(changes_csv(changes), encoding="utf-8")
+        _quiet_dagster()
+        print(
+            f"Versie {row['versie']} van {args.year}: de publicatie opnieuw maken ...", flush=True
+        )
+        runner = Runner(settings, warehouse_from_env(args.warehouse))
+        failed = [r for r in runner.build([args.year], stages=["publicatie"]) if not r.success]
+        if not failed and changes is not None and folder_changes(old, year_dir) != changes:
+            failed = ["de tabellen veranderden bij het opnieuw maken"]
+        if failed:
+            if before is None:
+                register.unlink()
+            else:
+                register.write_text(before, encoding="utf-8")
+            corrections.unlink(missing_ok=True)
+            why = getattr(failed[0], "error", failed[0])
+            print(f"fout: niet vrijgegeven, het register is niet gewijzigd: {why}", file=sys.stderr)
+            return 1
+    sha = archive_release(year_dir, archive, args.year)
+    record_manifest(folder, args.year, row["versie"], sha)
     print(
-        f"Vastgelegd in {folder / REGISTER_FILE}: Staat van VTH {row['jaar']}, versie "
-        f"{row['versie']}, {row['datum']}.\nBouw het jaar opnieuw (vth build --year "
-        f"{row['jaar']}) zodat het rapport de versie noemt, en leg het register vast in git."
+        f"Vastgelegd in {register}: Staat van VTH {row['jaar']}, versie {row['versie']}, "
+        f"{row['datum']}, manifest.json sha256 {sha}."
+    )
+    if changes is not None:
+        print(
+            f"Gewijzigde cijfers ten opzichte van versie {earlier[-1]['versie']}: "
+            f"{len(changes)} ({corrections})."
+        )
+    print(
+        f"De vrijgegeven bestanden staan in het archief ({archive}). Leg het register vast in "
+        "git: de geschiedenis ervan is het anker waartegen vth verify het jaar toetst."
     )
     return 0
 
@@ -362,6 +432,53 @@ def cmd_portaal(args: argparse.Namespace) -> int:
     from vth_pipeline.portaal.cli import main as portaal
 
     return portaal(args.args)
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """The figures that differ between two versions of a year (exit 1 when some do)."""
+    import tempfile
+
+    from vth_pipeline.diff import changes_csv, folder_changes
+    from vth_pipeline.release import ReleaseError, lay_out_release, released_row
+    from vth_pipeline.resources import resolved, settings_from_env
+
+    wanted = 1 if args.release else 2
+    if len(args.folders) != wanted:
+        print(
+            "fout: geef twee mappen (OUT_A/JAAR OUT_B/JAAR), of --release JAAR en één map",
+            file=sys.stderr,
+        )
+        return 2
+    missing = [f for f in args.folders if not (Path(f) / "tabellen").is_dir()]
+    if missing:
+        print(f"fout: {Path(missing[0]) / 'tabellen'} bestaat niet", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="vth-diff-") as tmp:
+        if args.release:
+            archive = Path(args.archief or resolved(settings_from_env()).archive_dir)
+            try:
+                row = released_row(_register_dir(), args.release, args.versie)
+                old = lay_out_release(archive, row["manifest_sha256"], Path(tmp))
+            except ReleaseError as e:
+                print(f"fout: {e}", file=sys.stderr)
+                return 2
+            names = f"versie {row['versie']} van {args.release} (vrijgegeven {row['datum']})"
+            new = Path(args.folders[0])
+        else:
+            old, new = (Path(f) for f in args.folders)
+            names = str(old)
+        changes = folder_changes(old, new)
+        if args.csv:
+            Path(args.csv).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.csv).write_text(changes_csv(changes), encoding="utf-8")
+    if not changes:
+        print(f"geen cijfers gewijzigd: {names} → {new}")
+    else:
+        print(f"{len(changes)} cijfer(s) gewijzigd: {names} → {new} (oud → nieuw)")
+        print("\n".join(f"  {c.line()}" for c in changes))
+    if args.csv:
+        print(f"Tabel: {args.csv}")
+    return 1 if changes else 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -414,7 +531,21 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--datum", help="publicatiedatum JJJJ-MM-DD (anders vandaag)")
     r.add_argument("--toelichting", help="wat een correctie verandert (verplicht vanaf versie 2)")
     r.add_argument("--out", default="publicatie", help="map van de publicatie")
+    r.add_argument("--raw-dir", default="data/raw", help="map met leveringen (voor de links)")
+    r.add_argument("--warehouse", help="DuckDB-bestand (data/warehouse/vth.duckdb)")
     r.set_defaults(func=cmd_release)
+
+    df = sub.add_parser(
+        "diff", help="welke cijfers verschillen tussen twee versies van een jaar (tabel, cel)"
+    )
+    df.add_argument("folders", nargs="+", help="OUT_A/JAAR OUT_B/JAAR, of met --release één map")
+    df.add_argument(
+        "--release", type=int, metavar="JAAR", help="vergelijk met de vrijgegeven versie"
+    )
+    df.add_argument("--versie", type=int, help="met --release: deze versie (anders de laatste)")
+    df.add_argument("--archief", help="archief (data/warehouse/archief)")
+    df.add_argument("--csv", help="schrijf de verschillen ook als tabel (CSV)")
+    df.set_defaults(func=cmd_diff)
 
     t = sub.add_parser(
         "tekst", help="toon het rapport van een jaar met de teksten, zonder opnieuw te bouwen"

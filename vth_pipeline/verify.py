@@ -12,7 +12,6 @@ the exit codes (KIND_CODES) are documented for auditors in docs/audit.md.
 
 from __future__ import annotations
 
-import csv
 import shutil
 import tempfile
 import time
@@ -24,7 +23,8 @@ from typing import Any
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
-from vth_pipeline.ingest.archive import append_index, archive_path
+from vth_pipeline.diff import table_changes
+from vth_pipeline.ingest.archive import append_index, archive_path, read_index
 from vth_pipeline.ingest.discovery import raw_folder_key
 from vth_pipeline.publish.manifest import (
     MANIFEST,
@@ -35,6 +35,7 @@ from vth_pipeline.publish.manifest import (
     read_manifest,
     sha256_bytes,
 )
+from vth_pipeline.release import anchor
 from vth_pipeline.resources import VthSettings, assets_dir, project_root
 from vth_pipeline.runner import Runner
 from vth_pipeline.validation.suites import expectations_dir
@@ -80,6 +81,7 @@ class Verdict:
     code_note: str | None = None
 
     code_lines: list[str] = field(default_factory=list)
+    register_line: str | None = None  # the manifest against the publication register
 
     @property
     def ok(self) -> bool:
@@ -158,6 +160,59 @@ def check_inputs(archive_dir: Path, inputs: list[tuple[str, str, str]]) -> list[
                 Problem(pad, f"invoer in het archief gewijzigd: sha256 wijkt af ({path})", "invoer")
             )
     return problems
+
+
+def two_contents(
+    archive_dir: Path, manifests: list[dict[str, Any]], index: list[dict[str, Any]] | None = None
+) -> list[Problem]:
+    """Every delivery the manifests name whose path the archive index also holds with other
+    bytes, in the same raw folder (`map`): the delivery was changed under its name (v1.3), before
+    or after this build. The archive keeps both contents, so nothing is missing, but the figures
+    may rest on bytes that are not what was first delivered: the auditor must hear of it."""
+    index = read_index(archive_dir) if index is None else index
+    delivered = [(d, d["pad"], d["sha256"]) for m in manifests for d in m["leveringen"]]
+    if not index or not delivered:
+        return []
+    text = {"pad": pl.String, "sha256": pl.String, "map": pl.String, "eerst_gezien": pl.String}
+    frame = pl.DataFrame(
+        [(e.get("pad"), e.get("sha256"), e.get("map") or "", e.get("eerst_gezien")) for e in index],
+        schema=text,
+        orient="row",
+    )
+    named = pl.DataFrame(
+        [(pad, sha) for _, pad, sha in delivered if sha],
+        schema={"pad": pl.String, "sha256": pl.String},
+        orient="row",
+    )
+    # the raw folders where the named bytes were seen under their path, then every other
+    # content the index holds for that path in those folders (first seen first)
+    seen = frame.join(named, on=["pad", "sha256"]).select(
+        "pad", "map", named_sha="sha256", named_seen="eerst_gezien"
+    )
+    others = (
+        frame.join(seen, on=["pad", "map"])
+        .filter(pl.col("sha256") != pl.col("named_sha"))
+        .group_by("pad", "named_sha", "sha256")
+        .agg(pl.col("named_seen").min(), pl.col("eerst_gezien").min())
+        .sort("pad", "eerst_gezien", "sha256")
+    )
+    status = {pad: d for d, pad, _ in delivered}
+    return [
+        Problem(
+            pad,
+            f"twee inhouden onder één pad in het archief (index.jsonl): manifest.json noemt "
+            f"sha256 {named} (eerst gezien {named_seen or '?'}), het archief "
+            f"kent ook sha256 {other} (eerst gezien {seen_at or '?'}); de levering is onder "
+            "dezelfde naam veranderd"
+            + (
+                " (de build meldde dit: status gewijzigd)"
+                if status[pad].get("vorige_sha256") == other
+                else ""
+            ),
+            "invoer",
+        )
+        for pad, named, other, named_seen, seen_at in others.iter_rows()
+    ]
 
 
 def code_difference(manifest: dict[str, Any]) -> str | None:
@@ -274,44 +329,14 @@ def lay_out(
         (raw / str(year)).mkdir(exist_ok=True)
 
 
-def _read_table(path: Path) -> tuple[list[str], list[list[str]]]:
-    with path.open(encoding="utf-8", newline="") as f:
-        records = list(csv.reader(f))
-    return (records[0], records[1:]) if records else ([], [])
-
-
-def _key_width(columns: list[str], *tables: list[list[str]]) -> int:
-    """How many leading columns name a row: the fewest that are unique in every table."""
-    for width in range(1, len(columns) + 1):
-        if all(len({tuple(r[:width]) for r in t}) == len(t) for t in tables):
-            return width
-    return len(columns)
-
-
 def table_differences(pad: str, before: Path, after: Path) -> list[str]:
     """The cells of a CSV table that differ, in Dutch: `controles: 11722 → 11723` (the row named
-    by its leading columns, the column added when it is not `waarde`)."""
-    (cols_a, rows_a), (cols_b, rows_b) = _read_table(before), _read_table(after)
-    if cols_a != cols_b:
-        return [f"andere kolommen: {', '.join(cols_a)} → {', '.join(cols_b)}"]
-    width = _key_width(cols_a, rows_a, rows_b)
-    a = {tuple(r[:width]): r for r in rows_a}
-    b = {tuple(r[:width]): r for r in rows_b}
-    out = []
-    for key in [*a, *(k for k in b if k not in a)]:
-        label = "/".join(key)
-        if key not in b:
-            out.append(f"{label}: rij ontbreekt bij herbouw")
-        elif key not in a:
-            out.append(f"{label}: rij alleen bij herbouw")
-        else:
-            for col, x, y in zip(cols_a[width:], a[key][width:], b[key][width:], strict=False):
-                if x != y:
-                    where = label if col == "waarde" else f"{label} {col}"
-                    out.append(f"{where}: {x or '(leeg)'} → {y or '(leeg)'}")
-    if not out and [r[:width] for r in rows_a] != [r[:width] for r in rows_b]:
-        out.append("zelfde cellen, andere volgorde van de rijen")
-    return out
+    by its leading columns, the column added when it is not `waarde`); `vth diff` compares
+    with the same function (diff.table_changes)."""
+    return [
+        c.text("ontbreekt bij herbouw", "alleen bij herbouw")
+        for c in table_changes(pad, before, after)
+    ]
 
 
 def _same_frame(before: Path, after: Path) -> bool:
@@ -394,13 +419,22 @@ def changed_bytes(manifests: Iterable[dict[str, Any]]) -> list[tuple[str, str]]:
     )
 
 
-def verify(folder: Path, archive_dir: Path, work: Path | None = None) -> Verdict:
-    """Check a published year against its manifest by rebuilding it from the archive."""
+def verify(
+    folder: Path, archive_dir: Path, work: Path | None = None, assets: Path | None = None
+) -> Verdict:
+    """Check a published year against its manifest by rebuilding it from the archive; with
+    `assets` (the register's folder), a released year's manifest against the register first."""
     t0 = time.monotonic()
     folder, archive_dir = Path(folder), Path(archive_dir)
     manifest = read_manifest(folder)
     year = int(manifest["jaar"])
     verdict = Verdict(year)
+    if assets is not None:
+        found = anchor(folder, year, Path(assets))
+        if found.ok:
+            verdict.register_line = found.line
+        else:
+            verdict.problems.append(Problem(MANIFEST, found.line))
     verdict.problems += check_published(folder, manifest)
     manifests = []
     if "leveringen_vorige_jaren" in manifest:  # the manifest names the earlier years' inputs
@@ -422,6 +456,7 @@ def verify(folder: Path, archive_dir: Path, work: Path | None = None) -> Verdict
     inputs = inputs_of(manifests)
     verdict.inputs = len(inputs)
     verdict.problems += check_inputs(archive_dir, inputs)
+    verdict.problems += two_contents(archive_dir, manifests)
     verdict.code_note = code_difference(manifest)
     verdict.code_lines = code_report(manifest)
     if verdict.problems:
@@ -435,6 +470,7 @@ def verify(folder: Path, archive_dir: Path, work: Path | None = None) -> Verdict
             [*manifest["vorige_jaren"], year],
             sorted(manifest.get("buren", {}).values()),  # absent from older manifests
             changed_bytes(manifests),
+            assets,
         )
         if isinstance(rebuilt, Problem):
             verdict.problems.append(rebuilt)
@@ -457,6 +493,7 @@ def _rebuild(
     years: list[int],
     neighbours: Iterable[int] = (),
     history: Iterable[tuple[str, str]] = (),
+    assets: Path | None = None,
 ) -> Path | Problem:
     """Build the years into `tmp` from the re-laid inputs; the output folder, or why not.
 
@@ -476,7 +513,7 @@ def _rebuild(
         reference_dir=str(ref),
         out_dir=str(tmp / "out"),
         archive_dir=str(tmp / "archief"),
-        assets_dir=str(assets_dir()),
+        assets_dir=str(assets or assets_dir()),  # the register and texts the build read
     )
     runner = Runner(settings, DuckDBResource(database=str(tmp / "vth.duckdb")))
     for r in runner.build(years, overview=False):
@@ -488,7 +525,7 @@ def _rebuild(
 def report_lines(verdict: Verdict) -> list[str]:
     """Whether the code is the manifest's, the verdict line, then the first differences
     (figures first; Dutch, for the auditor)."""
-    lines = [*verdict.code_lines, verdict.line()]
+    lines = [*verdict.code_lines, *filter(None, [verdict.register_line]), verdict.line()]
     lines += [f"  {p}" for p in verdict.problems[:MAX_SHOWN]]
     if len(verdict.problems) > MAX_SHOWN:
         lines.append(f"  ... en {len(verdict.problems) - MAX_SHOWN} meer")
