@@ -181,7 +181,8 @@ def test_checks_name_the_other_tables_they_read_and_run_after_them():
     (som_is_landelijk, reading staat.seveso_locaties)."""
     assert "stg_controles" in check_reads("stg_kengetallen")
     assert "staat_seveso_locaties" in check_reads("staat_seveso")
-    spec = {s.name: s for s in check_specs_for("staat_seveso")}["som_is_landelijk"]
+    (spec,) = check_specs_for("staat_seveso")  # the suite's check; som_is_landelijk in it
+    assert "som_is_landelijk" in spec.metadata["toetsen"].value
     assert AssetKey("staat_seveso_locaties") in {d.asset_key for d in spec.additional_deps}
     # the check runs in the asset's step, so the step must come after what it reads
     assert "staat_seveso_locaties" in _parents("staat_seveso")
