@@ -19,20 +19,40 @@ from vth_pipeline.contract.columns import FILE_KINDS, FIRST_YEAR
 def _quiet_dagster() -> None:
     for name in ("dagster", "dagster.builtin", "alembic"):
         logging.getLogger(name).setLevel(logging.CRITICAL)  # the event log keeps the errors
+    # dagster-postgres logs each retry of a lost connection on the root logger: the CLI says
+    # what happened in one Dutch line instead
+    logging.getLogger().setLevel(logging.ERROR)
+
+
+def _alert(settings, say, *lines: str) -> None:
+    """Print what the alerts did, when a webhook is configured (development has none)."""
+    if settings.alert_webhook:
+        for line in filter(None, lines):
+            say(f"let op: {line}")
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     from dagster_duckdb import DuckDBResource
 
+    from vth_pipeline.alerts import alert_failed_runs, alert_run, alert_without_run
     from vth_pipeline.ingest.discovery import buildable_years
     from vth_pipeline.partitions import yearly
     from vth_pipeline.resources import (
         DEFAULT_WAREHOUSE,
         WAREHOUSE_ENV,
+        resolved,
         settings_from_env,
         warehouse_from_env,
     )
-    from vth_pipeline.runner import Runner, build_tags, instance_from_env, release_dead_builds
+    from vth_pipeline.runner import (
+        INSTANCE_LOST,
+        InstanceUnavailable,
+        Runner,
+        build_tags,
+        instance_from_env,
+        instance_problem,
+        release_dead_builds,
+    )
     from vth_pipeline.summary import build_summary
     from vth_pipeline.warehouse import WarehouseLocked, open_writer
 
@@ -65,12 +85,23 @@ def cmd_build(args: argparse.Namespace) -> int:
     except WarehouseLocked as e:
         print(f"fout: {e}", file=sys.stderr)
         return 1
-    instance = instance_from_env()
+    # alerts of failed runs: `vth build` sends those of its own runs (vth_pipeline/alerts.py)
+    plain = resolved(settings)
+    hook, ui = plain.alert_webhook, plain.ui_url
+    try:
+        instance = instance_from_env()
+    except InstanceUnavailable as e:
+        print(f"fout: {e}", file=sys.stderr)
+        _alert(plain, print, alert_without_run(hook, ui, None, None, f"vth build: {e}"))
+        return 1
     for run_id in release_dead_builds(instance):
         print(f"let op: run {run_id} van een afgebroken build als mislukt gemarkeerd")
+        run = instance.get_run_by_id(run_id)
+        _alert(plain, print, alert_run(instance, run, hook, ui, "vth build afgebroken") or "")
     runner = Runner(settings, warehouse, instance, build_tags(settings))
 
     shown: list[int | None] = [None]
+    pending = [False]  # a stage's line waits for its verdict
 
     def on_stage(job: str, year: int | None) -> None:
         if year is not None and year != shown[0]:
@@ -78,8 +109,10 @@ def cmd_build(args: argparse.Namespace) -> int:
             shown[0] = year
         label = job.removeprefix("stap_") if year else job
         print(f"  {label:<28}", end="", flush=True)
+        pending[0] = True
 
     def on_done(r) -> None:
+        pending[0] = False
         print(f"klaar ({r.seconds:.1f} s)" if r.success else "MISLUKT")
         if not r.success:
             print(f"fout: {r.error}", file=sys.stderr)
@@ -107,13 +140,20 @@ def cmd_build(args: argparse.Namespace) -> int:
             f"{', '.join(map(str, earlier))}"
         )
     print(f"warehouse: {warehouse.database}")
-    print(
-        f"Dagster-instance: {instance.root_directory} (runs met tag vth/build_id="
-        f"{runner.tags['vth/build_id']})"
-    )
-    results = runner.build(
-        years, on_stage=on_stage, on_done=on_done, selection=selection, earlier=earlier
-    )
+    build_id = runner.tags["vth/build_id"]
+    print(f"Dagster-instance: {instance.root_directory} (runs met tag vth/build_id={build_id})")
+    try:
+        results = runner.build(
+            years, on_stage=on_stage, on_done=on_done, selection=selection, earlier=earlier
+        )
+        _alert(plain, print, *alert_failed_runs(instance, {"vth/build_id": build_id}, hook, ui))
+    except INSTANCE_LOST as e:  # the instance's database went away during the build
+        print("MISLUKT" if pending[0] else "")
+        year, job = runner.running or (None, None)
+        problem = f"{instance_problem(e)}; de build is afgebroken, er is niets half gepubliceerd"
+        print(f"fout: {problem}", file=sys.stderr)
+        _alert(plain, print, alert_without_run(hook, ui, year, job, problem))
+        return 1
     failed = sorted({r.year for r in results if not r.success and r.year is not None})
     if any(not r.success and r.year is None for r in results):
         return 1

@@ -39,11 +39,12 @@ def make_definitions(
     settings: VthSettings | None = None, warehouse: DuckDBResource | None = None
 ) -> Definitions:
     """The definitions with the given paths; `dg dev` uses the environment's."""
+    automated = automation()
     return Definitions(
         assets=ALL_ASSETS,
         jobs=[reference_job, year_job, *stage_jobs, overview_job],
-        sensors=automation["sensors"],
-        schedules=automation["schedules"],
+        sensors=automated["sensors"],
+        schedules=automated["schedules"],
         resources={
             "vth": settings or settings_from_env(),
             "duckdb": RunWarehouse.of(warehouse or warehouse_from_env()),
