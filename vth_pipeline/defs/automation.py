@@ -167,6 +167,7 @@ def overzicht_na_publicatie(context: SensorEvaluationContext, asset_event: Event
         return SkipReason("gepubliceerd door vth build, dat het overzicht zelf schrijft")
     partition = asset_event.dagster_event.partition if asset_event.dagster_event else None
     return RunRequest(
+        job_name=overview_job.name,
         run_key=f"overzicht-{asset_event.run_id}-{partition}",
         tags={"vth/aanleiding": f"verslagjaar {partition} gepubliceerd"},
     )
