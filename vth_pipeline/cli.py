@@ -7,6 +7,7 @@ year, and computes nothing itself.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -22,6 +23,22 @@ def _quiet_dagster() -> None:
     # dagster-postgres logs each retry of a lost connection on the root logger: the CLI says
     # what happened in one Dutch line instead
     logging.getLogger().setLevel(logging.ERROR)
+
+
+class _WithoutDagsterNoise:
+    """stderr less Dagster's own English line for each event it could not store (the instance's
+    database gone mid-run): the CLI says that once, in Dutch."""
+
+    NOISE = "Exception while writing logger call to event log"
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return len(text) if text.startswith(self.NOISE) else self.stream.write(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)
 
 
 def _alert(settings, say, *lines: str) -> None:
@@ -143,9 +160,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     build_id = runner.tags["vth/build_id"]
     print(f"Dagster-instance: {instance.root_directory} (runs met tag vth/build_id={build_id})")
     try:
-        results = runner.build(
-            years, on_stage=on_stage, on_done=on_done, selection=selection, earlier=earlier
-        )
+        with contextlib.redirect_stderr(_WithoutDagsterNoise(sys.stderr)):
+            results = runner.build(
+                years, on_stage=on_stage, on_done=on_done, selection=selection, earlier=earlier
+            )
         _alert(plain, print, *alert_failed_runs(instance, {"vth/build_id": build_id}, hook, ui))
     except INSTANCE_LOST as e:  # the instance's database went away during the build
         print("MISLUKT" if pending[0] else "")
