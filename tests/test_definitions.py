@@ -55,11 +55,15 @@ def test_loading_the_code_location_calls_nothing_deprecated():
     assert done.returncode == 0, done.stderr[-2000:]
 
 
-def test_the_ui_shows_a_schedule_and_two_sensors():
+def test_the_ui_shows_a_schedule_and_three_sensors():
     from vth_pipeline.definitions import defs
 
     assert [s.name for s in defs.schedules] == ["jaarlijkse_eindbouw"]
-    assert sorted(s.name for s in defs.sensors) == ["leveringen_sensor", "melding_bij_mislukte_run"]
+    assert sorted(s.name for s in defs.sensors) == [
+        "leveringen_sensor",
+        "melding_bij_mislukte_run",
+        "overzicht_na_publicatie",
+    ]
 
 
 def test_every_yearly_asset_is_partitioned_by_year_and_grouped_by_stage():
