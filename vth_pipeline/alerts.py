@@ -141,8 +141,8 @@ def send(url: str | None, payload: dict) -> str:
 def alert_run(instance, run, url: str | None, ui_url: str | None, fallback: str) -> str | None:
     """Send the alert of a failed run once (tag `vth/melding`); None when it was already sent.
 
-    The run is tagged only when the webhook accepted the alert, so a later look (the sensor's
-    next tick, the next `vth build`) may try again."""
+    The run is tagged only when the webhook accepted the alert: the tag never claims an alert
+    that did not go out (the returned line says why it did not)."""
     fresh = instance.get_run_by_id(run.run_id) or run
     if fresh.tags.get(ALERT_TAG):
         return None
