@@ -1,5 +1,7 @@
 # The code location of vth-pipeline: served over gRPC to the webserver and the daemon, and the
-# image of every run pod (K8sRunLauncher). Build: docker build -t vth-pipeline:<commit> .
+# image of every run pod (K8sRunLauncher). Build, naming the commit (the image has no .git; the
+# manifest of every published year names this commit, vth_pipeline/publish/manifest.py):
+#   docker build --build-arg VTH_COMMIT=$(git rev-parse HEAD) -t vth-pipeline:$(git rev-parse HEAD) .
 # Not built on the development machine (no Docker engine there): see docs/deploy.md.
 FROM python:3.11-slim-bookworm
 
@@ -28,6 +30,11 @@ ENV BROWSER_PATH=/usr/bin/chromium \
     VTH_AUTOMATION=aan \
     VTH_TRANSIENT_RETRIES=2 \
     VTH_PORTAAL_DIR=/data/portaal
+
+# The commit the image is built from: read at run time for the manifest and the runs' tags.
+ARG VTH_COMMIT=onbekend
+ENV VTH_COMMIT=${VTH_COMMIT}
+LABEL org.opencontainers.image.revision=${VTH_COMMIT}
 
 # 3030: the code location (gRPC). 8080: the delivery portal, the same image run as
 # `vth portaal --host 0.0.0.0 --port 8080` behind a TLS proxy (docs/deploy.md).

@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -35,12 +36,23 @@ def _as_postgres(args: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
 
 
-@contextmanager
-def postgres_cluster() -> Iterator[str]:
-    """Start a cluster; yields its URL (user dagster, database postgres, trust on 127.0.0.1).
+@dataclass
+class Server:
+    """A running throwaway cluster: its URL, and a way to stop it mid-test (a fault test)."""
 
-    The URL names the driver: SQLAlchemy 2.1 defaults to psycopg 3, dagster-postgres ships
-    psycopg2."""
+    url: str
+    data: Path
+
+    def stop(self) -> None:
+        """Stop the server at once, as a crash or an operator would (fast shutdown)."""
+        stop = [str(pg_bin() / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"]
+        subprocess.run(_as_postgres(stop), capture_output=True, timeout=60)
+
+
+@contextmanager
+def postgres_server() -> Iterator[Server]:
+    """Start a cluster (user dagster, database postgres, trust on 127.0.0.1); stopped and
+    removed afterwards. Its URL is spelt as Dagster documents `postgres_url` (postgresql://)."""
     bin_dir = pg_bin()
     base = Path(tempfile.mkdtemp(prefix="vth-pg-"))
     data, port = base / "data", free_port()
@@ -54,7 +66,7 @@ def postgres_cluster() -> Iterator[str]:
         options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off"
         run(bin_dir / "pg_ctl", "-D", data, "-o", options, "-l", base / "log", "-w", "-t", "30",
             "start")  # fmt: skip
-        yield f"postgresql+psycopg2://dagster@127.0.0.1:{port}/postgres"
+        yield Server(f"postgresql://dagster@127.0.0.1:{port}/postgres", data)
     finally:
         subprocess.run(
             _as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
@@ -62,3 +74,10 @@ def postgres_cluster() -> Iterator[str]:
             timeout=60,
         )
         shutil.rmtree(base, ignore_errors=True)
+
+
+@contextmanager
+def postgres_cluster() -> Iterator[str]:
+    """Start a cluster; yields its URL."""
+    with postgres_server() as server:
+        yield server.url

@@ -1,15 +1,10 @@
-"""Automation evaluated for real: the raw folder sensor, the final build, the failure alert."""
+"""Automation evaluated for real: the raw folder sensor, the final build, the overview after a
+publication, the failure alert (of the instance's runs and of `vth build`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
-import os
-import subprocess
-import sys
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import duckdb
@@ -25,14 +20,18 @@ from dagster import (
 from dagster_duckdb import DuckDBResource
 
 from tests.conftest import ROOT, write
-from tests.test_operations import deliver
-from vth_pipeline.defs.automation import (
-    final_build_cron,
-    jaarlijkse_eindbouw,
-    leveringen_sensor,
-    melding_bij_mislukte_run,
-)
+from tests.test_operations import build_args, deliver
+from tests.webhook import webhook
+from vth_pipeline.cli import main
+from vth_pipeline.defs.automation import automation, final_build_cron
 from vth_pipeline.resources import VthSettings
+from vth_pipeline.runner import Runner
+
+
+def definition(name: str):
+    """The sensor or schedule `name`, built as the code location builds it."""
+    built = automation()
+    return next(d for d in [*built["sensors"], *built["schedules"]] if d.name == name)
 
 
 def expected_run_key(raw: Path, year: int) -> str:
@@ -53,7 +52,7 @@ def evaluate(raw: Path, cursor: str | None, instance: DagsterInstance):
             "vth": VthSettings(raw_dir=str(raw), reference_dir=str(ROOT / "data" / "reference"))
         },
     )
-    return leveringen_sensor(context)
+    return definition("leveringen_sensor")(context)
 
 
 def test_the_sensor_requests_a_year_when_its_files_change_and_nothing_otherwise(tmp_path):
@@ -105,59 +104,64 @@ def test_the_sensor_requests_a_year_when_its_files_change_and_nothing_otherwise(
     assert f"verslagjaar {current} is nog niet afgesloten" in early.skip_reason.skip_message
 
 
-def test_the_final_build_is_the_previous_year_on_the_configured_date():
-    assert jaarlijkse_eindbouw.cron_schedule == "0 6 1 4 *"  # default: 1 April
+def test_the_final_build_is_the_previous_year_on_the_configured_date(monkeypatch):
+    monkeypatch.delenv("VTH_JAARBOUW_DATUM", raising=False)
+    eindbouw = definition("jaarlijkse_eindbouw")
+    assert eindbouw.cron_schedule == "0 6 1 4 *"  # default: 1 April
     assert final_build_cron("05-15") == "0 6 15 5 *"
     context = build_schedule_context(
         scheduled_execution_time=dt.datetime(2027, 4, 1, 6, tzinfo=dt.UTC)
     )
-    request = jaarlijkse_eindbouw(context)
+    request = eindbouw(context)
     assert request.partition_key == "2026"
 
 
-def test_automation_is_off_in_development_and_on_in_production():
-    code = (
-        "from vth_pipeline.defs.automation import *\n"
-        "print(leveringen_sensor.default_status.value, melding_bij_mislukte_run.default_status."
-        "value, jaarlijkse_eindbouw.default_status.value)"
-    )
+def test_the_switches_are_read_when_the_definitions_are_built_not_at_import(monkeypatch):
+    """Off in development, on in production; the interval and the date as set when built."""
     seen = {}
-    for value in ("", "aan"):
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "VTH_AUTOMATION": value}
-        done = subprocess.run(
-            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    for value, interval, date in (("", "", ""), ("aan", "7", "05-15")):
+        monkeypatch.setenv("VTH_AUTOMATION", value)
+        monkeypatch.setenv("VTH_SENSOR_INTERVAL", interval)
+        monkeypatch.setenv("VTH_JAARBOUW_DATUM", date)
+        built = automation()
+        seen[value] = (
+            sorted({d.default_status.value for d in [*built["sensors"], *built["schedules"]]}),
+            built["sensors"][0].minimum_interval_seconds,
+            built["schedules"][0].cron_schedule,
         )
-        assert done.returncode == 0, done.stderr[-2000:]
-        seen[value] = done.stdout.split()
-    assert seen == {"": ["STOPPED"] * 3, "aan": ["RUNNING"] * 3}
+    assert seen == {
+        "": (["STOPPED"], 60, "0 6 1 4 *"),
+        "aan": (["RUNNING"], 7, "0 6 15 5 *"),
+    }
 
 
-class Receiver(BaseHTTPRequestHandler):
-    received: list[dict] = []
-
-    def do_POST(self):  # noqa: N802 (http.server's name)
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        Receiver.received.append(json.loads(body))
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-def test_a_blocking_check_failure_is_posted_to_the_webhook_in_dutch(tmp_path):
-    from vth_pipeline.runner import Runner
-
-    raw = tmp_path / "raw"
-    deliver(raw, 2023)
-    instance = DagsterInstance.ephemeral()
-    settings = VthSettings(
+def settings_for(tmp_path: Path, raw: Path, **extra) -> VthSettings:
+    return VthSettings(
         raw_dir=str(raw),
         out_dir=str(tmp_path / "out"),
         archive_dir=str(tmp_path / "archief"),
         reference_dir=str(ROOT / "data" / "reference"),
         assets_dir=str(ROOT / "assets"),
+        **extra,
     )
+
+
+def failure_context(instance: DagsterInstance, run, settings: VthSettings):
+    failure = instance.all_logs(run.run_id, of_type=DagsterEventType.RUN_FAILURE)[0]
+    return build_run_status_sensor_context(
+        sensor_name="melding_bij_mislukte_run",
+        dagster_event=failure.dagster_event,
+        dagster_instance=instance,
+        dagster_run=run,
+        resources={"vth": settings},
+    ).for_run_failure()
+
+
+def test_a_blocking_check_failure_is_posted_once_to_the_webhook_in_dutch(tmp_path):
+    raw = tmp_path / "raw"
+    deliver(raw, 2023)
+    instance = DagsterInstance.ephemeral()
+    settings = settings_for(tmp_path, raw)
     warehouse = tmp_path / "w.duckdb"
     runner = Runner(settings, DuckDBResource(database=str(warehouse)), instance)
     first = runner.build([2023], stages=("leveringen", "raw", "stg", "int"), overview=False)
@@ -170,26 +174,18 @@ def test_a_blocking_check_failure_is_posted_to_the_webhook_in_dutch(tmp_path):
     results = runner.build([2023], stages=("staat",), overview=False)
     assert not results[-1].success and results[-1].job == "stap_staat"
     run = instance.get_runs(RunsFilter(statuses=[DagsterRunStatus.FAILURE]))[0]
-    failure = instance.all_logs(run.run_id, of_type=DagsterEventType.RUN_FAILURE)[0]
 
-    server = HTTPServer(("127.0.0.1", 0), Receiver)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/vth"
-        context = build_run_status_sensor_context(
-            sensor_name="melding_bij_mislukte_run",
-            dagster_event=failure.dagster_event,
-            dagster_instance=instance,
-            dagster_run=run,
-            resources={"vth": VthSettings(**settings.model_dump() | {"alert_webhook": url})},
-        ).for_run_failure()
-        melding_bij_mislukte_run(context)
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-    assert len(Receiver.received) == 1
-    alert = Receiver.received[0]
+    with webhook() as (url, received):
+        alerting = VthSettings(
+            **settings.model_dump()
+            | {"alert_webhook": url, "ui_url": "https://vth.example.nl/dagster/"}
+        )
+        sensor = definition("melding_bij_mislukte_run")
+        sensor(failure_context(instance, run, alerting))
+        sensor(failure_context(instance, run, alerting))  # looked at again: not sent twice
+        alerts = received.wait_for(1, 10)
+    assert len(alerts) == 1
+    alert = alerts[0]
     assert (alert["jaar"], alert["job"], alert["soort"]) == (
         2023,
         run.job_name,  # the Dagster job of the failed run (vth build: one run per year)
@@ -198,3 +194,75 @@ def test_a_blocking_check_failure_is_posted_to_the_webhook_in_dutch(tmp_path):
     assert run.job_name == "staat_van_vth_jaar"
     assert alert["reden"].startswith("blokkerende controle mislukt")
     assert "staat_interventies / codelijsten" in alert["reden"]
+    assert alert["stap"] == "staat_interventies"
+    link = f"https://vth.example.nl/dagster/runs/{run.run_id}"
+    assert alert["link"] == link
+    assert alert["text"] == (
+        f"Staat van VTH mislukt: verslagjaar 2023, stap staat_interventies: {alert['reden']} {link}"
+    )
+    assert "\n" not in alert["text"]
+    assert instance.get_run_by_id(run.run_id).tags["vth/melding"] == "verstuurd"
+
+
+def test_a_failed_vth_build_alerts_itself_and_the_daemon_does_not_again(tmp_path, monkeypatch):
+    """`vth build` runs in its own process: the run-failure sensor would never see its runs, so
+    it sends their alert itself, with the link, and tags the run; the sensor leaves it."""
+    raw = tmp_path / "raw"
+    deliver(raw, 2023)
+    home = tmp_path / "home"
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.setenv("VTH_UI_URL", "http://dagster.intern:3000")
+    (tmp_path / "out").write_text("geen map")  # the publication cannot be written
+    with webhook() as (url, received):
+        monkeypatch.setenv("VTH_ALERT_WEBHOOK", url)
+        assert main(build_args(tmp_path, raw, "--year", "2023")) == 1
+        alerts = received.wait_for(2, 10)
+    instance = DagsterInstance.from_config(str(home))
+    failed = instance.get_runs(RunsFilter(statuses=[DagsterRunStatus.FAILURE]))
+    by_job = {r.job_name: r for r in failed}
+    assert sorted(by_job) == ["overzicht", "staat_van_vth_jaar"]
+    year_run = by_job["staat_van_vth_jaar"]
+    year_alert = next(a for a in alerts if a["job"] == "staat_van_vth_jaar")
+    assert len(alerts) == 2
+    assert (year_alert["jaar"], year_alert["soort"]) == (2023, "fout")
+    assert year_alert["stap"] == "publicatie_tabellen"  # the first step that writes the folder
+    assert str(tmp_path / "out") in year_alert["reden"]
+    assert year_alert["link"] == f"http://dagster.intern:3000/runs/{year_run.run_id}"
+    assert year_alert["text"].startswith(
+        "Staat van VTH mislukt: verslagjaar 2023, stap publicatie_tabellen: "
+    )
+    assert all(r.tags["vth/melding"] == "verstuurd" for r in failed)
+
+    with webhook() as (url, received):  # a daemon watching the same instance sends nothing
+        settings = settings_for(tmp_path, raw, alert_webhook=url)
+        definition("melding_bij_mislukte_run")(failure_context(instance, year_run, settings))
+        assert received.wait_for(1, 2) == []
+
+
+def test_a_publication_by_a_run_of_the_instance_brings_the_overview_up_to_date(tmp_path):
+    raw = tmp_path / "raw"
+    deliver(raw, 2023)
+    instance = DagsterInstance.ephemeral()
+    settings = settings_for(tmp_path, raw)
+    runner = Runner(settings, DuckDBResource(database=str(tmp_path / "w.duckdb")), instance)
+    assert all(r.success for r in runner.build([2023], overview=False))
+    overview = tmp_path / "out" / "index.html"
+    assert (tmp_path / "out" / "2023" / "index.html").is_file() and not overview.exists()
+
+    sensor = definition("overzicht_na_publicatie")
+    context = build_sensor_context(instance=instance, definitions=runner.defs)
+    result = sensor.evaluate_tick(context)
+    assert [(r.job_name, r.tags["vth/aanleiding"]) for r in result.run_requests] == [
+        ("overzicht", "verslagjaar 2023 gepubliceerd")
+    ]
+    assert runner.run("overzicht").success  # what the daemon launches for the request
+    assert 'href="2023/index.html"' in overview.read_text(encoding="utf-8")
+
+    again = sensor.evaluate_tick(build_sensor_context(instance=instance, cursor=result.cursor))
+    assert again.run_requests == []  # nothing published since
+
+    # a publication by vth build (its runs carry vth/build_id): it writes the overview itself
+    cli_run = instance.get_runs(RunsFilter(tags={"dagster/partition": "2023"}))[0]
+    instance.add_run_tags(cli_run.run_id, {"vth/build_id": "abc"})
+    skipped = sensor.evaluate_tick(build_sensor_context(instance=instance))
+    assert skipped.run_requests == [] and "vth build" in skipped.skip_message

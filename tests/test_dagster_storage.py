@@ -1,10 +1,16 @@
-"""The local instance's event log (vth_pipeline/dagster_storage.py): Dagster's files, read and
-written by Dagster's stock SQLite storage as well, with connections opened once, not per event."""
+"""The instance's storage. Local: the event log (vth_pipeline/dagster_storage.py), Dagster's
+files, read and written by Dagster's stock SQLite storage as well, with connections opened once,
+not per event. Production (deploy/dagster.yaml): PostgreSQL under every URL spelling, and a
+wrong or unreachable one said in one Dutch line."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 
+import psycopg2
 import sqlalchemy
 from dagster import (
     AssetCheckResult,
@@ -18,6 +24,9 @@ from dagster import (
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
 from tests.conftest import ROOT, write
+from tests.pg import free_port, postgres_server
+from tests.test_operations import build_args, deliver
+from vth_pipeline.cli import main
 from vth_pipeline.dagster_storage import OPEN_SHARDS, PooledSqliteEventLogStorage
 from vth_pipeline.runner import instance_from_env
 
@@ -121,3 +130,87 @@ def test_stock_storage_opens_connections_per_event(tmp_path):
         stop()
     assert count["n"] >= len(instance.all_logs(run.run_id))
     instance.dispose()
+
+
+def deployed_home(tmp_path, monkeypatch, url: str | None):
+    """A DAGSTER_HOME with the production instance configuration (deploy/dagster.yaml)."""
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    shutil.copy(ROOT / "deploy" / "dagster.yaml", home / "dagster.yaml")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    if url is None:
+        monkeypatch.delenv("DAGSTER_PG_URL", raising=False)
+    else:
+        monkeypatch.setenv("DAGSTER_PG_URL", url)
+    return home
+
+
+def test_every_postgresql_url_spelling_opens_the_production_instance(tmp_path, monkeypatch):
+    """`postgresql://` (as Dagster documents postgres_url), `+psycopg2` and `+psycopg`: each
+    stores a run in the same PostgreSQL, read back with psycopg2 directly."""
+    with postgres_server() as server:
+        rest = server.url.split("://", 1)[1]
+        for scheme in ("postgresql", "postgresql+psycopg2", "postgresql+psycopg"):
+            deployed_home(tmp_path, monkeypatch, f"{scheme}://{rest}")
+            instance = instance_from_env()
+            assert materialize([getal, getal_positief], instance=instance).success, scheme
+            instance.dispose()
+        with psycopg2.connect(f"postgresql://{rest}") as conn, conn.cursor() as cur:
+            cur.execute("SELECT status, count(*) FROM runs GROUP BY status")
+            assert cur.fetchall() == [("SUCCESS", 3)]
+        # a process of Dagster's own that never imports this package (the daemon, the
+        # webserver): the instance class of deploy/dagster.yaml settles the driver there too
+        code = "from dagster import DagsterInstance; print(len(DagsterInstance.get().get_runs()))"
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "DAGSTER_PG_URL": f"postgresql://{rest}"}
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert (done.returncode, done.stdout.strip()) == (0, "3"), done.stderr[-2000:]
+
+
+def build_cli(tmp_path, *env: tuple[str, str]) -> subprocess.CompletedProcess:
+    raw = tmp_path / "raw"
+    deliver(raw, 2023)
+    return subprocess.run(
+        [sys.executable, "-m", "vth_pipeline.cli", *build_args(tmp_path, raw)],
+        env={**os.environ, "PYTHONPATH": str(ROOT), **dict(env)},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+def test_an_unreachable_instance_is_one_dutch_line_without_traceback(tmp_path, monkeypatch):
+    home = deployed_home(tmp_path, monkeypatch, None)
+    port = free_port()  # nothing listens there
+    url = f"postgresql://dagster:geheim@127.0.0.1:{port}/dagster"
+    done = build_cli(tmp_path, ("DAGSTER_HOME", str(home)), ("DAGSTER_PG_URL", url))
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr[-3000:]
+    assert lines[0].startswith(
+        f"fout: de database van de Dagster-instance ({home}/dagster.yaml) is niet bereikbaar "
+        f"(postgresql://dagster:***@127.0.0.1:{port}/dagster): "
+    )
+    assert "Connection refused" in lines[0] and "geheim" not in done.stdout + done.stderr
+
+
+def test_a_wrong_or_missing_instance_url_is_one_dutch_line(tmp_path, monkeypatch, capsys):
+    raw = tmp_path / "raw"
+    deliver(raw, 2023)
+    home = deployed_home(tmp_path, monkeypatch, "postgres://dagster@db:5432/dagster")
+    assert main(build_args(tmp_path, raw)) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        "fout: DAGSTER_PG_URL is geen bruikbare PostgreSQL-URL "
+        "('postgres://dagster@db:5432/dagster'): schrijf "
+        "postgresql://gebruiker:wachtwoord@host:5432/database (of postgresql+psycopg2:// of "
+        "postgresql+psycopg://)"
+    ]
+    deployed_home(tmp_path, monkeypatch, None)
+    assert main(build_args(tmp_path, raw)) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"fout: DAGSTER_PG_URL is niet ingesteld; de Dagster-instance ({home}/dagster.yaml) "
+        "heeft hem nodig"
+    ]

@@ -39,11 +39,31 @@ def test_definitions_load_and_validate_with_dg_check_defs():
     assert "deprecat" not in output.lower(), output[-2000:]
 
 
-def test_the_ui_shows_a_schedule_and_two_sensors():
+def test_loading_the_code_location_calls_nothing_deprecated():
+    """Every deprecation warning is an error here, whichever module it is attributed to (a
+    dependency's stacklevel may point into itself rather than at our call)."""
+    code = (
+        "from vth_pipeline.definitions import defs\n"
+        "defs.resolve_all_job_defs()\n"
+        "defs.get_repository_def().sensor_defs\n"
+    )
+    flags = ["-W", "error::DeprecationWarning", "-W", "error::FutureWarning"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "VTH_AUTOMATION": "aan"}
+    done = subprocess.run(
+        [sys.executable, *flags, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_the_ui_shows_a_schedule_and_three_sensors():
     from vth_pipeline.definitions import defs
 
     assert [s.name for s in defs.schedules] == ["jaarlijkse_eindbouw"]
-    assert sorted(s.name for s in defs.sensors) == ["leveringen_sensor", "melding_bij_mislukte_run"]
+    assert sorted(s.name for s in defs.sensors) == [
+        "leveringen_sensor",
+        "melding_bij_mislukte_run",
+        "overzicht_na_publicatie",
+    ]
 
 
 def test_every_yearly_asset_is_partitioned_by_year_and_grouped_by_stage():

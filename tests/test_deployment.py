@@ -1,12 +1,15 @@
 """The deployment as in production, on one machine: PostgreSQL, the code location over gRPC,
 the daemon and the webserver as separate processes with deploy/dagster.yaml. A delivery file
-appears; the sensor requests a run; the daemon launches it; the year is published; PostgreSQL
-and the webserver's GraphQL show the run, its materialisations and its check results."""
+appears; the sensor requests a run; the daemon launches it; the year is published and the
+overview page brought up to date; PostgreSQL and the webserver's GraphQL show the run, its
+materialisations and its check results. And, without processes: the instance configuration,
+the Helm values and the login proxies as they must be, and the image's commit in the manifest."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -17,11 +20,15 @@ from pathlib import Path
 
 import psycopg2
 import pytest
+import yaml
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+from dagster._core.instance.config import dagster_instance_config
 
 from tests.conftest import ROOT
 from tests.pg import free_port, postgres_cluster
 from tests.test_operations import deliver
+from vth_pipeline.dagster_storage import VthInstance
+from vth_pipeline.defs.jobs import MAX_RUNTIME_SECONDS
 
 DEADLINE = 540  # seconds for the whole scenario; every wait below is bounded by it
 BIN = Path(sys.executable).parent
@@ -198,6 +205,18 @@ def test_a_new_delivery_is_built_by_the_deployed_processes(tmp_path, pg_url):
         assert (published / "index.html").is_file()
         assert (published / "tabellen" / "landelijk.csv").is_file()
 
+        # the publication brings the overview page up to date, by a run the daemon launches
+        overview = tmp_path / "out" / "index.html"
+
+        def overview_lists_2023():
+            year_run_done()  # no run may have failed meanwhile
+            page = overview.read_text(encoding="utf-8") if overview.is_file() else ""
+            return 'href="2023/index.html"' in page
+
+        wait_for("the overview page with 2023", overview_lists_2023, deadline, logs, every=2)
+        overview_runs = instance.get_runs(RunsFilter(job_name="overzicht"))
+        assert [r.tags["dagster/sensor_name"] for r in overview_runs] == ["overzicht_na_publicatie"]
+
         # the run, its materialisations and check results, in PostgreSQL itself
         with psycopg2.connect(pg_url.replace("+psycopg2", "")) as conn, conn.cursor() as cur:
             cur.execute("SELECT status FROM runs WHERE run_id = %s", [run.run_id])
@@ -229,3 +248,134 @@ def test_a_new_delivery_is_built_by_the_deployed_processes(tmp_path, pg_url):
         for process in reversed(processes):
             stop(process)
         os.environ.pop("DAGSTER_PG_URL", None)
+
+
+# --- the configuration, without processes -------------------------------------------------
+
+
+def test_the_instance_configuration_is_valid_and_bounds_every_run(tmp_path, monkeypatch):
+    shutil.copy(ROOT / "deploy" / "dagster.yaml", tmp_path / "dagster.yaml")
+    monkeypatch.setenv("DAGSTER_PG_URL", "postgresql://dagster@db:5432/dagster")
+    config, instance_class = dagster_instance_config(str(tmp_path))  # Dagster's own validation
+    assert instance_class is VthInstance
+    monitoring = config["run_monitoring"]
+    assert monitoring["enabled"] and monitoring["max_runtime_seconds"] == MAX_RUNTIME_SECONDS
+    assert config["compute_logs"]["class"] == "NoOpComputeLogManager"
+
+    from vth_pipeline.definitions import defs
+
+    for job in defs.resolve_all_job_defs():  # the limit where the Helm chart cannot set it
+        if not job.name.startswith("__"):
+            assert job.tags["dagster/max_runtime"] == str(MAX_RUNTIME_SECONDS), job.name
+
+
+def helm_values() -> dict:
+    return yaml.safe_load((ROOT / "deploy" / "helm-values.yaml").read_text())
+
+
+def proxy_config(name: str) -> tuple[dict, dict[str, list[str]]]:
+    """The values of a login proxy and the lists of its configuration file."""
+    values = yaml.safe_load((ROOT / "deploy" / f"oauth2-proxy-{name}.yaml").read_text())
+    lists = {
+        key: re.findall(r'"([^"]+)"', items)
+        for key, items in re.findall(r"^(\w+) = \[(.*)\]$", values["config"]["configFile"], re.M)
+    }
+    return values, lists
+
+
+def test_nobody_reaches_the_webserver_or_the_code_server_without_logging_in():
+    values = helm_values()
+    web = values["dagsterWebserver"]
+    release = "vth"  # as docs/deploy.md installs it
+    service = f"{release}-{web['nameOverride']}"
+    assert web["service"]["type"] == "ClusterIP" and web["enableReadOnly"] is True
+    assert values["ingress"]["enabled"] is False  # no way in but the proxies
+    code = values["dagster-user-deployments"]["deployments"][0]
+    assert "service" not in code or code["service"].get("type", "ClusterIP") == "ClusterIP"
+    ui = next(e["value"] for e in code["env"] if e["name"] == "VTH_UI_URL")
+
+    editors, editors_lists = proxy_config("editors")
+    viewers, viewers_lists = proxy_config("viewers")
+    port = web["service"]["port"]
+    assert editors_lists["upstreams"] == [f"http://{service}:{port}/"]
+    assert viewers_lists["upstreams"] == [f"http://{service}-read-only:{port}/"]
+    assert editors_lists["allowed_groups"] == ["vth-beheer"]  # launching is for few
+    assert set(editors_lists["allowed_groups"]) < set(viewers_lists["allowed_groups"])
+    for proxy in (editors, viewers):
+        assert proxy["config"]["existingSecret"]  # no secret in the values
+        assert proxy["ingress"]["enabled"] and proxy["ingress"]["tls"]
+        assert "cookie_secure = true" in proxy["config"]["configFile"]
+    assert ui == f"https://{editors['ingress']['hosts'][0]}"  # alerts link through the login
+
+    policies = {
+        p["metadata"]["name"]: p["spec"]
+        for p in yaml.safe_load_all((ROOT / "deploy" / "network-policies.yaml").read_text())
+    }
+    admitted = {}
+    for spec in policies.values():
+        target = spec["podSelector"]["matchLabels"]
+        assert target["app.kubernetes.io/instance"] == release
+        (rule,) = spec["ingress"]
+        admitted[target["component"]] = ([p["port"] for p in rule["ports"]], rule["from"])
+    assert admitted["dagster-webserver"][0] == admitted["dagster-webserver-read-only"][0] == [port]
+    from_editors = admitted["dagster-webserver"][1][0]["podSelector"]["matchLabels"]
+    assert from_editors == {
+        "app.kubernetes.io/name": "oauth2-proxy",
+        "app.kubernetes.io/instance": "vth-login-beheer",
+    }
+    grpc_ports, grpc_from = admitted["user-deployments"]
+    assert grpc_ports == [code["port"]]
+    (who,) = grpc_from[0]["podSelector"]["matchExpressions"][1:]
+    assert set(who["values"]) == {
+        "dagster-webserver",
+        "dagster-webserver-read-only",
+        "dagster-daemon",
+    }
+
+
+def test_the_helm_values_match_the_instance_configuration():
+    values, instance = helm_values(), yaml.safe_load((ROOT / "deploy" / "dagster.yaml").read_text())
+    monitoring = values["dagsterDaemon"]["runMonitoring"]
+    assert monitoring["enabled"] is instance["run_monitoring"]["enabled"] is True
+    assert monitoring["startTimeoutSeconds"] == instance["run_monitoring"]["start_timeout_seconds"]
+    assert (
+        monitoring["freeSlotsAfterRunEndSeconds"]
+        == instance["run_monitoring"]["free_slots_after_run_end_seconds"]
+    )
+    assert values["computeLogManager"]["type"] == instance["compute_logs"]["class"]
+    assert values["postgresql"]["postgresqlScheme"] == "postgresql+psycopg2"
+
+
+def test_the_manifest_names_the_commit_the_image_was_built_from(tmp_path):
+    """What the image sets (Dockerfile: build argument VTH_COMMIT, kept as environment variable
+    and label), tried on a copy of the package without .git, as it is installed in the image."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"^ARG VTH_COMMIT=onbekend$", dockerfile, re.M)
+    assert re.search(r"^ENV VTH_COMMIT=\$\{VTH_COMMIT\}$", dockerfile, re.M)
+    assert re.search(
+        r"^LABEL org\.opencontainers\.image\.revision=\$\{VTH_COMMIT\}$", dockerfile, re.M
+    )
+
+    image = tmp_path / "opt"
+    shutil.copytree(ROOT / "vth_pipeline", image / "vth_pipeline")
+    code = (
+        "import vth_pipeline, json\n"
+        "from vth_pipeline.paths import project_root\n"
+        "from vth_pipeline.publish.manifest import code_info\n"
+        "from vth_pipeline.runner import git_commit\n"
+        "print(json.dumps([vth_pipeline.__file__, code_info(project_root())['git_commit'], "
+        "git_commit()]))"
+    )
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    seen = {}
+    for value in (commit, ""):
+        env = {**os.environ, "PYTHONPATH": str(image), "VTH_COMMIT": value}
+        done = subprocess.run(
+            [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+            timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr[-2000:]
+        seen[value] = json.loads(done.stdout.splitlines()[-1])
+    assert seen[commit][0].startswith(str(image))
+    assert seen[commit][1:] == [commit, commit]
+    assert seen[""][1:] == ["onbekend", "onbekend"]

@@ -412,7 +412,7 @@ def mini_definitions(warehouse: Path, out: Path) -> Definitions:
 
     return Definitions(
         assets=[stg_controles, publicatie],
-        jobs=[define_asset_job("jaar", partitions_def=yearly)],
+        jobs=[define_asset_job("jaar")],
         resources={"duckdb": DuckDBResource(database=str(warehouse))},
         executor=in_process_executor,
     )

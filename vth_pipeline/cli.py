@@ -7,6 +7,7 @@ year, and computes nothing itself.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -20,6 +21,32 @@ from vth_pipeline.stopping import BuildStopped, cancel_unfinished
 def _quiet_dagster() -> None:
     for name in ("dagster", "dagster.builtin", "alembic"):
         logging.getLogger(name).setLevel(logging.CRITICAL)  # the event log keeps the errors
+    # dagster-postgres logs each retry of a lost connection on the root logger: the CLI says
+    # what happened in one Dutch line instead
+    logging.getLogger().setLevel(logging.ERROR)
+
+
+class _WithoutDagsterNoise:
+    """stderr less Dagster's own English line for each event it could not store (the instance's
+    database gone mid-run): the CLI says that once, in Dutch."""
+
+    NOISE = "Exception while writing logger call to event log"
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return len(text) if text.startswith(self.NOISE) else self.stream.write(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)
+
+
+def _alert(settings, say, *lines: str) -> None:
+    """Print what the alerts did, when a webhook is configured (development has none)."""
+    if settings.alert_webhook:
+        for line in filter(None, lines):
+            say(f"let op: {line}")
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -70,9 +97,10 @@ def _build_alone(args, raw, years, found, skipped, database, warehouse, settings
     after it, or fails with one line naming the holder; SIGTERM and SIGINT cancel the run that
     is going and stop the build (stopping.py)."""
     from vth_pipeline import writer_lock
+    from vth_pipeline.alerts import alert_run, alert_without_run
     from vth_pipeline.publish.images import stop_image_server
     from vth_pipeline.resources import resolved
-    from vth_pipeline.runner import Runner, build_tags, instance_from_env
+    from vth_pipeline.runner import InstanceUnavailable, Runner, build_tags, instance_from_env
     from vth_pipeline.warehouse import WarehouseLocked, open_writer
 
     started = time.monotonic()
@@ -88,11 +116,21 @@ def _build_alone(args, raw, years, found, skipped, database, warehouse, settings
         print(f"fout: vth build {e} (wachtend op het warehouse)", file=sys.stderr)
         return e.exit_code
     instance = None
+    # alerts of failed runs: `vth build` sends those of its own runs (vth_pipeline/alerts.py)
+    plain = resolved(settings)
+    hook, ui = plain.alert_webhook, plain.ui_url
     try:
         open_writer(database).close()  # a process outside the pipeline (a notebook): at once
-        instance = instance_from_env()
+        try:
+            instance = instance_from_env()
+        except InstanceUnavailable as e:
+            print(f"fout: {e}", file=sys.stderr)
+            _alert(plain, print, alert_without_run(hook, ui, None, None, f"vth build: {e}"))
+            return 1
         for run_id in writer_lock.end_runs_of_dead_holder(instance, left):
             print(f"let op: run {run_id} van een afgebroken build als mislukt gemarkeerd")
+            run = instance.get_run_by_id(run_id)
+            _alert(plain, print, alert_run(instance, run, hook, ui, "vth build afgebroken") or "")
         runner = Runner(settings, warehouse, instance, tags, watch)
         return _build_years(args, raw, years, found, skipped, warehouse, runner, started)
     except WarehouseLocked as e:
@@ -115,10 +153,16 @@ def _build_alone(args, raw, years, found, skipped, database, warehouse, settings
 
 def _build_years(args, raw, years, found, skipped, warehouse, runner, started) -> int:
     """Report what will be built, build it and summarise (the lock is held by the caller)."""
+    from vth_pipeline.alerts import alert_failed_runs, alert_without_run
+    from vth_pipeline.resources import resolved
+    from vth_pipeline.runner import INSTANCE_LOST, instance_problem
     from vth_pipeline.summary import build_summary
 
     instance = runner.instance
+    plain = resolved(runner.settings)
+    hook, ui = plain.alert_webhook, plain.ui_url
     shown: list[int | None] = [None]
+    pending = [False]  # a stage's line waits for its verdict
 
     def on_stage(job: str, year: int | None) -> None:
         if year is not None and year != shown[0]:
@@ -126,8 +170,10 @@ def _build_years(args, raw, years, found, skipped, warehouse, runner, started) -
             shown[0] = year
         label = job.removeprefix("stap_") if year else job
         print(f"  {label:<28}", end="", flush=True)
+        pending[0] = True
 
     def on_done(r) -> None:
+        pending[0] = False
         print(f"klaar ({r.seconds:.1f} s)" if r.success else "MISLUKT")
         if not r.success:
             print(f"fout: {r.error}", file=sys.stderr)
@@ -155,13 +201,21 @@ def _build_years(args, raw, years, found, skipped, warehouse, runner, started) -
             f"{', '.join(map(str, earlier))}"
         )
     print(f"warehouse: {warehouse.database}")
-    print(
-        f"Dagster-instance: {instance.root_directory} (runs met tag vth/build_id="
-        f"{runner.tags['vth/build_id']})"
-    )
-    results = runner.build(
-        years, on_stage=on_stage, on_done=on_done, selection=selection, earlier=earlier
-    )
+    build_id = runner.tags["vth/build_id"]
+    print(f"Dagster-instance: {instance.root_directory} (runs met tag vth/build_id={build_id})")
+    try:
+        with contextlib.redirect_stderr(_WithoutDagsterNoise(sys.stderr)):
+            results = runner.build(
+                years, on_stage=on_stage, on_done=on_done, selection=selection, earlier=earlier
+            )
+        _alert(plain, print, *alert_failed_runs(instance, {"vth/build_id": build_id}, hook, ui))
+    except INSTANCE_LOST as e:  # the instance's database went away during the build
+        print("MISLUKT" if pending[0] else "")
+        year, job = runner.running or (None, None)
+        problem = f"{instance_problem(e)}; de build is afgebroken, er is niets half gepubliceerd"
+        print(f"fout: {problem}", file=sys.stderr)
+        _alert(plain, print, alert_without_run(hook, ui, year, job, problem))
+        return 1
     failed = sorted({r.year for r in results if not r.success and r.year is not None})
     if any(not r.success and r.year is None for r in results):
         return 1

@@ -1,4 +1,5 @@
-"""The local Dagster instance's event log: Dagster's SQLite storage, with its connections kept.
+"""The Dagster instance's storage: locally Dagster's SQLite event log with its connections
+kept; in production PostgreSQL through psycopg2 whatever the URL's spelling (`VthInstance`).
 
 Dagster's `SqliteEventLogStorage` creates a SQLAlchemy engine, opens a connection (SQLAlchemy
 then inspects the database afresh) and disposes of it again for every event it stores — and an
@@ -24,13 +25,16 @@ from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy
+from dagster import DagsterInstance
 from dagster._config import StringSource
+from dagster._core.instance.ref import InstanceRef
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
     INDEX_SHARD_NAME,
     SqliteEventLogStorage,
 )
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from dagster._serdes import ConfigurableClassData
+from sqlalchemy.dialects import registry
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool, StaticPool
 
@@ -112,3 +116,39 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     def dispose(self) -> None:
         self.close_connections()
         super().dispose()
+
+
+# --- PostgreSQL: one driver for every spelling of the URL ------------------------------------
+
+PSYCOPG2 = ("sqlalchemy.dialects.postgresql.psycopg2", "PGDialect_psycopg2")
+
+
+def postgresql_through_psycopg2() -> None:
+    """Make `postgresql://` and `postgresql+psycopg://` use psycopg2, as `+psycopg2` does.
+
+    SQLAlchemy 2.1 reads a plain `postgresql://` (as Dagster documents `postgres_url`, and as it
+    builds the URL of a `postgres_db` configuration itself) as psycopg 3. dagster-postgres
+    installs psycopg2 and needs it: with psycopg 3 its event log fails on every event (it sends
+    `NOTIFY run_events, <id>` with a bound parameter, which psycopg 3 binds on the server and
+    PostgreSQL refuses; tried with psycopg 3.3.9, tests/test_dagster_storage.py). So every
+    spelling goes to the installed psycopg2, rather than adding a second driver that fails."""
+    registry.register("postgresql", *PSYCOPG2)
+    registry.register("postgresql.psycopg", *PSYCOPG2)
+
+
+postgresql_through_psycopg2()
+
+
+class VthInstance(DagsterInstance):
+    """Dagster's instance, named in deploy/dagster.yaml (`instance_class`) for one reason: every
+    process that opens the instance (webserver, daemon, code server, each run, `vth build`)
+    then imports this module before it creates its database engines, so the URL's spelling is
+    settled above in all of them, not only in the processes that run this package's code."""
+
+    @classmethod
+    def config_schema(cls) -> dict:
+        return {}
+
+    @classmethod
+    def config_defaults(cls, base_dir: str) -> dict:
+        return InstanceRef.config_defaults(base_dir)

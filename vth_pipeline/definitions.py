@@ -36,11 +36,12 @@ def make_definitions(
 ) -> Definitions:
     """The definitions with the given paths; `dg dev` uses the environment's."""
     settings = settings or settings_from_env()
+    automated = automation()
     return Definitions(
         assets=ALL_ASSETS,
         jobs=[reference_job, year_job, *stage_jobs, overview_job],
-        sensors=automation["sensors"],
-        schedules=automation["schedules"],
+        sensors=automated["sensors"],
+        schedules=automated["schedules"],
         resources={
             "vth": settings,
             # every run takes the warehouse's writer lock, waiting as long as the settings say

@@ -45,6 +45,7 @@ SETTINGS_ENV = {
     "assets_dir": "VTH_ASSETS_DIR",
     "max_file_bytes": "VTH_MAX_FILE_BYTES",
     "alert_webhook": "VTH_ALERT_WEBHOOK",
+    "ui_url": "VTH_UI_URL",
     "transient_retries": "VTH_TRANSIENT_RETRIES",
     "warehouse_lock_wait": writer_lock.LOCK_WAIT_ENV,
 }
@@ -66,6 +67,9 @@ class VthSettings(ConfigurableResource):
     assets_dir: str = "assets"
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     alert_webhook: str = ""
+    # The Dagster UI's address as its users reach it (behind the login proxy): alerts link to
+    # <ui_url>/runs/<run_id>; empty: alerts carry no link.
+    ui_url: str = ""
     # Retries of a step that met a transient failure (warehouse lock, browser start); 0 in
     # development so a collision is reported at once, set in the production configuration.
     transient_retries: int = 0

@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy
-from dagster import AssetKey, DagsterEventType, DagsterInstance
+from dagster import AssetKey, DagsterEventType, DagsterInstance, DagsterInvalidConfigError
 from dagster_duckdb import DuckDBResource
+from dagster_postgres.utils import DagsterPostgresException
 
+from vth_pipeline.alerts import describe_failure
 from vth_pipeline.definitions import STAGES, YEARLY_ASSETS, make_definitions, year_job
 from vth_pipeline.defs.factory import VALIDATION_SECONDS
 from vth_pipeline.publish.images import BrowserNotFoundError, start_image_server
@@ -46,13 +48,63 @@ class StageResult:
     validation_seconds: float = 0.0
 
 
+class InstanceUnavailable(Exception):
+    """The Dagster instance cannot be opened or was lost; the message is one Dutch line."""
+
+
 def instance_from_env() -> DagsterInstance:
-    """The instance of DAGSTER_HOME, else the project's `.dagster_home` (so the UI shows runs)."""
+    """The instance of DAGSTER_HOME, else the project's `.dagster_home` (so the UI shows runs).
+
+    Raises InstanceUnavailable (a wrong or unset DAGSTER_PG_URL, an unreachable PostgreSQL)."""
     home = Path(os.environ.get("DAGSTER_HOME") or project_root() / ".dagster_home")
     home.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DAGSTER_HOME", str(home.resolve()))  # dagster.yaml refers to it
     sqlite_commits_without_fsync_under(home.resolve())
-    return DagsterInstance.from_config(str(home.resolve()))
+    try:
+        return DagsterInstance.from_config(str(home.resolve()))
+    except INSTANCE_ERRORS as e:
+        raise InstanceUnavailable(instance_problem(e, home)) from e
+
+
+# What using the instance's storage raises when its database went away (after dagster-postgres's
+# own retries), and what opening it raises when its configuration is wrong.
+INSTANCE_LOST = (sqlalchemy.exc.SQLAlchemyError, DagsterPostgresException)
+INSTANCE_ERRORS = (
+    *INSTANCE_LOST,
+    DagsterInvalidConfigError,
+    ImportError,  # a URL naming a driver that is not installed (mysql://)
+)
+PG_URL_ENV = "DAGSTER_PG_URL"  # deploy/dagster.yaml
+
+
+def _shown_url() -> str:
+    """DAGSTER_PG_URL without its password."""
+    url = os.environ.get(PG_URL_ENV, "")
+    try:
+        return sqlalchemy.make_url(url).render_as_string(hide_password=True)
+    except sqlalchemy.exc.ArgumentError:
+        return url.split("@")[-1] if "@" in url else url
+
+
+def instance_problem(error: BaseException, home: Path | None = None) -> str:
+    """One Dutch line for an instance that cannot be opened or was lost mid-run."""
+    where = f" ({home}/dagster.yaml)" if home else ""
+    unset = re.search(r'environment variable "(\w+)"', str(error))
+    if isinstance(error, DagsterInvalidConfigError) and unset:
+        return f"{unset.group(1)} is niet ingesteld; de Dagster-instance{where} heeft hem nodig"
+    if isinstance(error, sqlalchemy.exc.ArgumentError | ImportError):
+        return (
+            f"{PG_URL_ENV} is geen bruikbare PostgreSQL-URL ({_shown_url()!r}): schrijf "
+            "postgresql://gebruiker:wachtwoord@host:5432/database (of postgresql+psycopg2:// "
+            "of postgresql+psycopg://)"
+        )
+    cause: BaseException | None = error
+    while cause.__cause__ is not None:  # the driver's own message
+        cause = cause.__cause__
+    first = (str(getattr(cause, "orig", None) or cause).strip().splitlines() or ["?"])[0]
+    return (
+        f"de database van de Dagster-instance{where} is niet bereikbaar ({_shown_url()}): {first}"
+    )
 
 
 _RELAXED_HOMES: set[str] = set()
@@ -107,23 +159,8 @@ def failure_message(result) -> str:
     checks = failed_check_messages(result, blocking_only=True)
     if checks:
         return "\n".join(checks)
-    for event in result.all_events:
-        if event.is_step_failure and event.step_failure_data:
-            error = event.step_failure_data.error
-            cause = error.cause or error if error else None
-            return f"stap {event.step_key} mislukt: {_reason(cause) if cause else 'onbekende fout'}"
-    return "onbekende fout"
-
-
-def _reason(error) -> str:
-    """An exception's message: ours carry a Dutch message, shown without their class; others
-    keep their short class name (`CatalogException: ...`)."""
-    message = error.message.strip()
-    prefix = re.match(r"^([\w.]+): ", message)
-    if not prefix:
-        return message
-    name, rest = prefix.group(1), message[prefix.end() :]
-    return rest if name.startswith("vth_pipeline.") else f"{name.rsplit('.', 1)[-1]}: {rest}"
+    failure = describe_failure(result.all_events, "onbekende fout")
+    return f"stap {failure.step} mislukt: {failure.reason}" if failure.step else failure.reason
 
 
 def validation_seconds(result) -> float:
@@ -250,10 +287,12 @@ class Runner:
         tags: dict[str, str] | None = None,
         watch: SignalWatch | None = None,
     ) -> None:
+        self.settings = settings
         self.defs = make_definitions(settings, warehouse)
         self.instance = instance or DagsterInstance.ephemeral()
         self.tags = tags or {}
         self.watch = watch  # `vth build`: SIGTERM/SIGINT cancel the run and stop the build
+        self.running: tuple[int | None, str] | None = None  # (year, job) of the run under way
 
     def execute(self, job: str, run_id: str | None = None, **kwargs):
         """One in-process run of `job`; with a signal watch, a stop signal marks the run
@@ -294,6 +333,7 @@ class Runner:
         if not selection:
             return True
         progress = StageProgress(year, stages, on_done, {k.path[-1] for k in selection})
+        self.running = (year, year_job.name)
         run_id = str(uuid.uuid4())
         self.instance.add_event_listener(run_id, progress)
         if set(stages) == set(STAGES) and keys is None:
@@ -312,6 +352,7 @@ class Runner:
 
     def run(self, job: str, year: int | None = None) -> StageResult:
         t0 = time.monotonic()
+        self.running = (year, job)
         result = self.execute(job, partition_key=None if year is None else str(year))
         error = None if result.success else failure_message(result)
         return StageResult(

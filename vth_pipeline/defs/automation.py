@@ -1,8 +1,16 @@
-"""Automation: the raw folder sensor, the yearly final build, and alerts to a webhook.
+"""Automation: the raw folder sensor, the yearly final build, the overview page after every
+publication, and alerts to a webhook.
 
 Everything is off by default (development) and on in the production configuration
 (`VTH_AUTOMATION=aan`, set in deploy/). The sensor and schedule request runs of the year job;
 runs queue in the instance's run queue and the warehouse pool keeps one writer at a time.
+
+The switches (VTH_AUTOMATION, VTH_SENSOR_INTERVAL, VTH_JAARBOUW_DATUM) are read when the
+definitions are built (`automation()`, called by `make_definitions`: each load of the code
+location, each `vth build`), not when this module is imported. They cannot be read later:
+Dagster takes a sensor's default status, its interval and a schedule's cron from the
+definition when it loads the code location. A sensor switched on or off in the UI keeps that
+state (stored in the instance) whatever the default.
 """
 
 from __future__ import annotations
@@ -10,28 +18,29 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import urllib.request
 from pathlib import Path
 
 from dagster import (
-    DagsterEventType,
+    AssetKey,
     DefaultScheduleStatus,
     DefaultSensorStatus,
+    EventLogEntry,
     RunFailureSensorContext,
     RunRequest,
     ScheduleEvaluationContext,
     SensorEvaluationContext,
     SensorResult,
     SkipReason,
+    asset_sensor,
     run_failure_sensor,
     schedule,
     sensor,
 )
 
-from vth_pipeline.defs.jobs import reference_job, year_job
+from vth_pipeline.alerts import CLI_RUN_TAG, alert_run
+from vth_pipeline.defs.jobs import overview_job, reference_job, year_job
 from vth_pipeline.ingest.discovery import buildable_years, sha256_of
 from vth_pipeline.resources import VthSettings
-from vth_pipeline.validation import failed_check_messages
 
 YEAR_JOB = year_job.name
 AUTOMATION_ENV = "VTH_AUTOMATION"  # "aan": sensors and schedule start RUNNING
@@ -44,12 +53,8 @@ def automation_on() -> bool:
     return os.environ.get(AUTOMATION_ENV, "").strip().lower() in ("aan", "on", "1", "true")
 
 
-def _sensor_status() -> DefaultSensorStatus:
-    return DefaultSensorStatus.RUNNING if automation_on() else DefaultSensorStatus.STOPPED
-
-
-def _schedule_status() -> DefaultScheduleStatus:
-    return DefaultScheduleStatus.RUNNING if automation_on() else DefaultScheduleStatus.STOPPED
+def sensor_interval() -> int:
+    return int(os.environ.get(SENSOR_INTERVAL_ENV) or 60)
 
 
 # --- the raw folder -------------------------------------------------------------------------
@@ -123,15 +128,6 @@ def raw_folder_changes(
     return requests, json.dumps({"jaren": digests, "bestanden": files}, sort_keys=True), notes
 
 
-@sensor(
-    jobs=[reference_job, year_job],
-    minimum_interval_seconds=int(os.environ.get(SENSOR_INTERVAL_ENV) or 60),
-    default_status=_sensor_status(),
-    description="Looks at the raw folder: a year whose delivery files were added, changed or "
-    "removed is built again (run_key: the hash of the year's files), and after it every later "
-    "year, which reads it; the reference data first when its files changed. Open years are "
-    "skipped.",
-)
 def leveringen_sensor(context: SensorEvaluationContext, vth: VthSettings):
     requests, cursor, notes = raw_folder_changes(vth.raw, context.cursor, vth.reference)
     for note in notes:
@@ -151,14 +147,6 @@ def final_build_cron(date: str | None = None) -> str:
     return f"0 6 {int(day)} {int(month)} *"
 
 
-@schedule(
-    cron_schedule=final_build_cron(),
-    job=year_job,
-    execution_timezone="Europe/Amsterdam",
-    default_status=_schedule_status(),
-    description="The final build of the previous reporting year (VTH_JAARBOUW_DATUM, MM-DD, "
-    "default 04-01), after the partners' deadline.",
-)
 def jaarlijkse_eindbouw(context: ScheduleEvaluationContext):
     year = context.scheduled_execution_time.year - 1
     return RunRequest(
@@ -168,63 +156,78 @@ def jaarlijkse_eindbouw(context: ScheduleEvaluationContext):
     )
 
 
+# --- the overview page -------------------------------------------------------------------
+
+
+def overzicht_na_publicatie(context: SensorEvaluationContext, asset_event: EventLogEntry):
+    """After a year is published (its manifest written and swapped in) by a run of the
+    instance, the overview page is written again. `vth build` writes it itself at its end."""
+    run = context.instance.get_run_by_id(asset_event.run_id)
+    if run is not None and CLI_RUN_TAG in run.tags:
+        return SkipReason("gepubliceerd door vth build, dat het overzicht zelf schrijft")
+    partition = asset_event.dagster_event.partition if asset_event.dagster_event else None
+    return RunRequest(
+        job_name=overview_job.name,
+        run_key=f"overzicht-{asset_event.run_id}-{partition}",
+        tags={"vth/aanleiding": f"verslagjaar {partition} gepubliceerd"},
+    )
+
+
 # --- alerts ---------------------------------------------------------------------------------
 
 
-def failure_reason(instance, run_id: str, fallback: str) -> tuple[str, str]:
-    """(kind, Dutch reason) of a failed run: its failed blocking checks, else the step error."""
-    evaluations = [
-        entry.dagster_event.event_specific_data
-        for entry in instance.all_logs(run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
-    ]
-    checks = failed_check_messages(evaluations, blocking_only=True)
-    if checks:
-        return "blokkerende_controle", "blokkerende controle mislukt: " + "; ".join(checks)
-    for record in instance.all_logs(run_id, of_type=DagsterEventType.STEP_FAILURE):
-        error = record.dagster_event.step_failure_data.error
-        cause = (error.cause or error) if error else None
-        if cause:
-            return "fout", f"stap {record.step_key} mislukt: {cause.message.strip()}"
-    return "fout", f"run mislukt: {fallback}"
-
-
-def post_alert(url: str, payload: dict) -> int:
-    """POST the alert as JSON; returns the HTTP status."""
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
-        headers={"Content-Type": "application/json; charset=utf-8"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return response.status
-
-
-@run_failure_sensor(
-    name="melding_bij_mislukte_run",
-    default_status=_sensor_status(),
-    description="Posts a failed run (also one stopped by a blocking check) to VTH_ALERT_WEBHOOK: "
-    "year, job and the reason in Dutch.",
-)
 def melding_bij_mislukte_run(context: RunFailureSensorContext, vth: VthSettings):
     run = context.dagster_run
-    kind, reason = failure_reason(context.instance, run.run_id, context.failure_event.message)
-    partition = run.tags.get("dagster/partition")
-    payload = {
-        "jaar": int(partition) if partition and partition.isdigit() else None,
-        "job": run.job_name,
-        "run_id": run.run_id,
-        "soort": kind,
-        "reden": reason,
-    }
-    if not vth.alert_webhook:
-        context.log.warning(f"geen VTH_ALERT_WEBHOOK ingesteld; niet verstuurd: {payload}")
+    if CLI_RUN_TAG in run.tags:  # never seen unless monitored; vth build alerts its own runs
+        context.log.info(f"run {run.run_id} van vth build: die verstuurt zijn melding zelf")
         return
-    status = post_alert(vth.alert_webhook, payload)
-    context.log.info(f"melding verstuurd ({status}): {payload}")
+    line = alert_run(
+        context.instance, run, vth.alert_webhook, vth.ui_url, context.failure_event.message or ""
+    )
+    if line:
+        context.log.info(line)
 
 
-automation = {
-    "sensors": [leveringen_sensor, melding_bij_mislukte_run],
-    "schedules": [jaarlijkse_eindbouw],
-}
+def automation() -> dict[str, list]:
+    """The sensors and the schedule, with the switches as they are set now (module docstring)."""
+    on = automation_on()
+    sensor_status = DefaultSensorStatus.RUNNING if on else DefaultSensorStatus.STOPPED
+    schedule_status = DefaultScheduleStatus.RUNNING if on else DefaultScheduleStatus.STOPPED
+    return {
+        "sensors": [
+            sensor(
+                jobs=[reference_job, year_job],
+                minimum_interval_seconds=sensor_interval(),
+                default_status=sensor_status,
+                description="Looks at the raw folder: a year whose delivery files were added, "
+                "changed or removed is built again (run_key: the hash of the year's files), and "
+                "after it every later year, which reads it; the reference data first when its "
+                "files changed. Open years are skipped.",
+            )(leveringen_sensor),
+            asset_sensor(
+                asset_key=AssetKey("publicatie_manifest"),
+                job=overview_job,
+                minimum_interval_seconds=sensor_interval(),
+                default_status=sensor_status,
+                description="After a year is published by a run of the instance (sensor, "
+                "schedule, backfill, the UI), writes the overview page <out>/index.html again.",
+            )(overzicht_na_publicatie),
+            run_failure_sensor(
+                name="melding_bij_mislukte_run",
+                default_status=sensor_status,
+                description="Posts a failed run of the instance (also one stopped by a blocking "
+                "check or by its maximum runtime) to VTH_ALERT_WEBHOOK: year, step and reason in "
+                "one Dutch line, with a link to the run (VTH_UI_URL). vth build alerts its own.",
+            )(melding_bij_mislukte_run),
+        ],
+        "schedules": [
+            schedule(
+                cron_schedule=final_build_cron(),
+                job=year_job,
+                execution_timezone="Europe/Amsterdam",
+                default_status=schedule_status,
+                description="The final build of the previous reporting year (VTH_JAARBOUW_DATUM, "
+                "MM-DD, default 04-01), after the partners' deadline.",
+            )(jaarlijkse_eindbouw)
+        ],
+    }

@@ -448,7 +448,7 @@ def publicatie_manifest(
     bouwlog = {
         "jaar": year,
         "geschreven": _iso(dt.datetime.now(dt.UTC).timestamp()),
-        "run_manifest": context.run_id,
+        "run_manifest": context.run.run_id,
         "runs": build_runs(context.instance, YEAR_KEYS, year),
         "machine": {
             "naam": platform.node(),

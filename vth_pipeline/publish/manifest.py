@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import re
 import subprocess
 from importlib import metadata
@@ -30,6 +31,9 @@ MANIFEST = "manifest.json"
 BOUWLOG = "bouwlog.json"
 PACKAGE = "vth-pipeline"
 UNKNOWN = "onbekend"
+# The commit an image was built from (Dockerfile: build argument and environment variable of the
+# same name): a deployed image has no .git to ask.
+COMMIT_ENV = "VTH_COMMIT"
 
 
 def sha256_bytes(path: Path) -> str:
@@ -52,10 +56,12 @@ def _git(root: Path, *args: str) -> str | None:
 
 
 def git_state(root: Path) -> tuple[str, bool | None]:
-    """(commit, dirty) of the checkout at `root`; ('onbekend', None) when it is not one."""
+    """(commit, dirty) of the checkout at `root`. Outside a checkout (an installed image) the
+    commit the image names in VTH_COMMIT, dirty unknown (None); else ('onbekend', None)."""
     commit = _git(root, "rev-parse", "HEAD")
     if not commit:
-        return UNKNOWN, None
+        baked = os.environ.get(COMMIT_ENV, "").strip().lower()
+        return (baked if re.fullmatch(r"[0-9a-f]{7,40}", baked) else UNKNOWN), None
     status = _git(root, "status", "--porcelain")
     return commit.strip(), None if status is None else bool(status.strip())
 
