@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -51,9 +52,17 @@ def connect(database: str, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
 
 
 def arrow_table(conn: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> Any:
-    """The result of a query as an Arrow table, without the copy DuckDB 2 makes (and warns
-    about) when a DB-API result (`execute`) is turned into Arrow."""
-    return conn.sql(sql, params=params or None).to_arrow_table()
+    """The result of a query as an Arrow table.
+
+    DuckDB 2 warns that Arrow from a DB-API result (`execute`) costs a copy and suggests the
+    relational API (`conn.sql`). That API refuses to run while an earlier result of the same
+    connection is unfinished (ResourceInUseException), and a run's steps share one connection
+    that many `execute(...).fetchone()` leave so; `execute` simply replaces such a result. The
+    copy is of the result only (a year's rows at most), so `execute` it stays, warning silenced
+    here and only here."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Arrow output on a DB-API result", UserWarning)
+        return conn.execute(sql, params or []).to_arrow_table()
 
 
 def rows(conn: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> list[dict[str, Any]]:
