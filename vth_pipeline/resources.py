@@ -190,7 +190,7 @@ class RunWarehouse(DuckDBResource):
     def _lock(self) -> None:
         """Take the writer lock for this run; end the runs of a holder that died holding it."""
         context = self._context
-        run = context.dagster_run if context else None
+        run = context.run if context else None
         what = f"Dagster-run {run.job_name}" if run else "Dagster-run"
         if run and run.tags.get("dagster/partition"):
             what += f" {run.tags['dagster/partition']}"
@@ -227,7 +227,7 @@ def tag_as_writer(context: InitResourceContext) -> None:
     "Materialize" in the UI) carries only the tags it was launched with. The run queue does not
     depend on the tag (the pool `vth_warehouse`, at run granularity, is in every such run), but
     the UI's filter and the alerts find every writer run by it."""
-    run, instance = context.dagster_run, context.instance
+    run, instance = context.run, context.instance
     if run is None or instance is None:
         return
     missing = {k: v for k, v in WRITER_TAGS.items() if run.tags.get(k) != v}
