@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -107,3 +108,40 @@ def test_everything_outside_the_years_read_is_listed(tmp_path):
     assert set(ignored) == expected
     assert all(ignored.values())
     assert "vóór 2021" in ignored["2020"]
+
+
+def test_max_file_bytes_of_the_command_line_reaches_the_runs(tmp_path, monkeypatch):
+    """`vth build --max-file-bytes N`: a delivery larger than N is refused in the raw step, the
+    limit travelling from the command line through the settings into the Dagster resource."""
+    import duckdb
+
+    from vth_pipeline import cli
+
+    raw = tmp_path / "raw"
+    big = write(raw / "2023" / "ODH" / "controles.csv", CONTROLES_HEADER + "\n" + ROW + "\n")
+    limit = big.stat().st_size - 1
+    seen: dict = {}
+
+    class Stop(Exception):
+        pass
+
+    def runner_spy(settings, warehouse, *args, **kwargs):
+        seen["runner"] = Runner(settings, warehouse)
+        raise Stop
+
+    monkeypatch.setattr("vth_pipeline.runner.Runner", runner_spy)
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    database = tmp_path / "w.duckdb"
+    argv = ["build", "--raw-dir", str(raw), "--out", str(tmp_path / "out"), "--warehouse",
+            str(database), "--year", "2023", "--max-file-bytes", str(limit)]  # fmt: skip
+    with contextlib.suppress(Stop):  # stopped where the build would start its runs
+        cli.main(argv)
+    runner = seen["runner"]
+    assert runner.run("referentiedata").success
+    runner.run_year(2023, ("leveringen", "raw"), on_done=lambda r: None)
+    with duckdb.connect(str(database), read_only=True) as conn:
+        (reason,) = conn.execute(
+            "SELECT reden FROM meta.inlezing WHERE jaar = 2023 AND soort = 'controles'"
+        ).fetchone()
+    assert "te groot" in reason and f"{limit:,}".replace(",", ".") in reason

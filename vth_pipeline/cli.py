@@ -81,9 +81,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 2
     database = args.warehouse or os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE
     warehouse: DuckDBResource = warehouse_from_env(database)
-    settings = settings_from_env(raw_dir=str(raw), out_dir=args.out)
-    if args.max_file_bytes:
-        settings = settings.model_copy(update={"max_file_bytes": args.max_file_bytes})
+    # given to the settings, not copied into them afterwards: Dagster builds a run's resource
+    # from the settings' configuration, which a pydantic copy does not change
+    settings = settings_from_env(
+        raw_dir=str(raw), out_dir=args.out, max_file_bytes=args.max_file_bytes
+    )
     _quiet_dagster()
     watch = SignalWatch()
     with watching(watch):
