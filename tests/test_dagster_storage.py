@@ -214,3 +214,34 @@ def test_a_wrong_or_missing_instance_url_is_one_dutch_line(tmp_path, monkeypatch
         f"fout: DAGSTER_PG_URL is niet ingesteld; de Dagster-instance ({home}/dagster.yaml) "
         "heeft hem nodig"
     ]
+
+
+def test_the_private_dagster_apis_we_use_are_still_there():
+    """What `dagster_storage.py` takes from Dagster's private modules (docs/architecture.md,
+    "Private Dagster APIs"), checked by name and signature; and nothing else of the package
+    imports `dagster._*`."""
+    import inspect
+    import re
+
+    from dagster._core.storage.event_log.sqlite import sqlite_event_log as module
+    from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+
+    assert list(inspect.signature(SqliteEventLogStorage._connect).parameters) == ["self", "shard"]
+    source = inspect.getsource(SqliteEventLogStorage)
+    for name in ("_db_lock", "_initialized_dbs", "_initdb", "conn_string_for_shard"):
+        assert name in source, name
+    assert isinstance(module.INDEX_SHARD_NAME, str)
+    from dagster._config import StringSource  # noqa: F401
+    from dagster._core.instance.ref import InstanceRef
+    from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
+    from dagster._serdes import ConfigurableClassData  # noqa: F401
+
+    assert SQLITE_BUSY_TIMEOUT_SECONDS > 0
+    assert callable(InstanceRef.config_defaults)
+    private = re.compile(r"^\s*(from|import) dagster\._", re.M)
+    users = sorted(
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "vth_pipeline").rglob("*.py")
+        if private.search(p.read_text(encoding="utf-8"))
+    )
+    assert users == ["vth_pipeline/dagster_storage.py"]
