@@ -266,3 +266,66 @@ def test_a_publication_by_a_run_of_the_instance_brings_the_overview_up_to_date(t
     instance.add_run_tags(cli_run.run_id, {"vth/build_id": "abc"})
     skipped = sensor.evaluate_tick(build_sensor_context(instance=instance))
     assert skipped.run_requests == [] and "vth build" in skipped.skip_message
+
+
+def test_a_writer_that_died_holding_the_warehouse_is_cleared_by_the_sensor(tmp_path):
+    """A `vth build` killed with SIGKILL: its lock record is left in the lock file (a live
+    holder empties it) and its run stays STARTED. The sensor marks the run failed, frees the
+    lock for the queue and sends the alert once; with a live holder it does nothing."""
+    import json as json_
+    import subprocess
+    import sys
+
+    from dagster import DagsterInstance, DagsterRunStatus, build_sensor_context
+    from dagster._core.storage.dagster_run import DagsterRun
+
+    from tests.webhook import webhook
+    from vth_pipeline import writer_lock
+    from vth_pipeline.resources import RunWarehouse, VthSettings
+
+    database = str(tmp_path / "vth.duckdb")
+    instance = DagsterInstance.ephemeral()
+    run = DagsterRun(
+        job_name="staat_van_vth_jaar",
+        run_id="dood-0001",
+        status=DagsterRunStatus.STARTED,
+        tags={"vth/build_id": "b1", "dagster/partition": "2023"},
+    )
+    instance.add_run(run)
+    dead = {"pid": 999999, "host": "elders", "command": "vth build", "build_id": "b1"}
+    writer_lock.lock_path(database).write_text(json_.dumps(dead), encoding="utf-8")
+    sensor = definition("schrijver_afgebroken")
+    with webhook() as (url, received):
+        resources = {
+            "vth": VthSettings(alert_webhook=url),
+            "duckdb": RunWarehouse(database=database),
+        }
+        # a live holder in another process: nothing happens
+        hold = (
+            "import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDWR); "
+            "fcntl.flock(fd, fcntl.LOCK_EX); print('vast', flush=True); time.sleep(60)"
+        )
+        holder = subprocess.Popen(
+            [sys.executable, "-c", hold, str(writer_lock.lock_path(database))],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert holder.stdout.readline().strip() == "vast"
+            with build_sensor_context(instance=instance, resources=resources) as context:
+                skipped = sensor(context)
+        finally:
+            holder.kill()
+            holder.wait(timeout=10)
+        assert "de schrijver leeft" in str(skipped.skip_message)
+        assert instance.get_run_by_id("dood-0001").status == DagsterRunStatus.STARTED
+        with build_sensor_context(instance=instance, resources=resources) as context:
+            sensor(context)
+        assert instance.get_run_by_id("dood-0001").status == DagsterRunStatus.FAILURE
+        alerts = received.wait_for(1, 10)
+        assert len(alerts) == 1 and "2023" in alerts[0]["text"]
+        with build_sensor_context(instance=instance, resources=resources) as context:
+            again = sensor(context)  # the record is gone: nothing more to do
+        assert "geen afgebroken schrijver" in str(again.skip_message)
+        assert len(received.wait_for(2, 1)) == 1
+    assert writer_lock.lock_path(database).read_text(encoding="utf-8") == ""

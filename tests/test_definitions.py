@@ -55,7 +55,7 @@ def test_loading_the_code_location_calls_nothing_deprecated():
     assert done.returncode == 0, done.stderr[-2000:]
 
 
-def test_the_ui_shows_a_schedule_and_three_sensors():
+def test_the_ui_shows_a_schedule_and_four_sensors():
     from vth_pipeline.definitions import defs
 
     assert [s.name for s in defs.schedules] == ["jaarlijkse_eindbouw"]
@@ -63,6 +63,7 @@ def test_the_ui_shows_a_schedule_and_three_sensors():
         "leveringen_sensor",
         "melding_bij_mislukte_run",
         "overzicht_na_publicatie",
+        "schrijver_afgebroken",
     ]
 
 

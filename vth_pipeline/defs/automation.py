@@ -40,7 +40,7 @@ from dagster import (
 from vth_pipeline.alerts import CLI_RUN_TAG, alert_run
 from vth_pipeline.defs.jobs import overview_job, reference_job, year_job
 from vth_pipeline.ingest.discovery import buildable_years, sha256_of
-from vth_pipeline.resources import VthSettings
+from vth_pipeline.resources import RunWarehouse, VthSettings
 
 YEAR_JOB = year_job.name
 AUTOMATION_ENV = "VTH_AUTOMATION"  # "aan": sensors and schedule start RUNNING
@@ -188,6 +188,39 @@ def melding_bij_mislukte_run(context: RunFailureSensorContext, vth: VthSettings)
         context.log.info(line)
 
 
+# --- a writer that died holding the warehouse -------------------------------------------------
+
+
+def schrijver_afgebroken(context: SensorEvaluationContext, vth: VthSettings, duckdb: RunWarehouse):
+    """A writer killed while it held the warehouse (a `vth build` stopped with SIGKILL, a node
+    lost) leaves its runs STARTED, and the run queue waits on them. The kernel has freed its
+    lock already; this sensor takes the lock when nobody holds it and, when the last holder's
+    record is still in the lock file (it did not let go normally), marks that holder's runs
+    failed, frees their pool slots and sends their alerts. Never waits: a held lock means a
+    writer is alive."""
+    from vth_pipeline import writer_lock
+
+    database = duckdb.database
+    record = writer_lock.holder_record(command="sensor schrijver_afgebroken")
+    try:
+        left = writer_lock.acquire(database, record, wait=0)
+    except writer_lock.WarehouseBusy:
+        return SkipReason("het warehouse wordt geschreven: de schrijver leeft")
+    try:
+        ended = writer_lock.end_runs_of_dead_holder(context.instance, left) if left else []
+    finally:
+        writer_lock.release(database)
+    for run_id in ended:
+        run = context.instance.get_run_by_id(run_id)
+        line = alert_run(context.instance, run, vth.alert_webhook, vth.ui_url, "afgebroken")
+        context.log.info(
+            f"run {run_id} van een afgebroken schrijver als mislukt gemarkeerd; {line}"
+        )
+    if not ended:
+        return SkipReason("geen afgebroken schrijver")
+    return SkipReason(f"{len(ended)} run(s) van een afgebroken schrijver als mislukt gemarkeerd")
+
+
 def automation() -> dict[str, list]:
     """The sensors and the schedule, with the switches as they are set now (module docstring)."""
     on = automation_on()
@@ -212,6 +245,14 @@ def automation() -> dict[str, list]:
                 description="After a year is published by a run of the instance (sensor, "
                 "schedule, backfill, the UI), writes the overview page <out>/index.html again.",
             )(overzicht_na_publicatie),
+            sensor(
+                name="schrijver_afgebroken",
+                minimum_interval_seconds=sensor_interval(),
+                default_status=sensor_status,
+                description="A writer of the warehouse that died holding it (a vth build killed "
+                "with SIGKILL): its runs are marked failed, their pool slots freed and their "
+                "alerts sent, so the run queue does not wait on them (writer_lock.py).",
+            )(schrijver_afgebroken),
             run_failure_sensor(
                 name="melding_bij_mislukte_run",
                 default_status=sensor_status,
