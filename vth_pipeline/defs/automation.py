@@ -37,6 +37,7 @@ from dagster import (
     sensor,
 )
 
+from vth_pipeline import writer_lock
 from vth_pipeline.alerts import CLI_RUN_TAG, alert_run
 from vth_pipeline.defs.jobs import overview_job, reference_job, year_job
 from vth_pipeline.ingest.discovery import buildable_years, sha256_of
@@ -198,8 +199,6 @@ def schrijver_afgebroken(context: SensorEvaluationContext, vth: VthSettings, duc
     record is still in the lock file (it did not let go normally), marks that holder's runs
     failed, frees their pool slots and sends their alerts. Never waits: a held lock means a
     writer is alive."""
-    from vth_pipeline import writer_lock
-
     database = duckdb.database
     record = writer_lock.holder_record(command="sensor schrijver_afgebroken")
     try:
