@@ -78,7 +78,7 @@ def test_every_yearly_asset_is_partitioned_by_year_and_grouped_by_stage():
         if node.group_name in STAGES:
             assert node.partitions_def is not None, key
             assert node.partitions_def.get_partition_keys()[:4] == ["2021", "2022", "2023", "2024"]
-    assert set(groups) == {"reference", "overzicht", *STAGES}
+    assert set(groups) == {"reference", "overzicht", "zijtabellen", *STAGES}
     for name in groups["raw"] + groups["stg"]:
         assert name.split("_", 1)[1] in {
             "controles",
@@ -137,6 +137,29 @@ def test_a_partition_materialised_like_the_ui_equals_vth_build(tmp_path, monkeyp
         .execute_in_process(instance=instance, partition_key="2023")
         .success
     )
+    # the side tables in the UI: each writer reports its rows of the year (one file read per
+    # kind delivered above, none of the other kinds)
+    from dagster import AssetKey
+
+    events = instance.fetch_materializations(AssetKey("meta_inlezing"), limit=50).records
+    reported = {
+        e.event_log_entry.asset_materialization.metadata["geschreven_door"].value: (
+            e.event_log_entry.asset_materialization.partition,
+            e.event_log_entry.asset_materialization.metadata["rijen"].value,
+        )
+        for e in events
+    }
+    assert reported == {
+        "raw_controles": ("2023", 1),
+        "raw_kengetallen": ("2023", 1),
+        "raw_uitkomsten": ("2023", 0),
+        "raw_seveso_inrichtingen": ("2023", 0),
+        "raw_seveso_inspecties": ("2023", 0),
+    }
+    validatie = instance.fetch_materializations(AssetKey("staat_validatie"), limit=100).records
+    assert {"stg_controles", "staat_landelijk"} <= {
+        e.event_log_entry.asset_materialization.metadata["geschreven_door"].value for e in validatie
+    }
     for table in STAAT:
         query = f"SELECT * FROM staat.{table} ORDER BY ALL"
         with (

@@ -12,6 +12,7 @@ from vth_pipeline.defs.models import model_assets
 from vth_pipeline.defs.publicatie import publicatie_assets, publicatie_overzicht
 from vth_pipeline.defs.raw import raw_assets
 from vth_pipeline.defs.reference import reference_assets
+from vth_pipeline.defs.side_tables import side_table_specs
 from vth_pipeline.defs.stg import stg_assets
 from vth_pipeline.resources import (
     RunWarehouse,
@@ -27,7 +28,7 @@ YEARLY_ASSETS = [
     *model_assets,
     *publicatie_assets,
 ]
-ALL_ASSETS = [*reference_assets, *YEARLY_ASSETS, publicatie_overzicht]
+ALL_ASSETS = [*reference_assets, *YEARLY_ASSETS, publicatie_overzicht, *side_table_specs]
 __all__ = ["STAGES", "ALL_ASSETS", "YEARLY_ASSETS", "defs", "make_definitions"]
 
 

@@ -26,6 +26,7 @@ from dagster import (
 )
 from dagster_duckdb import DuckDBResource
 
+from vth_pipeline.defs import side_tables
 from vth_pipeline.partitions import earlier_years, year_of, yearly
 from vth_pipeline.resources import WAREHOUSE_POOL
 from vth_pipeline.sql import load_sql, sql_path, sql_version
@@ -102,6 +103,9 @@ def deps_of(
         mapping = earlier_years(back) if back and not table.startswith("ref.") else None
         for writer in writers_of(table, (kinds or {}).get(table)):
             deps[writer] = AssetDep(writer, partition_mapping=mapping)
+        if table in side_tables.SIDE_TABLES:  # the lineage through the side table too
+            key = side_tables.SIDE_TABLES[table].key
+            deps[key] = AssetDep(key, partition_mapping=mapping)
     return [deps[k] for k in sorted(deps)]
 
 
@@ -161,6 +165,7 @@ def sql_asset(
             sql = load_sql(name, **(template_values(conn) if template_values else {}))
             n = replace_partition(conn, table_of(name), sql, year)
             checks, seconds = timed_checks(conn, name, year)
+            side_tables.report_validation(context, conn, year, name)
             table = table_metadata(conn, table_of(name), n)
         return MaterializeResult(
             metadata={"rows": n, VALIDATION_SECONDS: seconds, **table}, check_results=checks

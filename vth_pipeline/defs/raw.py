@@ -14,6 +14,7 @@ from dagster_duckdb import DuckDBResource
 
 from vth_pipeline.contract import columns
 from vth_pipeline.contract.columns import FILE_KINDS, FileKind
+from vth_pipeline.defs import side_tables
 from vth_pipeline.defs.factory import code_version, table_metadata
 from vth_pipeline.ingest import raw, readers
 from vth_pipeline.ingest.raw import candidate_files, load_raw
@@ -47,6 +48,7 @@ def _raw_asset(kind: FileKind) -> AssetsDefinition:
         with session(duckdb) as conn:
             files = candidate_files(conn, kind, year)
             n, outcomes = load_raw(conn, kind, year, files, vth.raw, vth.max_file_bytes)
+            side_tables.report(context, conn, "meta.inlezing", year, kind.name)
             table = table_metadata(conn, f"raw.{kind.name}", n)
         rejected = outcomes.filter(pl.col("resultaat") == "afgewezen")
         for pad, reden in rejected.select("pad", "reden").iter_rows():

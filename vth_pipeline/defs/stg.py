@@ -8,6 +8,7 @@ from dagster_duckdb import DuckDBResource
 
 from vth_pipeline.contract import columns, rules
 from vth_pipeline.contract.columns import FILE_KINDS, FileKind
+from vth_pipeline.defs import side_tables
 from vth_pipeline.defs.factory import (
     VALIDATION_SECONDS,
     code_version,
@@ -32,6 +33,7 @@ def _stg_asset(kind: FileKind) -> AssetsDefinition:
         partitions_def=yearly,
         deps=[
             f"raw_{kind.name}",
+            "meta_inlezing",  # which candidate files were read (side_tables.py)
             *REF_KEYS,
             *(f"stg_{k}" for k in UPSTREAM_KINDS.get(kind.name, ())),
             # its checks run in this step (see factory.check_step_deps)
@@ -48,7 +50,10 @@ def _stg_asset(kind: FileKind) -> AssetsDefinition:
             counts = stage(conn, kind, year)
             if counts["read"] != counts["accepted"] + counts["quarantined"]:
                 raise RuntimeError(f"row conservation broken for {kind.name}: {counts}")
+            for table in ("stg.bestanden", "stg.quarantaine", "stg.meldingen"):
+                side_tables.report(context, conn, table, year, kind.name)
             checks, seconds = timed_checks(conn, f"stg_{kind.name}", year)
+            side_tables.report_validation(context, conn, year, f"stg_{kind.name}")
             table = table_metadata(conn, f"stg.{kind.name}", counts["accepted"])
         return MaterializeResult(
             metadata={

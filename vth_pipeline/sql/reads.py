@@ -37,6 +37,7 @@ SHARED_TABLES: dict[str, str] = {
     "meta.inlezing": "raw_{soort}",
     "stg.bestanden": "stg_{soort}",
     "stg.quarantaine": "stg_{soort}",
+    "stg.meldingen": "stg_{soort}",
 }
 KIND_COLUMN = "soort"
 YEAR_PARAMETER = "jaar"  # `$jaar`, the year a model is built for
