@@ -171,3 +171,28 @@ def test_a_warehouse_written_by_duckdb_1_5_6_opens_and_takes_new_rows(tmp_path):
         assert conn.execute(
             "SELECT jaar, count(*), sum(x) FROM stg.controles GROUP BY jaar ORDER BY jaar"
         ).fetchall() == [(2023, 10, 45), (2024, 1, 7)]
+
+
+def test_a_years_parquet_file_does_not_depend_on_the_other_years(tmp_path):
+    """DuckDB 2 marks a Parquet column `not null` from the statistics of the whole table: the
+    file of 2023 changed when a row of 2024 with a NULL was added. Written through
+    `publish.tables.write_parquet`, the file of 2023 is the same bytes either way, with every
+    column nullable (a reader's schema does not change from year to year)."""
+    import pyarrow.parquet as pq
+
+    from vth_pipeline.publish.tables import write_parquet
+    from vth_pipeline.warehouse import arrow_table
+
+    def year_file(conn, name: str):
+        path = tmp_path / name
+        rows = arrow_table(conn, "SELECT * FROM t WHERE jaar = $jaar ORDER BY s", {"jaar": 2023})
+        write_parquet(conn, rows, path)
+        return path
+
+    with connect(str(tmp_path / "w.duckdb")) as conn:
+        conn.execute("CREATE TABLE t AS SELECT 2023 AS jaar, 'x' AS s, NULL::VARCHAR AS r")
+        alone = year_file(conn, "alleen.parquet")
+        conn.execute("INSERT INTO t VALUES (2024, NULL, 'y')")
+        beside = year_file(conn, "naast.parquet")
+    assert alone.read_bytes() == beside.read_bytes()
+    assert all(field.nullable for field in pq.read_schema(alone))

@@ -82,6 +82,7 @@ class Verdict:
 
     code_lines: list[str] = field(default_factory=list)
     register_line: str | None = None  # the manifest against the publication register
+    notes: list[str] = field(default_factory=list)  # reported, not a difference (two_contents)
 
     @property
     def ok(self) -> bool:
@@ -164,11 +165,15 @@ def check_inputs(archive_dir: Path, inputs: list[tuple[str, str, str]]) -> list[
 
 def two_contents(
     archive_dir: Path, manifests: list[dict[str, Any]], index: list[dict[str, Any]] | None = None
-) -> list[Problem]:
+) -> tuple[list[Problem], list[str]]:
     """Every delivery the manifests name whose path the archive index also holds with other
-    bytes, in the same raw folder (`map`): the delivery was changed under its name (v1.3), before
-    or after this build. The archive keeps both contents, so nothing is missing, but the figures
-    may rest on bytes that are not what was first delivered: the auditor must hear of it."""
+    bytes, in the same raw folder (`map`): the delivery was changed under its name (v1.3). The
+    archive keeps both contents, so nothing is missing, but the auditor must hear of it.
+
+    (problems, notes): a change the manifest records (status `gewijzigd` with the other
+    content as `vorige_sha256`) is what the year was built from and reported by the build: a
+    note, the verdict stands. Another content the manifest does not account for (the file
+    changed again after the build, or the record is missing) is a problem: inputs changed."""
     index = read_index(archive_dir) if index is None else index
     delivered = [(d, d["pad"], d["sha256"]) for m in manifests for d in m["leveringen"]]
     if not index or not delivered:
@@ -197,22 +202,19 @@ def two_contents(
         .sort("pad", "eerst_gezien", "sha256")
     )
     status = {pad: d for d, pad, _ in delivered}
-    return [
-        Problem(
-            pad,
+    problems, notes = [], []
+    for pad, named, other, named_seen, seen_at in others.iter_rows():
+        said = (
             f"twee inhouden onder één pad in het archief (index.jsonl): manifest.json noemt "
             f"sha256 {named} (eerst gezien {named_seen or '?'}), het archief "
             f"kent ook sha256 {other} (eerst gezien {seen_at or '?'}); de levering is onder "
             "dezelfde naam veranderd"
-            + (
-                " (de build meldde dit: status gewijzigd)"
-                if status[pad].get("vorige_sha256") == other
-                else ""
-            ),
-            "invoer",
         )
-        for pad, named, other, named_seen, seen_at in others.iter_rows()
-    ]
+        if status[pad].get("vorige_sha256") == other:
+            notes.append(f"{pad}: {said} (de build meldde dit: status gewijzigd)")
+        else:
+            problems.append(Problem(pad, f"{said}, niet vermeld in manifest.json", "invoer"))
+    return problems, notes
 
 
 def code_difference(manifest: dict[str, Any]) -> str | None:
@@ -456,7 +458,8 @@ def verify(
     inputs = inputs_of(manifests)
     verdict.inputs = len(inputs)
     verdict.problems += check_inputs(archive_dir, inputs)
-    verdict.problems += two_contents(archive_dir, manifests)
+    changed, verdict.notes = two_contents(archive_dir, manifests)
+    verdict.problems += changed
     verdict.code_note = code_difference(manifest)
     verdict.code_lines = code_report(manifest)
     if verdict.problems:
@@ -526,6 +529,7 @@ def report_lines(verdict: Verdict) -> list[str]:
     """Whether the code is the manifest's, the verdict line, then the first differences
     (figures first; Dutch, for the auditor)."""
     lines = [*verdict.code_lines, *filter(None, [verdict.register_line]), verdict.line()]
+    lines += [f"  let op: {note}" for note in verdict.notes]
     lines += [f"  {p}" for p in verdict.problems[:MAX_SHOWN]]
     if len(verdict.problems) > MAX_SHOWN:
         lines.append(f"  ... en {len(verdict.problems) - MAX_SHOWN} meer")

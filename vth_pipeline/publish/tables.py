@@ -9,6 +9,7 @@ byte-identical files.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -58,6 +59,21 @@ def csv_query(conn: duckdb.DuckDBPyConnection, table: PublishedTable, year: int)
     return f"SELECT {', '.join(cols)} FROM ({query})"
 
 
+def write_parquet(conn: duckdb.DuckDBPyConnection, rows: Any, path: Path) -> None:
+    """The rows (Arrow) as Parquet, every column nullable.
+
+    DuckDB 2 marks a column `not null` in a Parquet file it writes from a query when the
+    table's statistics say it holds no NULL, statistics of the whole table, every year: the
+    same year's file then changed with the other years in the warehouse (a year built alone
+    against a full build, a rebuild after another year's delivery). Written from the rows as
+    Arrow hands them over (nullable fields), the schema depends on the table's columns only."""
+    conn.register("__parquet_rows", rows)
+    try:
+        conn.execute(f"COPY (SELECT * FROM __parquet_rows) TO '{path}' (FORMAT parquet)")
+    finally:
+        conn.unregister("__parquet_rows")
+
+
 def write_tables(conn: duckdb.DuckDBPyConnection, year: int, folder: Path) -> dict[str, int]:
     """CSV and Parquet per table, and all of them in one `tabellen.xlsx`; returns row counts."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -68,12 +84,9 @@ def write_tables(conn: duckdb.DuckDBPyConnection, year: int, folder: Path) -> di
             "(FORMAT csv, HEADER, DELIMITER ',')",
             {"jaar": year},
         )
-        conn.execute(
-            f"COPY ({table_query(table)}) TO '{folder / (table.stem + '.parquet')}' "
-            "(FORMAT parquet)",
-            {"jaar": year},
-        )
-        frames[table.file] = read_table(conn, table, year)
+        rows = arrow_table(conn, table_query(table), {"jaar": year})
+        write_parquet(conn, rows, folder / (table.stem + ".parquet"))
+        frames[table.file] = pl.from_arrow(rows)
     write_xlsx(frames, folder / "tabellen.xlsx", year)
     write_csvw(folder, frames, year)  # CSV on the Web: <tabel>.csv-metadata.json
     return {file: frame.height for file, frame in frames.items()}
