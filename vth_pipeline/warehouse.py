@@ -65,6 +65,14 @@ def arrow_table(conn: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -
         return conn.execute(sql, params or []).to_arrow_table()
 
 
+def register_arrow(conn: duckdb.DuckDBPyConnection, name: str, table: Any) -> None:
+    """Register an Arrow table as a view. DuckDB 2 refuses `register` (and the relational API,
+    `conn.sql`) while a result of the connection is unfinished, which every
+    `execute(...).fetchone()` leaves behind; `complete()` ends such a result first."""
+    conn.complete()
+    conn.register(name, table)
+
+
 def rows(conn: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> list[dict[str, Any]]:
     """The result of a query as one dict per row (for small results: reports, manifests)."""
     cur = conn.execute(sql, params or [])

@@ -27,7 +27,7 @@ from vth_pipeline.contract.statuses import (
     VERVANGEN,
 )
 from vth_pipeline.ingest.archive import append_index, read_index, store
-from vth_pipeline.warehouse import replace_partition
+from vth_pipeline.warehouse import register_arrow, replace_partition
 
 FILE_NAME = re.compile(
     r"^(?P<soort>[a-z_]+?)(?:_(?P<datum>\d{4}-\d{2}-\d{2}))?\.(?P<ext>csv|xlsx)$", re.IGNORECASE
@@ -79,7 +79,7 @@ def record_deliveries(
     if archive_dir is not None:
         archive(raw_dir, archive_dir, frame)
         frame = with_previous_bytes(frame, read_index(archive_dir), raw_dir)
-    conn.register("__leveringen", frame.to_arrow())
+    register_arrow(conn, "__leveringen", frame.to_arrow())
     try:
         replace_partition(conn, "meta.leveringen", "SELECT * FROM __leveringen ORDER BY pad", year)
     finally:

@@ -14,7 +14,7 @@ import polars as pl
 from vth_pipeline.contract.columns import FileKind
 from vth_pipeline.contract.statuses import AFGEWEZEN, CANDIDATES, no_usable_row
 from vth_pipeline.ingest.readers import read_delivery
-from vth_pipeline.warehouse import replace_partition
+from vth_pipeline.warehouse import register_arrow, replace_partition
 
 INLEZING_SCHEMA = {
     "jaar": pl.Int32,
@@ -128,8 +128,8 @@ def load_raw(
 ) -> tuple[int, pl.DataFrame]:
     """Read the candidates into `raw.<soort>` and their outcome into `meta.inlezing`."""
     rows, outcomes = ingest_files(kind, year, files, raw_dir, max_bytes)
-    conn.register("__rows", rows.to_arrow())
-    conn.register("__outcomes", outcomes.to_arrow())
+    register_arrow(conn, "__rows", rows.to_arrow())
+    register_arrow(conn, "__outcomes", outcomes.to_arrow())
     try:
         n = replace_partition(
             conn, f"raw.{kind.name}", "SELECT * FROM __rows ORDER BY bron_bestand, bron_rij", year

@@ -22,7 +22,7 @@ from vth_pipeline.contract.publication import (
 )
 from vth_pipeline.publish.opendata import write_csvw
 from vth_pipeline.sql import load_sql
-from vth_pipeline.warehouse import arrow_table
+from vth_pipeline.warehouse import arrow_table, register_arrow
 from vth_pipeline.xlsx import FIXED_TIMESTAMP, safe_workbook
 
 
@@ -48,6 +48,7 @@ def csv_query(conn: duckdb.DuckDBPyConnection, table: PublishedTable, year: int)
     the rules (one or two decimals) keep their fixed decimals (`68.0`).
     """
     query = table_query(table)
+    conn.complete()  # the relational API waits for no unfinished result (warehouse.register_arrow)
     rel = conn.sql(query, params={"jaar": year})
     cols = []
     for name, kind in zip(rel.columns, rel.types, strict=True):
@@ -67,7 +68,7 @@ def write_parquet(conn: duckdb.DuckDBPyConnection, rows: Any, path: Path) -> Non
     same year's file then changed with the other years in the warehouse (a year built alone
     against a full build, a rebuild after another year's delivery). Written from the rows as
     Arrow hands them over (nullable fields), the schema depends on the table's columns only."""
-    conn.register("__parquet_rows", rows)
+    register_arrow(conn, "__parquet_rows", rows)
     try:
         conn.execute(f"COPY (SELECT * FROM __parquet_rows) TO '{path}' (FORMAT parquet)")
     finally:
