@@ -10,14 +10,20 @@ from vth_pipeline.contract.columns import FIRST_YEAR
 yearly = TimeWindowPartitionsDefinition(start=str(FIRST_YEAR), fmt="%Y", cron_schedule="0 0 1 1 *")
 
 
+# The parameter that lets the first year have no previous one is beta in Dagster 1.13; the
+# filter names it alone. A module-level filter, not `warnings.catch_warnings()`: that one is
+# not thread-safe, and GX is imported in a background thread while the definitions load.
+warnings.filterwarnings(
+    "ignore", "Parameter `allow_nonexistent_upstream_partitions`", category=BetaWarning
+)
+
+
 def earlier_years(back: int) -> TimeWindowPartitionMapping:
     """A year reads the same year and the `back` years before it of its upstream asset. The
     first reporting year has no previous year: such upstream partitions are simply absent."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", BetaWarning)
-        return TimeWindowPartitionMapping(
-            start_offset=-back, end_offset=0, allow_nonexistent_upstream_partitions=True
-        )
+    return TimeWindowPartitionMapping(
+        start_offset=-back, end_offset=0, allow_nonexistent_upstream_partitions=True
+    )
 
 
 # The publication's series (trend charts, kerncijfers, seveso_reeks) show every year up to its

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -54,15 +53,15 @@ def connect(database: str, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
 def arrow_table(conn: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> Any:
     """The result of a query as an Arrow table.
 
-    DuckDB 2 warns that Arrow from a DB-API result (`execute`) costs a copy and suggests the
-    relational API (`conn.sql`). That API refuses to run while an earlier result of the same
-    connection is unfinished (ResourceInUseException), and a run's steps share one connection
-    that many `execute(...).fetchone()` leave so; `execute` simply replaces such a result. The
-    copy is of the result only (a year's rows at most), so `execute` it stays, warning silenced
-    here and only here."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "Arrow output on a DB-API result", UserWarning)
-        return conn.execute(sql, params or []).to_arrow_table()
+    Through the relational API (`conn.sql`): DuckDB 2 warns that Arrow from a DB-API result
+    (`execute`) costs a copy. `conn.sql` refuses to run while an earlier result of the same
+    connection is unfinished (a run's steps share one connection, and `execute(...).fetchone()`
+    leaves one); `complete()` ends it first. The warning is not silenced with
+    `warnings.catch_warnings()`: that is not thread-safe, and GX is imported in a background
+    thread during a build (a restored filter list dropped requests' own filter and a urllib3
+    warning reached the terminal)."""
+    conn.complete()
+    return conn.sql(sql, params=params or None).to_arrow_table()
 
 
 def register_arrow(conn: duckdb.DuckDBPyConnection, name: str, table: Any) -> None:
