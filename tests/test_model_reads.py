@@ -175,6 +175,21 @@ def test_a_publication_shows_every_earlier_year():
     assert _parents("publicatie_figuren")["staat_seveso"].start_offset <= -(2024 - 2021)
 
 
+def test_the_series_window_reaches_every_year_and_no_further():
+    """Dagster maps the newest year's series to every year there is (its own partitions, not
+    the code's constant); the window is no wider than the years there are plus two to spare,
+    as Dagster walks it one year at a time for every input of every step."""
+    from vth_pipeline.partitions import every_earlier_year, yearly
+
+    keys = yearly.get_partition_keys()
+    newest = yearly.empty_subset().with_partition_keys([keys[-1]])
+    upstream = every_earlier_year.get_upstream_mapped_partitions_result_for_partitions(
+        newest, yearly, yearly
+    )
+    assert sorted(upstream.partitions_subset.get_partition_keys()) == keys
+    assert -every_earlier_year.start_offset <= len(keys) + 2
+
+
 def test_checks_name_the_other_tables_they_read_and_run_after_them():
     """Hand-read from the toetsen: kengetallen are reconciled with the controles of the year
     (afstemming_*), and the Seveso establishments per gemeente add up to the national count
