@@ -166,6 +166,12 @@ def test_a_side_table_written_by_several_assets_makes_the_writers_of_the_kinds_r
     assert model_kinds("staat_omgevingsdiensten") == {"stg.bestanden": {"controles"}}
     assert model_kinds("staat_seveso") == {"stg.bestanden": {"seveso_inspecties"}}
     assert "stg_uitkomsten" not in _parents("staat_seveso")
+    # nor through the side table's own asset, which depends on the writers of every kind; a
+    # model that reads all of a side table shows it in its lineage
+    assert "stg_bestanden" not in _parents("staat_omgevingsdiensten")
+    assert "stg_quarantaine" in _parents("staat_quarantaine_regels")
+    for kind in FILE_KINDS:  # staging reads the meta.inlezing rows of its own kind
+        assert "meta_inlezing" not in _parents(f"stg_{kind}"), kind
 
 
 def test_a_publication_shows_every_earlier_year():

@@ -103,7 +103,10 @@ def deps_of(
         mapping = earlier_years(back) if back and not table.startswith("ref.") else None
         for writer in writers_of(table, (kinds or {}).get(table)):
             deps[writer] = AssetDep(writer, partition_mapping=mapping)
-        if table in side_tables.SIDE_TABLES:  # the lineage through the side table too
+        # the lineage through the side table too, when the query reads all of it: the side
+        # table's asset depends on every writer, so a read of some kinds through it would
+        # call the reader stale after a change to another kind
+        if table in side_tables.SIDE_TABLES and (kinds or {}).get(table) is None:
             key = side_tables.SIDE_TABLES[table].key
             deps[key] = AssetDep(key, partition_mapping=mapping)
     return [deps[k] for k in sorted(deps)]

@@ -6,7 +6,8 @@ with a suite, each the rows of its dataset) have no asset of their own that coul
 one table, many writers. Each is an external asset (`AssetSpec`) downstream of its writers,
 and each writer reports a materialization of its rows for the year (`report`), so the UI
 shows the table in the lineage, who wrote which rows of a year and when, and the models that
-read it depend on it (`factory.deps_of`).
+read all of it depend on it (`factory.deps_of`; a model that reads some kinds depends on their
+writers alone).
 """
 
 from __future__ import annotations

@@ -32,8 +32,9 @@ def _stg_asset(kind: FileKind) -> AssetsDefinition:
         pool=WAREHOUSE_POOL,
         partitions_def=yearly,
         deps=[
+            # which candidate files were read: the rows of meta.inlezing its raw asset wrote
+            # (not the side table's asset, which depends on the raw assets of every kind)
             f"raw_{kind.name}",
-            "meta_inlezing",  # which candidate files were read (side_tables.py)
             *REF_KEYS,
             *(f"stg_{k}" for k in UPSTREAM_KINDS.get(kind.name, ())),
             # its checks run in this step (see factory.check_step_deps)
