@@ -147,6 +147,7 @@ def sql_asset(
     list) and reads `template_reads` for them (the year's tables: same year); every other
     placeholder is filled from the contract by `load_sql`.
     """
+    reads, kinds = model_reads(name), model_kinds(name)
 
     @asset(
         name=name,
@@ -154,8 +155,8 @@ def sql_asset(
         pool=WAREHOUSE_POOL,
         partitions_def=yearly,
         deps=[
-            *deps_of({**dict.fromkeys(template_reads, 0), **model_reads(name)}, model_kinds(name)),
-            *check_step_deps(name, model_reads(name), model_kinds(name)),
+            *deps_of({**dict.fromkeys(template_reads, 0), **reads}, kinds),
+            *check_step_deps(name, reads, kinds),
         ],
         kinds={"duckdb"},
         description=sql_description(name),
