@@ -53,11 +53,19 @@ def instance_of(home: Path) -> DagsterInstance:
 
 
 def start_build(
-    folder: Path, raw: Path, home: Path, *args: str, out: str = "out", **env: str
+    folder: Path,
+    raw: Path,
+    home: Path,
+    *args: str,
+    out: str = "out",
+    pause: float | None = None,
+    **env: str,
 ) -> subprocess.Popen[str]:
-    """`vth build` of `raw` into `folder` (out/, w.duckdb), in a process group of its own."""
+    """`vth build` of `raw` into `folder` (out/, w.duckdb), in a process group of its own;
+    with `pause`, it sleeps that long after writing the charts (tests/paused_build.py)."""
+    cli = ["tests.paused_build", str(pause)] if pause else ["vth_pipeline.cli"]
     return subprocess.Popen(
-        [sys.executable, "-m", "vth_pipeline.cli", "build", "--raw-dir", str(raw),
+        [sys.executable, "-m", *cli, "build", "--raw-dir", str(raw),
          "--out", str(folder / out), "--warehouse", str(folder / "w.duckdb"), *args],
         cwd=ROOT,
         env=os.environ | {"PYTHONPATH": str(ROOT), "DAGSTER_HOME": str(home)} | env,
@@ -196,8 +204,7 @@ def test_sigterm_mid_run_cancels_it_and_leaves_the_publication(tmp_path, pair):
     deliver(raw, YEAR, n=30)  # a corrected delivery: the new tables differ
     home = home_in(tmp_path)
     charts = staging_folder(tmp_path / "out", YEAR) / "figuren" / "figuren.json"
-    pause = {"VTH_TEST_PAUZE_PUBLICATIE": "figuren:120"}
-    with reaped(start_build(tmp_path, raw, home, **pause)) as build:
+    with reaped(start_build(tmp_path, raw, home, pause=120)) as build:
         wait_until(
             lambda: charts.exists() and charts.read_bytes() != before["figuren/figuren.json"],
             build,

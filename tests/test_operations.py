@@ -227,13 +227,9 @@ def test_a_build_killed_while_publishing_leaves_the_previous_year_complete(tmp_p
     assert "index.html" in before and "tabellen/landelijk.csv" in before
 
     deliver(raw, 2023, n=30)  # a corrected delivery: every table changes
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "VTH_TEST_PAUZE_PUBLICATIE": "figuren:300",
-    }
-    build = subprocess.Popen(
-        [sys.executable, "-m", "vth_pipeline.cli", *build_args(tmp_path, raw)],
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    build = subprocess.Popen(  # pauses after writing the charts (tests/paused_build.py)
+        [sys.executable, "-m", "tests.paused_build", "300", *build_args(tmp_path, raw)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -17,7 +17,6 @@ import json
 import os
 import platform
 import shutil
-import time
 from pathlib import Path
 
 import plotly.io as pio
@@ -146,13 +145,6 @@ def staging(vth: VthSettings, year: int) -> Path:
     return current_staging(vth.out, year)
 
 
-def test_pause(step: str) -> None:
-    """Test hook: VTH_TEST_PAUZE_PUBLICATIE=<step>:<seconds> sleeps there (kill tests)."""
-    hook = os.environ.get("VTH_TEST_PAUZE_PUBLICATIE", "")
-    if hook.startswith(f"{step}:"):
-        time.sleep(float(hook.split(":", 1)[1]))
-
-
 @asset(
     group_name="publicatie",
     pool=WAREHOUSE_POOL,
@@ -221,7 +213,6 @@ def publicatie_figuren(
     assets_dir = Path(vth.assets_dir)
     charts = build_charts(data, load_theme(assets_dir), load_geo(assets_dir, year))
     write_charts(charts, folder, assets_dir, year)
-    test_pause("figuren")
     try:
         ensure_image_server(browser)  # one browser per process, started on first use
     except BrowserStartError as e:  # transient: retried in production, bad data never is
