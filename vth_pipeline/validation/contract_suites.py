@@ -350,9 +350,10 @@ RATIO_FIGURES = tuple(f.name for f in FIGURES.values() if f.unit == "ratio")
 NOT_A_SHARE = ("verschil_pct",)
 INTEGER_TYPES = ["BIGINT", "HUGEINT", "INTEGER"]
 
-# dataset -> (contract kind whose columns of the same name set codes and ranges, value set of
-# the partner/area column); keys and columns come from the output contract.
-PUBLISHED: dict[str, tuple[str | None, dict[str, str]]] = {
+# The published datasets (validation.PUBLISHED is their names, in this order): dataset ->
+# (contract kind whose columns of the same name set codes and ranges, value set of the
+# partner/area column); keys and columns come from the output contract.
+PUBLISHED_CODES: dict[str, tuple[str | None, dict[str, str]]] = {
     "staat_omgevingsdiensten": (None, {"partner_code": "partners"}),
     "staat_landelijk": (None, {}),
     "staat_provincies": (None, {"provincie_code": "provincies"}),
@@ -411,7 +412,7 @@ def published_rows_view(table: str, key: tuple[str, ...]) -> View:
 
 
 def published_dataset(name: str) -> Dataset:
-    kind_name, area = PUBLISHED[name]
+    kind_name, area = PUBLISHED_CODES[name]
     table = "staat." + name.removeprefix("staat_")
     spec = table_for(table)
     key = spec.key

@@ -15,24 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from vth_pipeline.contract.columns import CONTRACT_VERSION, FILE_KINDS
-from vth_pipeline.validation.contract_suites import published_dataset, stg_dataset
+from vth_pipeline.validation.contract_suites import (
+    PUBLISHED_CODES,
+    published_dataset,
+    stg_dataset,
+)
 from vth_pipeline.validation.handmatig import STAGED_CHECKS
 from vth_pipeline.validation.handmatig_staat import STAAT_CHECKS
 from vth_pipeline.validation.model import Dataset, Toets
 
 STAGED = tuple(f"stg_{k}" for k in FILE_KINDS)
-PUBLISHED = (
-    "staat_omgevingsdiensten",
-    "staat_landelijk",
-    "staat_provincies",
-    "staat_seveso",
-    "staat_interventies",
-    "staat_lhso",
-    "staat_uitkomsten",
-    "staat_vergelijking",
-    "staat_werkgebieden",
-    "staat_seveso_locaties",
-)
+PUBLISHED = tuple(PUBLISHED_CODES)  # declared once, with their code lists
 HAND_CHECKS = STAGED_CHECKS | STAAT_CHECKS
 DATASETS = STAGED + PUBLISHED
 
