@@ -26,6 +26,12 @@ from vth_pipeline.validation.checks import (
     failed_check_messages,
     raise_for_blocking,
 )
+from vth_pipeline.validation.evaluate import (
+    run_checks,
+    suite_drift,
+    validate_dataset,
+    validate_year,
+)
 from vth_pipeline.validation.handmatig import DEFAULT_FACTOR, DEFAULT_MIN_BASIS
 from vth_pipeline.validation.report import (
     annex_html,
@@ -41,7 +47,6 @@ from vth_pipeline.validation.results import (
     blocking_failures,
     persist_results,
 )
-from vth_pipeline.validation.runner import run_checks, suite_drift, validate_dataset, validate_year
 from vth_pipeline.validation.suites import DATASETS, PUBLISHED, STAGED, write_suites
 
 __all__ = [

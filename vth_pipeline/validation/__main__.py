@@ -12,9 +12,9 @@ import sys
 import time
 from pathlib import Path
 
+from vth_pipeline.validation.evaluate import validate_year
 from vth_pipeline.validation.gx import gx_import_seconds
 from vth_pipeline.validation.report import write_validation_report
-from vth_pipeline.validation.runner import validate_year
 from vth_pipeline.validation.suites import write_suites
 from vth_pipeline.warehouse import connect
 
