@@ -152,3 +152,51 @@ def test_figure_labels_are_taken_from_the_output_contract():
         forms = {text, text.removesuffix(" (%)")}
         owners = [path for path, strings in constants.items() if forms & strings]
         assert owners == ["vth_pipeline/contract/publication.py"], (text, owners)
+
+
+# ---------------------------------------------------------------- environment variables
+
+
+def _package_modules() -> list[tuple[Path, ast.Module]]:
+    return [
+        (path, ast.parse(path.read_text(encoding="utf-8")))
+        for path in sorted((ROOT / "vth_pipeline").rglob("*.py"))
+    ]
+
+
+def test_every_environment_variable_is_declared_once_in_environment_py():
+    """A variable's name is spelled in environment.py alone (the portal's in its settings.py):
+    a string that is exactly such a name anywhere else is a variable read past the list."""
+    from vth_pipeline import environment
+
+    declared = {v.name for v in environment.VARIABLES}
+    assert len(declared) == len(environment.VARIABLES)
+    name = re.compile(r"(VTH_[A-Z_]+|BROWSER_PATH|DAGSTER_PG_URL)")
+    elsewhere = [
+        (path.relative_to(ROOT).as_posix(), node.value)
+        for path, tree in _package_modules()
+        if path.name != "environment.py" and "portaal" not in path.parts
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and name.fullmatch(node.value)
+    ]
+    assert elsewhere == []
+
+
+def test_every_declared_variable_is_read_and_documented():
+    from vth_pipeline import environment
+
+    used = {
+        node.attr
+        for path, tree in _package_modules()
+        if path.name != "environment.py"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "environment"
+    }
+    constants = {k for k, v in vars(environment).items() if isinstance(v, environment.Variable)}
+    assert constants - used == set()  # none declared and never read
+    committed = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    assert committed == environment.render_markdown(), "run `vth docs`"

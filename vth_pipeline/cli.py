@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from vth_pipeline import environment
 from vth_pipeline.contract.columns import FILE_KINDS, FIRST_YEAR
 from vth_pipeline.stopping import BuildStopped, cancel_unfinished
 
@@ -260,6 +261,9 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
     path = write_docs(Path(args.out))
     print(f"geschreven: {path}")
+    configuration = path.parent / "configuration.md"  # the environment variables
+    configuration.write_text(environment.render_markdown(), encoding="utf-8")
+    print(f"geschreven: {configuration}")
     return 0
 
 
@@ -297,7 +301,7 @@ def cmd_lineage(args: argparse.Namespace) -> int:
     from vth_pipeline.resources import DEFAULT_WAREHOUSE, project_root
     from vth_pipeline.warehouse import connect
 
-    database = Path(args.warehouse or os.environ.get("VTH_WAREHOUSE") or DEFAULT_WAREHOUSE)
+    database = Path(args.warehouse or environment.WAREHOUSE.get() or DEFAULT_WAREHOUSE)
     if not database.is_file():
         print(f"fout: warehouse {database} bestaat niet", file=sys.stderr)
         return 2
@@ -343,7 +347,7 @@ def cmd_tekst(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    database = Path(args.warehouse or os.environ.get("VTH_WAREHOUSE") or DEFAULT_WAREHOUSE)
+    database = Path(args.warehouse or environment.WAREHOUSE.get() or DEFAULT_WAREHOUSE)
     if not database.is_file():
         print(f"fout: warehouse {database} bestaat niet: bouw eerst (vth build)", file=sys.stderr)
         return 2
@@ -618,7 +622,9 @@ def parser() -> argparse.ArgumentParser:
     pt.add_argument("args", nargs=argparse.REMAINDER)
     pt.set_defaults(func=cmd_portaal)
 
-    d = sub.add_parser("docs", help="schrijf de documentatie van de aanleverspecificatie")
+    d = sub.add_parser(
+        "docs", help="schrijf de documentatie van de aanleverspecificatie en de omgevingsvariabelen"
+    )
     d.add_argument("--out", default="docs/aanlevering.md")
     d.set_defaults(func=cmd_docs)
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-DEFAULT_WAREHOUSE = "data/warehouse/vth.duckdb"
-DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024
+from vth_pipeline import environment
+
+DEFAULT_WAREHOUSE = environment.WAREHOUSE.default
+DEFAULT_MAX_FILE_BYTES = int(environment.MAX_FILE_BYTES.default)
 
 
 def project_root() -> Path:

@@ -18,7 +18,7 @@ from dagster import ConfigurableResource, EnvVar, InitResourceContext
 from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
-from vth_pipeline import writer_lock
+from vth_pipeline import environment, writer_lock
 from vth_pipeline.paths import (  # noqa: F401 (re-exported: where callers found them)
     DEFAULT_MAX_FILE_BYTES,
     DEFAULT_WAREHOUSE,
@@ -37,34 +37,39 @@ WAREHOUSE_POOL = "vth_warehouse"
 WRITER_TAGS = {"vth/warehouse": "schrijver"}
 
 # Setting -> environment variable. One table for the resources, the docs and the tests.
+# The variables themselves (name, default, purpose) are declared in environment.py.
 SETTINGS_ENV = {
-    "raw_dir": "VTH_RAW_DIR",
-    "reference_dir": "VTH_REFERENCE_DIR",
-    "out_dir": "VTH_OUT_DIR",
-    "archive_dir": "VTH_ARCHIVE_DIR",
-    "assets_dir": "VTH_ASSETS_DIR",
-    "max_file_bytes": "VTH_MAX_FILE_BYTES",
-    "alert_webhook": "VTH_ALERT_WEBHOOK",
-    "ui_url": "VTH_UI_URL",
-    "transient_retries": "VTH_TRANSIENT_RETRIES",
-    "warehouse_lock_wait": writer_lock.LOCK_WAIT_ENV,
+    "raw_dir": environment.RAW_DIR.name,
+    "reference_dir": environment.REFERENCE_DIR.name,
+    "out_dir": environment.OUT_DIR.name,
+    "archive_dir": environment.ARCHIVE_DIR.name,
+    "assets_dir": environment.ASSETS_DIR.name,
+    "max_file_bytes": environment.MAX_FILE_BYTES.name,
+    "alert_webhook": environment.ALERT_WEBHOOK.name,
+    "ui_url": environment.UI_URL.name,
+    "transient_retries": environment.TRANSIENT_RETRIES.name,
+    "warehouse_lock_wait": environment.WAREHOUSE_LOCK_WAIT.name,
 }
-INT_SETTINGS = ("VTH_MAX_FILE_BYTES", "VTH_TRANSIENT_RETRIES", writer_lock.LOCK_WAIT_ENV)
+INT_SETTINGS = (
+    environment.MAX_FILE_BYTES.name,
+    environment.TRANSIENT_RETRIES.name,
+    environment.WAREHOUSE_LOCK_WAIT.name,
+)
 # How long a build or run waits for the warehouse another one writes (writer_lock.py) before it
 # fails naming that holder: a year of national data takes minutes, so a second build started
 # meanwhile runs after it; a holder that hangs fails the waiter after a quarter of an hour.
-DEFAULT_LOCK_WAIT_SECONDS = 900
-WAREHOUSE_ENV = "VTH_WAREHOUSE"
+DEFAULT_LOCK_WAIT_SECONDS = int(environment.WAREHOUSE_LOCK_WAIT.default)
+WAREHOUSE_ENV = environment.WAREHOUSE.name
 
 
 class VthSettings(ConfigurableResource):
     """Folders of one pipeline run; relative paths are taken from the working directory."""
 
-    raw_dir: str = "data/raw"
-    reference_dir: str = "data/reference"
-    out_dir: str = "publicatie"
-    archive_dir: str = "data/warehouse/archief"
-    assets_dir: str = "assets"
+    raw_dir: str = environment.RAW_DIR.default
+    reference_dir: str = environment.REFERENCE_DIR.default
+    out_dir: str = environment.OUT_DIR.default
+    archive_dir: str = environment.ARCHIVE_DIR.default
+    assets_dir: str = environment.ASSETS_DIR.default
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     alert_webhook: str = ""
     # The Dagster UI's address as its users reach it (behind the login proxy): alerts link to
@@ -72,7 +77,7 @@ class VthSettings(ConfigurableResource):
     ui_url: str = ""
     # Retries of a step that met a transient failure (warehouse lock, browser start); 0 in
     # development so a collision is reported at once, set in the production configuration.
-    transient_retries: int = 0
+    transient_retries: int = int(environment.TRANSIENT_RETRIES.default)
     # Seconds a build or run waits for the warehouse lock held by another (writer_lock.py).
     warehouse_lock_wait: int = DEFAULT_LOCK_WAIT_SECONDS
 

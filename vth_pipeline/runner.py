@@ -23,6 +23,7 @@ from dagster import AssetKey, DagsterEventType, DagsterInstance, DagsterInvalidC
 from dagster_duckdb import DuckDBResource
 from dagster_postgres.utils import DagsterPostgresException
 
+from vth_pipeline import environment
 from vth_pipeline.alerts import describe_failure
 from vth_pipeline.definitions import STAGES, YEARLY_ASSETS, make_definitions, year_job
 from vth_pipeline.defs.factory import VALIDATION_SECONDS
@@ -74,7 +75,7 @@ INSTANCE_ERRORS = (
     DagsterInvalidConfigError,
     ImportError,  # a URL naming a driver that is not installed (mysql://)
 )
-PG_URL_ENV = "DAGSTER_PG_URL"  # deploy/dagster.yaml
+PG_URL_ENV = environment.PG_URL.name  # deploy/dagster.yaml
 
 
 def _shown_url() -> str:

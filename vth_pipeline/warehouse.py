@@ -15,6 +15,8 @@ from typing import Any
 
 import duckdb
 
+from vth_pipeline import environment
+
 SCHEMAS = ("meta", "ref", "raw", "stg", "int", "staat")
 
 # Rounding of rekenregels.md: half-to-even on the exact quotient. Values are scaled to integers
@@ -206,8 +208,8 @@ def lock_message(database: str, error: str) -> str:
     )
 
 
-MEMORY_LIMIT_ENV = "VTH_DUCKDB_MEMORY_LIMIT"
-MEMORY_LIMIT = "768MB"
+MEMORY_LIMIT_ENV = environment.DUCKDB_MEMORY_LIMIT.name
+MEMORY_LIMIT = environment.DUCKDB_MEMORY_LIMIT.default
 
 
 def writer_config(config: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -258,7 +260,7 @@ def session(resource) -> Iterator[duckdb.DuckDBPyConnection]:
         if conn is None:  # outside a run: a connection of its own
             conn = open_writer(resource.database, resource.connection_config)
     except WarehouseLocked as e:
-        retries = int(os.environ.get("VTH_TRANSIENT_RETRIES") or 0)
+        retries = int(environment.TRANSIENT_RETRIES.value())
         if not retries:
             raise
         from dagster import RetryRequested

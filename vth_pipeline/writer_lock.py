@@ -34,10 +34,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vth_pipeline import environment
 from vth_pipeline.warehouse import WarehouseLocked
 
 LOCK_SUFFIX = ".lock"
-LOCK_WAIT_ENV = "VTH_WAREHOUSE_LOCK_WAIT"  # a setting (resources.SETTINGS_ENV)
+LOCK_WAIT_ENV = environment.WAREHOUSE_LOCK_WAIT.name  # a setting (resources.SETTINGS_ENV)
 POLL_SECONDS = 0.2
 
 

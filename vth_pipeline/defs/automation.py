@@ -37,17 +37,17 @@ from dagster import (
     sensor,
 )
 
-from vth_pipeline import writer_lock
+from vth_pipeline import environment, writer_lock
 from vth_pipeline.alerts import CLI_RUN_TAG, alert_run
 from vth_pipeline.defs.jobs import overview_job, reference_job, year_job
 from vth_pipeline.ingest.discovery import buildable_years, sha256_of
 from vth_pipeline.resources import RunWarehouse, VthSettings
 
 YEAR_JOB = year_job.name
-AUTOMATION_ENV = "VTH_AUTOMATION"  # "aan": sensors and schedule start RUNNING
-FINAL_BUILD_ENV = "VTH_JAARBOUW_DATUM"  # MM-DD of the final build of the previous year
-SENSOR_INTERVAL_ENV = "VTH_SENSOR_INTERVAL"  # seconds between looks at the raw folder
-DEFAULT_FINAL_BUILD = "04-01"
+AUTOMATION_ENV = environment.AUTOMATION.name  # "aan": sensors and schedule start RUNNING
+FINAL_BUILD_ENV = environment.FINAL_BUILD_DATE.name  # MM-DD of the final build of a year
+SENSOR_INTERVAL_ENV = environment.SENSOR_INTERVAL.name  # seconds between looks at the raw folder
+DEFAULT_FINAL_BUILD = environment.FINAL_BUILD_DATE.default
 
 
 def automation_on() -> bool:
@@ -55,7 +55,7 @@ def automation_on() -> bool:
 
 
 def sensor_interval() -> int:
-    return int(os.environ.get(SENSOR_INTERVAL_ENV) or 60)
+    return int(os.environ.get(SENSOR_INTERVAL_ENV) or environment.SENSOR_INTERVAL.default)
 
 
 # --- the raw folder -------------------------------------------------------------------------

@@ -27,10 +27,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 from xml.etree import ElementTree
 
+from vth_pipeline import environment
 from vth_pipeline.publish.charts import WIDTH, Chart
 from vth_pipeline.publish.image_cache import ImageCache, image_key, renderer_identity
 
-BROWSER_ENV = "BROWSER_PATH"
+BROWSER_ENV = environment.BROWSER_PATH.name
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 FORMATS = ("png", "svg")
 PNG_SCALE = 2  # sharp enough for print and slides
@@ -78,8 +79,12 @@ class BrowserHung(RuntimeError):
 # Every wait on the browser is bounded: a stuck Chromium must fail its step, not hold the one
 # warehouse slot for ever (a build was seen waiting over 8 minutes). The start takes ~3 s, an
 # image well under a second; the bounds leave room for a loaded machine.
-START_SECONDS = float(os.environ.get("VTH_BROWSER_START_SECONDS") or 90)
-IMAGE_SECONDS = float(os.environ.get("VTH_BROWSER_IMAGE_SECONDS") or 20)  # per image, plus start
+START_SECONDS = float(
+    environment.BROWSER_START_SECONDS.get() or environment.BROWSER_START_SECONDS.default
+)
+IMAGE_SECONDS = float(
+    environment.BROWSER_IMAGE_SECONDS.get() or environment.BROWSER_IMAGE_SECONDS.default
+)
 CLOSE_SECONDS = 10.0
 
 

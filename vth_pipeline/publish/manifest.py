@@ -23,6 +23,7 @@ from typing import Any
 import duckdb
 from packaging.requirements import Requirement
 
+from vth_pipeline import environment
 from vth_pipeline.sql import load_sql
 from vth_pipeline.validation.suites import DATASETS, expectations_dir
 from vth_pipeline.warehouse import rows
@@ -33,7 +34,7 @@ PACKAGE = "vth-pipeline"
 UNKNOWN = "onbekend"
 # The commit an image was built from (Dockerfile: build argument and environment variable of the
 # same name): a deployed image has no .git to ask.
-COMMIT_ENV = "VTH_COMMIT"
+COMMIT_ENV = environment.COMMIT.name
 
 
 def sha256_bytes(path: Path) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 
+from vth_pipeline import environment
 from vth_pipeline.validation.checks import check_results
 from vth_pipeline.validation.contract_suites import DOMAIN_VALUES, OTHER_VALUES, code_lists_used
 from vth_pipeline.validation.gx import GxRuntime, outcome, parameter_names, to_pandas
@@ -32,9 +33,9 @@ from vth_pipeline.warehouse import arrow_table
 
 log = logging.getLogger(__name__)
 
-FACTOR_ENV = "VTH_JAAR_OP_JAAR_FACTOR"
+FACTOR_ENV = environment.YEAR_ON_YEAR_FACTOR.name
 
-MIN_BASIS_ENV = "VTH_JAAR_OP_JAAR_MIN_BASIS"
+MIN_BASIS_ENV = environment.YEAR_ON_YEAR_MIN_BASIS.name
 
 
 def settings(factor: float | None = None, min_basis: float | None = None) -> tuple[float, float]:

@@ -50,13 +50,14 @@ ja/nee), register rows per provincie, Seveso partner rows per partner (and, in
 
 from __future__ import annotations
 
+from vth_pipeline import environment
 from vth_pipeline.contract.publication import KENGETAL_COLUMNS
 from vth_pipeline.contract.statuses import IN_GEBRUIK
 from vth_pipeline.sql import load_sql
 from vth_pipeline.validation.model import Dataset, Toets, View, cond_gt, param
 
-DEFAULT_FACTOR = 3.0
-DEFAULT_MIN_BASIS = 25
+DEFAULT_FACTOR = float(environment.YEAR_ON_YEAR_FACTOR.default)
+DEFAULT_MIN_BASIS = int(environment.YEAR_ON_YEAR_MIN_BASIS.default)
 
 
 def factor_sql(now: str, before: str) -> str:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 from pathlib import Path
 from typing import Any
 
+from vth_pipeline import environment
 from vth_pipeline.contract.columns import CONTRACT_VERSION, FILE_KINDS
 from vth_pipeline.validation.contract_suites import (
     PUBLISHED_CODES,
@@ -32,7 +32,7 @@ DATASETS = STAGED + PUBLISHED
 
 def expectations_dir() -> Path:
     """`expectations/` of the project (or `$VTH_EXPECTATIONS_DIR`)."""
-    env = os.environ.get("VTH_EXPECTATIONS_DIR")
+    env = environment.EXPECTATIONS_DIR.get()
     return Path(env) if env else Path(__file__).resolve().parents[2] / "expectations"
 
 
