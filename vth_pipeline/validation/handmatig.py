@@ -468,7 +468,9 @@ WHERE i.jaar = $jaar ORDER BY i.bron_bestand, i.bron_rij
     )
 
 
-STAGED_CHECKS = {
+# The hand-written toetsen of each staged dataset, beside the generated ones (the suite of a
+# dataset is one Dagster asset check; docs/architecture.md, "Validation").
+STAGED_TOETSEN = {
     "stg_controles": controles,
     "stg_kengetallen": kengetallen,
     "stg_uitkomsten": uitkomsten,

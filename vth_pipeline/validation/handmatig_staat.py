@@ -215,7 +215,7 @@ def staat_werkgebieden(ds: Dataset) -> None:
     )
 
 
-STAAT_CHECKS = {
+STAAT_TOETSEN = {
     "staat_provincies": staat_provincies,
     "staat_seveso": staat_seveso,
     "staat_landelijk": staat_landelijk,

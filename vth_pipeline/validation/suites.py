@@ -20,13 +20,13 @@ from vth_pipeline.validation.contract_suites import (
     published_dataset,
     stg_dataset,
 )
-from vth_pipeline.validation.handmatig import STAGED_CHECKS
-from vth_pipeline.validation.handmatig_staat import STAAT_CHECKS
+from vth_pipeline.validation.handmatig import STAGED_TOETSEN
+from vth_pipeline.validation.handmatig_staat import STAAT_TOETSEN
 from vth_pipeline.validation.model import Dataset, Toets
 
 STAGED = tuple(f"stg_{k}" for k in FILE_KINDS)
 PUBLISHED = tuple(PUBLISHED_CODES)  # declared once, with their code lists
-HAND_CHECKS = STAGED_CHECKS | STAAT_CHECKS
+HAND_TOETSEN = STAGED_TOETSEN | STAAT_TOETSEN
 DATASETS = STAGED + PUBLISHED
 
 
@@ -46,8 +46,8 @@ def generated() -> dict[str, Dataset]:
             if name in STAGED
             else published_dataset(name)
         )
-        if name in HAND_CHECKS:
-            HAND_CHECKS[name](ds)
+        if name in HAND_TOETSEN:
+            HAND_TOETSEN[name](ds)
         out[name] = ds
     return out
 
