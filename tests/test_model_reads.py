@@ -18,6 +18,7 @@ from vth_pipeline.defs.models import TEMPLATES, model_names
 from vth_pipeline.sql import SQL_DIR, load_sql
 from vth_pipeline.sql.reads import model_kinds, model_reads, sql_reads, sql_writers, writers_of
 from vth_pipeline.validation import check_reads, check_specs_for
+from vth_pipeline.validation.suites import generated
 
 SCHEMAS = ("meta", "ref", "raw", "stg", "int", "staat")
 
@@ -218,3 +219,16 @@ def test_every_model_file_is_an_asset():
     assert files == set(model_names())
     for name in files:
         assert graph.get(AssetKey(name)).description, name
+
+
+def test_a_toets_reads_int_kengetallen_of_another_year_through_a_parameter():
+    """The asset renders `int_kengetallen.sql` for `$jaar`; the toets that compares a kengetal
+    with last year's passes `year` (`sql/toetsen/stg_kengetallen_per_indicator.sql`) instead
+    of editing the model's text, and so reads stg.kengetallen one year back."""
+    asset = load_sql("int_kengetallen")
+    assert "WHERE jaar = $jaar\n" in asset and "$vorig_jaar" not in asset
+    assert load_sql("int_kengetallen", year="$vorig_jaar") == asset.replace("$jaar", "$vorig_jaar")
+    views = {v.naam: v.sql for v in generated()["stg_kengetallen"].views}
+    assert views["per_indicator"].count(asset) == 1  # this year's, verbatim
+    assert sql_reads(views["per_indicator"])["stg.kengetallen"] == 1
+    assert sql_reads(views["per_partner"])["stg.kengetallen"] == 0

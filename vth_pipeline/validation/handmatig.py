@@ -117,9 +117,10 @@ def year_on_year(ds: Dataset, naam: str, view: View, wat: str) -> None:
     )
 
 
-def _int_kengetallen(year_param: str = "$jaar") -> str:
-    """The kengetallen per partner as rekenregels.md defines them (`int.kengetallen`'s SQL)."""
-    return load_sql("int_kengetallen").replace("$jaar", year_param)
+def _int_kengetallen(year: str = "$jaar") -> str:
+    """The kengetallen per partner as rekenregels.md defines them (`int.kengetallen`'s SQL), of
+    `year`: a parameter of the model's template, not an edit of its text."""
+    return load_sql("int_kengetallen", year=year)
 
 
 def pair_check(
