@@ -200,3 +200,49 @@ def test_every_declared_variable_is_read_and_documented():
     assert constants - used == set()  # none declared and never read
     committed = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
     assert committed == environment.render_markdown(), "run `vth docs`"
+
+
+# ---------------------------------------------------------------- the SQL of the toetsen
+
+# Modules of validation that query tables of their own, never over a year parameter: the runner
+# (evaluate.py: the code lists, a value set's rows) and the results store (results.py,
+# report.py: staat.validatie*). Every query a toets judges is a file of sql/toetsen/.
+OWN_QUERIES = {"evaluate.py", "results.py", "report.py"}
+SELECT = re.compile(r"\bSELECT\b", re.IGNORECASE)
+
+
+def _string_literals(tree: ast.Module) -> list[str]:
+    """Every string literal, an f-string as its literal parts joined; docstrings left out."""
+    bare = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}
+    parts = {id(p) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for p in n.values}
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            out.append("".join(p.value for p in node.values if isinstance(p, ast.Constant)))
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in bare | parts
+        ):
+            out.append(node.value)
+    return out
+
+
+def test_no_view_of_a_toets_is_written_in_python():
+    """A view or value set of a suite is a file of sql/toetsen/, rendered, parsed and versioned
+    as a model is; none is a string in validation/, where it would drift from the models. The
+    runner and the results store query their own tables, and never a year (`$jaar`), as views
+    do."""
+    found = {}
+    for path in sorted((PACKAGE / "validation").glob("*.py")):
+        literals = [
+            s for s in _string_literals(ast.parse(path.read_text("utf-8"))) if SELECT.search(s)
+        ]
+        if path.name in OWN_QUERIES:
+            literals = [s for s in literals if "$" in s]
+        if literals:
+            found[path.name] = literals
+    assert found == {}
+    # the test sees a view where one was: the f-strings of before
+    view = 'sql = f"""\nWITH k AS ({k})\nSELECT partner_code FROM k WHERE jaar = $jaar\n"""'
+    assert [s for s in _string_literals(ast.parse(view)) if SELECT.search(s)]

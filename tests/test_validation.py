@@ -75,6 +75,50 @@ def test_suite_files_are_gx_suites_unchanged_by_a_round_trip():
         assert again["expectations"] == data["expectations"], path.name
 
 
+@pytest.fixture
+def toets_templates(monkeypatch):
+    """The SQL environment with `overrides` (template name -> text) over the files, every
+    template read recorded in `read`; the suites are generated anew with it, and again
+    without it afterwards."""
+    import jinja2
+
+    from vth_pipeline import sql
+    from vth_pipeline.validation import suites
+
+    base = sql._environment()
+    read: set[str] = set()
+    overrides: dict[str, str] = {}
+
+    class Recording(jinja2.BaseLoader):
+        def get_source(self, environment, template):
+            read.add(template)
+            if template in overrides:
+                return overrides[template], None, lambda: False
+            return base.loader.get_source(environment, template)
+
+    env = base.overlay(loader=Recording(), cache_size=0)
+    monkeypatch.setattr(sql, "_environment", lambda: env)
+    suites.generated.cache_clear()
+    yield read, overrides
+    monkeypatch.undo()
+    suites.generated.cache_clear()
+
+
+def test_every_file_of_the_toetsen_sql_is_read_and_says_what_it_is_for(toets_templates):
+    from vth_pipeline.sql import SQL_DIR
+    from vth_pipeline.validation.contract_suites import OTHER_VALUES, value_set_sql
+
+    read, _ = toets_templates
+    generated()
+    for name in [*DOMAIN_VALUES, *OTHER_VALUES]:
+        value_set_sql(name)
+    folder = SQL_DIR / "toetsen"
+    files = {p.relative_to(SQL_DIR).as_posix(): p for p in folder.rglob("*.sql")}
+    assert set(files) <= read, sorted(set(files) - read)
+    for name, path in files.items():
+        assert path.read_text(encoding="utf-8").startswith("-- "), name
+
+
 def test_contract_declarations_become_expectations():
     """Required -> not null, code -> value set of its list, range -> between, key -> unique."""
     for kind in FILE_KINDS.values():

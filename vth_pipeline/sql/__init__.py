@@ -5,6 +5,10 @@ DuckDB SQL over the year `$jaar`, with a few Jinja placeholders where a declarat
 contract feeds in (the kengetallen a table pivots, the file kinds, the duties of partners, the
 codes of a code list); `load_sql` fills them from `vth_pipeline.contract`. Files whose name
 starts with `_` are shared fragments, included by others.
+
+`toetsen/` holds the SQL of the validation: the views the expectation suites judge and the
+value sets they compare with (`validation.model.toets_sql`), written and rendered as the
+models are. A subfolder, so that no view is taken for an asset.
 """
 
 from __future__ import annotations
@@ -119,7 +123,8 @@ def load_sql(name: str, **context: Any) -> str:
 
 
 def sql_names() -> list[str]:
-    """Every asset with a SQL file (fragments `_*.sql` excluded)."""
+    """Every asset with a SQL file (fragments `_*.sql` excluded; the toetsen's SQL is in a
+    subfolder, `toetsen/`, not globbed here)."""
     return sorted(p.stem for p in SQL_DIR.glob("*.sql") if not p.name.startswith("_"))
 
 

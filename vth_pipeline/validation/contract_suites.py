@@ -17,7 +17,7 @@ import re
 
 from vth_pipeline.contract.columns import FILE_KINDS, Column, FileKind
 from vth_pipeline.contract.publication import FIGURES, table_for
-from vth_pipeline.contract.rules import NAMED_RULES, Rule
+from vth_pipeline.contract.rules import DOMAINS, NAMED_RULES, Rule
 from vth_pipeline.ingest.raw import raw_frame_schema
 from vth_pipeline.ingest.staging import PROVENANCE
 from vth_pipeline.validation.model import (
@@ -30,6 +30,7 @@ from vth_pipeline.validation.model import (
     cond_ne,
     cond_not_null,
     param,
+    toets_sql,
 )
 
 # The DuckDB type of a staged column, by contract type (see `rules._parse_sql`).
@@ -44,34 +45,18 @@ DUCKDB_TYPES: dict[str, str] = {
 }
 _POLARS_TO_DUCKDB = {"Int32": "INTEGER", "Int64": "BIGINT", "String": "VARCHAR"}
 
-# Registers a code column can refer to (`rules.DOMAINS`): the codes allowed in year `$jaar`.
-# A GM code counts when valid on at least one day of the year; `controles` is held to the date
-# itself by the named rule `geldig_op_datum`.
-_GM_IN_JAAR = (
-    "SELECT gm_code FROM ref.gemeenten WHERE coalesce(geldig_van, DATE '1900-01-01') "
-    "<= make_date($jaar, 12, 31) AND coalesce(geldig_tot, DATE '9999-12-31') "
-    ">= make_date($jaar, 1, 1)"
-)
-_PV = "SELECT provincie_code FROM ref.provincies"
-DOMAIN_VALUES: dict[str, str] = {
-    "bevoegd_gezag": f"{_GM_IN_JAAR} UNION {_PV}",
-    "bevoegd_gezag_jaar": f"{_GM_IN_JAAR} UNION {_PV}",
-    "gebied": f"{_GM_IN_JAAR} UNION {_PV} UNION SELECT 'NL'",
-    "gemeente": _GM_IN_JAAR,
-    "veiligheidsregio": "SELECT vr_code FROM ref.veiligheidsregios",
-    "seveso_omgevingsdienst": "SELECT partner_code FROM ref.partners "
-    "WHERE seveso_omgevingsdienst = 'ja'",
-    "indicator_kengetal": "SELECT indicator FROM ref.indicatoren WHERE soort = 'kengetal'",
-    "indicator_uitkomst": "SELECT indicator FROM ref.indicatoren WHERE soort = 'uitkomst'",
-}
+
+def value_set_sql(name: str) -> str:
+    """The query of value set `name`, the codes allowed in year `$jaar`: a file of its own
+    (`sql/toetsen/waarden/<name>.sql`), read by `evaluate.expectation_parameters`."""
+    return toets_sql(f"waarden/{name}")
+
+
+# The registers a code column can refer to (`rules.DOMAINS`), each with a value set of its own.
+DOMAIN_VALUES: dict[str, str] = {name: value_set_sql(name) for name in DOMAINS}
 # Further value sets used by the suites of the published tables.
 OTHER_VALUES: dict[str, str] = {
-    "partners": "SELECT partner_code FROM ref.partners",
-    "partners_nl": "SELECT partner_code FROM ref.partners UNION SELECT 'NL'",
-    "provincies": _PV,
-    "seveso_scopes": "SELECT 'NL' UNION SELECT code FROM ref.codelijsten "
-    "WHERE lijst = 'seveso_drempel' UNION SELECT partner_code FROM ref.partners "
-    "WHERE seveso_omgevingsdienst = 'ja'",
+    name: value_set_sql(name) for name in ("partners", "partners_nl", "provincies", "seveso_scopes")
 }
 
 
@@ -136,8 +121,7 @@ def schema_view(table: str) -> View:
     return View(
         "schema",
         "De kolommen van de tabel met hun DuckDB-type (DESCRIBE); label: de kolomnaam.",
-        f"SELECT column_name AS kolom, column_type AS type, column_name AS __index "
-        f"FROM (DESCRIBE {table})",
+        toets_sql("schema", tabel=table),
     )
 
 
@@ -145,7 +129,7 @@ def stg_rows_view(kind: FileKind) -> View:
     return View(
         "rijen",
         "De geaccepteerde rijen van het verslagjaar; label: bestand:rij.",
-        f"SELECT * FROM stg.{kind.name} WHERE jaar = $jaar",
+        toets_sql("rijen", tabel=f"stg.{kind.name}"),
     )
 
 
@@ -170,24 +154,23 @@ def rule_column(rule: Rule) -> str:
     return f"regel_{rule.id}"
 
 
+def rule_inputs(rule: Rule) -> list[str]:
+    """The columns a rule's SQL reads (`c__v`), else its own column: shown where it breaks."""
+    inputs = sorted(set(re.findall(r"\b(\w+)__v\b", rule.violated))) or [rule.kolom or ""]
+    return [c for c in inputs if c]
+
+
 def rules_view(kind: FileKind) -> View:
     """Each named rule's own SQL over the staged rows: NULL, or what breaks it (as text)."""
-    aliases = ", ".join(f"{c} AS {c}__v" for c in kind.column_names)
-    flags = []
-    for rule in staged_rules(kind):
-        inputs = sorted(set(re.findall(r"\b(\w+)__v\b", rule.violated))) or [rule.kolom or ""]
-        shown = " || '; ' || ".join(
-            f"'{c}=' || coalesce({c}::VARCHAR, 'leeg')" for c in inputs if c
-        )
-        flags.append(
-            f"CASE WHEN coalesce(({rule.violated}), false) THEN {shown} END AS {rule_column(rule)}"
-        )
+    rules = [
+        {"violated": r.violated, "invoer": rule_inputs(r), "kolom": rule_column(r)}
+        for r in staged_rules(kind)
+    ]
     return View(
         "regels",
         "Per geaccepteerde rij: de benoemde regels van de aanleverspecificatie, met hun eigen "
         "SQL opnieuw geëvalueerd; leeg wanneer de regel geldt. Label: bestand:rij.",
-        f"WITH w AS (SELECT *, {aliases} FROM stg.{kind.name} WHERE jaar = $jaar) "
-        f"SELECT bron_bestand, bron_rij, {', '.join(flags)} FROM w",
+        toets_sql("regels", soort=kind.name, kolommen=kind.column_names, regels=rules),
     )
 
 
@@ -403,11 +386,10 @@ def figure_classes() -> tuple[set[str], set[str]]:
 
 
 def published_rows_view(table: str, key: tuple[str, ...]) -> View:
-    label = " || '/' || ".join(f"coalesce({k}::VARCHAR, '')" for k in key)
     return View(
         "rijen",
         f"De rijen van het verslagjaar; label: {' / '.join(key)}.",
-        f"SELECT *, {label} AS __index FROM {table} WHERE jaar = $jaar",
+        toets_sql("rijen", tabel=table, sleutel=key),
     )
 
 

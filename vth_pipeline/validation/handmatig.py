@@ -2,7 +2,8 @@
 
 Everything here says something the contract does not say row by row, so nothing here is
 generated; it is all declared in this one module. Each view is a frame computed in DuckDB for
-the year being built; the expectations judge it.
+the year being built, its SQL a file of `sql/toetsen/` (named after the dataset and the view);
+the expectations judge it.
 
 Reconciliation between sources (where two deliveries say the same thing):
 
@@ -51,55 +52,25 @@ ja/nee), register rows per provincie, Seveso partner rows per partner (and, in
 from __future__ import annotations
 
 from vth_pipeline import environment
-from vth_pipeline.contract.publication import KENGETAL_COLUMNS
-from vth_pipeline.contract.statuses import IN_GEBRUIK
-from vth_pipeline.sql import load_sql
-from vth_pipeline.validation.model import Dataset, Toets, View, cond_gt, param
+from vth_pipeline.validation.model import Dataset, Toets, View, cond_gt, param, toets_sql
 
 DEFAULT_FACTOR = float(environment.YEAR_ON_YEAR_FACTOR.default)
 DEFAULT_MIN_BASIS = int(environment.YEAR_ON_YEAR_MIN_BASIS.default)
 
 
-def factor_sql(now: str, before: str) -> str:
-    """SQL: now / before, NULL when not comparable, infinite when before is 0."""
-    return (
-        f"CASE WHEN {before} IS NULL OR {now} IS NULL OR greatest({now}, {before}) < $min_basis "
-        f"THEN NULL WHEN {before} = 0 THEN 'inf'::DOUBLE "
-        f"ELSE {now}::DOUBLE / {before}::DOUBLE END"
-    )
-
-
-def _rows_per_partner_view(soort: str, wie: str = "partner_code") -> View:
+def _rows_per_partner_view(soort: str) -> View:
     """Accepted rows per delivering partner, this year and last (when delivered both years)."""
     return View(
         "per_partner",
         f"Per partner die {soort} leverde: geaccepteerde rijen dit jaar en vorig jaar (alleen "
         "wanneer toen ook geleverd) en de verhouding; label: partner.",
-        f"""
-WITH geleverd AS (
-  SELECT DISTINCT jaar, {wie} AS partner_code FROM stg.bestanden
-  WHERE soort = '{soort}' AND status = '{IN_GEBRUIK}' AND jaar IN ($jaar, $vorig_jaar)
-), n AS (
-  SELECT jaar, {wie} AS partner_code, count(*) AS n FROM stg.{soort}
-  WHERE jaar IN ($jaar, $vorig_jaar) GROUP BY ALL
-), per AS (
-  SELECT nu.partner_code, coalesce(a.n, 0)::DOUBLE AS rijen,
-    CASE WHEN vorig.partner_code IS NOT NULL THEN coalesce(b.n, 0) END::DOUBLE AS rijen_vorig_jaar
-  FROM geleverd nu
-  LEFT JOIN geleverd vorig ON vorig.partner_code = nu.partner_code AND vorig.jaar = $vorig_jaar
-  LEFT JOIN n a ON a.partner_code = nu.partner_code AND a.jaar = $jaar
-  LEFT JOIN n b ON b.partner_code = nu.partner_code AND b.jaar = $vorig_jaar
-  WHERE nu.jaar = $jaar
-)
-SELECT partner_code AS __index, *, {factor_sql("rijen", "rijen_vorig_jaar")} AS factor
-FROM per ORDER BY partner_code
-""",
+        toets_sql("rijen_per_partner", soort=soort),
     )
 
 
 def year_on_year(ds: Dataset, naam: str, view: View, wat: str) -> None:
-    """A WARN toets on the view's `factor` column (see `factor_sql`): used for staged and
-    published tables alike, so every year-on-year check reads the same factor F."""
+    """A WARN toets on the view's `factor` column (the macro of `sql/toetsen/_factor.sql`): used
+    for staged and published tables alike, so every year-on-year check reads the same factor F."""
     t = Toets(
         naam,
         "WARN",
@@ -115,12 +86,6 @@ def year_on_year(ds: Dataset, naam: str, view: View, wat: str) -> None:
         min_value=param("factor_min"),
         max_value=param("factor_max"),
     )
-
-
-def _int_kengetallen(year: str = "$jaar") -> str:
-    """The kengetallen per partner as rekenregels.md defines them (`int.kengetallen`'s SQL), of
-    `year`: a parameter of the model's template, not an edit of its text."""
-    return load_sql("int_kengetallen", year=year)
 
 
 def pair_check(
@@ -151,11 +116,6 @@ def pair_check(
         )
 
 
-def kengetal_wide() -> tuple[str, ...]:
-    """The kengetallen the published figures divide by (declared with the figures)."""
-    return KENGETAL_COLUMNS
-
-
 def controles(ds: Dataset) -> None:
     year_on_year(
         ds, "jaar_op_jaar_controles", _rows_per_partner_view("controles"), "aantal controles"
@@ -163,26 +123,11 @@ def controles(ds: Dataset) -> None:
 
 
 def kengetallen(ds: Dataset) -> None:
-    wide = ",\n  ".join(
-        f"max(k.waarde) FILTER (WHERE k.indicator = '{i}')::DOUBLE AS {i}" for i in kengetal_wide()
-    )
     partners = View(
         "per_partner",
         "Per partner: de kengetallen (partnerbreed, volgens rekenregels.md) naast wat de "
         "controles van dezelfde partner zeggen; label: partner.",
-        f"""
-WITH k AS ({_int_kengetallen()}), c AS (
-  SELECT partner_code, count(*) AS controles,
-    count(DISTINCT inrichting_id) AS inrichtingen_gecontroleerd
-  FROM stg.controles WHERE jaar = $jaar GROUP BY partner_code
-)
-SELECT k.partner_code AS __index, k.partner_code,
-  coalesce(any_value(c.controles), 0)::DOUBLE AS controles,
-  any_value(c.inrichtingen_gecontroleerd)::DOUBLE AS inrichtingen_gecontroleerd,
-  {wide}
-FROM k LEFT JOIN c USING (partner_code)
-GROUP BY k.partner_code ORDER BY k.partner_code
-""",
+        toets_sql("stg_kengetallen_per_partner"),
     )
     pair_check(
         ds,
@@ -240,17 +185,7 @@ GROUP BY k.partner_code ORDER BY k.partner_code
         "per_indicator",
         "Per partner en indicator: de waarde volgens rekenregels.md, de partnerbrede rij en "
         "de som per bevoegd gezag, en de waarde van vorig jaar; label: partner/indicator.",
-        f"""
-WITH nu AS ({_int_kengetallen()}), vorig AS ({_int_kengetallen("$vorig_jaar")})
-SELECT nu.partner_code || '/' || nu.indicator AS __index, nu.partner_code, nu.indicator,
-  i.eenheid, nu.waarde::DOUBLE AS waarde, nu.waarde_partner::DOUBLE AS waarde_partner,
-  nu.som_bevoegd_gezag::DOUBLE AS som_bevoegd_gezag, vorig.waarde::DOUBLE AS waarde_vorig_jaar,
-  CASE WHEN i.eenheid = 'ja_nee' THEN NULL ELSE {factor_sql("nu.waarde", "vorig.waarde")} END
-    AS factor
-FROM nu LEFT JOIN vorig USING (partner_code, indicator)
-LEFT JOIN ref.indicatoren i ON i.indicator = nu.indicator
-ORDER BY nu.partner_code, nu.indicator
-""",
+        toets_sql("stg_kengetallen_per_indicator"),
     )
     pair_check(
         ds,
@@ -274,12 +209,7 @@ def uitkomsten(ds: Dataset) -> None:
     gebieden = View(
         "per_gebied",
         "Per indicator en gebied: hoeveel partners het leverden; label: indicator/gebied.",
-        """
-SELECT indicator || '/' || gebied AS __index, indicator, gebied,
-  count(DISTINCT partner_code)::DOUBLE AS partners,
-  string_agg(DISTINCT partner_code, ', ' ORDER BY partner_code) AS geleverd_door
-FROM stg.uitkomsten WHERE jaar = $jaar GROUP BY indicator, gebied ORDER BY 2, 3
-""",
+        toets_sql("stg_uitkomsten_per_gebied"),
     )
     ds.expect(
         Toets(
@@ -298,17 +228,7 @@ FROM stg.uitkomsten WHERE jaar = $jaar GROUP BY indicator, gebied ORDER BY 2, 3
         "landelijk",
         "Per indicator met een NL-rij van één partner: die waarde en de som van de "
         "geleverde gemeenten; label: indicator.",
-        """
-WITH per AS (
-  SELECT indicator, gebied, CASE WHEN count(DISTINCT partner_code) = 1 THEN max(waarde) END
-    AS waarde
-  FROM stg.uitkomsten WHERE jaar = $jaar GROUP BY indicator, gebied
-)
-SELECT indicator AS __index, indicator,
-  max(waarde) FILTER (WHERE gebied = 'NL')::DOUBLE AS waarde_nl,
-  sum(waarde) FILTER (WHERE gebied LIKE 'GM%')::DOUBLE AS som_gemeenten
-FROM per GROUP BY indicator ORDER BY indicator
-""",
+        toets_sql("stg_uitkomsten_landelijk"),
     )
     pair_check(
         ds,
@@ -329,13 +249,7 @@ def seveso_inrichtingen(ds: Dataset) -> None:
         "register",
         "Per registerrij: de veiligheidsregio en provincie van de gemeente volgens "
         "gemeenten.csv; label: bestand:rij.",
-        """
-SELECT r.bron_bestand, r.bron_rij, r.partner_code, r.inrichting_id,
-  r.gemeente, r.veiligheidsregio, g.vr_code AS veiligheidsregio_van_gemeente,
-  g.provincie_code AS provincie_van_gemeente
-FROM stg.seveso_inrichtingen r LEFT JOIN ref.gemeenten g ON g.gm_code = r.gemeente
-WHERE r.jaar = $jaar ORDER BY r.bron_bestand, r.bron_rij
-""",
+        toets_sql("stg_seveso_inrichtingen_register"),
     )
     pair_check(
         ds,
@@ -376,17 +290,7 @@ def seveso_inspecties(ds: Dataset) -> None:
         "gezamenlijk",
         "Per gezamenlijke inspectie: partnerrijen, partners, inrichtingen, datums en rijen van "
         "omgevingsdiensten; label: gezamenlijke_inspectie_id.",
-        """
-SELECT i.gezamenlijke_inspectie_id AS __index, i.gezamenlijke_inspectie_id,
-  count(*)::DOUBLE AS partnerrijen, count(DISTINCT i.partner_code)::DOUBLE AS partners,
-  count(DISTINCT i.inrichting_id)::DOUBLE AS inrichtingen,
-  count(DISTINCT i.datum)::DOUBLE AS datums,
-  (count(*) FILTER (WHERE p.soort = 'omgevingsdienst'))::DOUBLE AS rijen_omgevingsdienst,
-  string_agg(i.partner_code, ', ' ORDER BY i.partner_code) AS partnerlijst
-FROM stg.seveso_inspecties i LEFT JOIN ref.partners p ON p.partner_code = i.partner_code
-WHERE i.jaar = $jaar AND i.gezamenlijke_inspectie_id IS NOT NULL
-GROUP BY i.gezamenlijke_inspectie_id ORDER BY 1
-""",
+        toets_sql("stg_seveso_inspecties_gezamenlijk"),
     )
     eenduidig = Toets(
         "gezamenlijk_eenduidig",
@@ -434,17 +338,7 @@ GROUP BY i.gezamenlijke_inspectie_id ORDER BY 1
         "partnerrijen",
         "Per partnerrij: de omgevingsdienst en veiligheidsregio die het register voor de "
         "inrichting noemt (bij rijen van dat soort partner); label: bestand:rij.",
-        """
-SELECT i.bron_bestand, i.bron_rij, i.partner_code, p.soort,
-  i.inrichting_id,
-  CASE WHEN p.soort = 'omgevingsdienst' THEN r.omgevingsdienst END
-    AS omgevingsdienst_volgens_register,
-  CASE WHEN p.soort = 'veiligheidsregio' THEN r.veiligheidsregio END
-    AS veiligheidsregio_volgens_register
-FROM stg.seveso_inspecties i LEFT JOIN ref.partners p ON p.partner_code = i.partner_code
-LEFT JOIN stg.seveso_inrichtingen r ON r.jaar = i.jaar AND r.inrichting_id = i.inrichting_id
-WHERE i.jaar = $jaar ORDER BY i.bron_bestand, i.bron_rij
-""",
+        toets_sql("stg_seveso_inspecties_partnerrijen"),
     )
     for soort in ("omgevingsdienst", "veiligheidsregio"):
         pair_check(

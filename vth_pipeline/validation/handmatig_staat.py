@@ -17,10 +17,9 @@ column by column.
 
 from __future__ import annotations
 
-from vth_pipeline.contract.publication import OUTCOME_PREFIX
 from vth_pipeline.validation.contract_suites import AANTALLEN, PERCENTAGES, RATIO_FIGURES
-from vth_pipeline.validation.handmatig import factor_sql, pair_check, year_on_year
-from vth_pipeline.validation.model import Dataset, Toets, View, param
+from vth_pipeline.validation.handmatig import pair_check, year_on_year
+from vth_pipeline.validation.model import Dataset, Toets, View, param, toets_sql
 
 
 def _rows_view(ds: Dataset) -> View:
@@ -59,13 +58,7 @@ def _seveso_locaties_add_up(ds: Dataset) -> None:
         "totaal",
         "Het landelijke aantal actieve inrichtingen en de inrichtingen van alle gemeenten "
         "samen (seveso_locaties.csv); label: jaar.",
-        """
-SELECT $jaar::VARCHAR AS __index,
-  (SELECT sum(inrichtingen_actief) FROM staat.seveso_locaties WHERE jaar = $jaar)::DOUBLE
-    AS som_gemeenten,
-  (SELECT inrichtingen_actief FROM staat.seveso WHERE jaar = $jaar AND scope = 'NL')::DOUBLE
-    AS landelijk
-""",
+        toets_sql("staat_seveso_totaal"),
     )
     pair_check(
         ds,
@@ -84,26 +77,11 @@ SELECT $jaar::VARCHAR AS __index,
 
 
 def staat_landelijk(ds: Dataset) -> None:
-    ratios = ", ".join(f"'{r}'" for r in RATIO_FIGURES)
     figuren = View(
         "figuren",
         "Per landelijk figuur: de waarde als getal (percentage of aantal), de volledigheid en "
         "de verhouding tot vorig jaar; label: figuur.",
-        f"""
-WITH nu AS (SELECT * FROM staat.landelijk WHERE jaar = $jaar),
-vorig AS (SELECT figuur, waarde FROM staat.landelijk WHERE jaar = $vorig_jaar),
-w AS (
-  SELECT nu.figuur, nu.waarde, nu.geleverd::DOUBLE AS geleverd, nu.verwacht::DOUBLE AS verwacht,
-    suffix(nu.figuur, '_pct') AS is_pct, nu.figuur IN ({ratios}) AS is_ratio,
-    try_cast(nu.waarde AS DOUBLE) AS getal, try_cast(vorig.waarde AS DOUBLE) AS getal_vorig
-  FROM nu LEFT JOIN vorig USING (figuur)
-)
-SELECT figuur AS __index, figuur, waarde, geleverd, verwacht,
-  CASE WHEN is_pct THEN getal END AS waarde_pct,
-  CASE WHEN NOT is_pct AND NOT is_ratio THEN getal END AS waarde_aantal,
-  CASE WHEN is_pct OR is_ratio THEN NULL ELSE {factor_sql("getal", "getal_vorig")} END AS factor
-FROM w
-""",
+        toets_sql("staat_landelijk_figuren", ratio_figures=RATIO_FIGURES),
     )
     ds.expect(
         PERCENTAGES,
@@ -138,16 +116,10 @@ FROM w
 
 
 def _nl_is_sum(ds: Dataset, keys: tuple[str, ...]) -> None:
-    label = " || '/' || ".join(keys)
     view = View(
         "nl_en_partners",
         f"Per {', '.join(keys)}: de NL-rij en de som over de partners; label: {'/'.join(keys)}.",
-        f"""
-SELECT {label} AS __index, {", ".join(keys)},
-  max(aantal) FILTER (WHERE partner_code = 'NL')::DOUBLE AS nl,
-  sum(aantal) FILTER (WHERE partner_code <> 'NL')::DOUBLE AS som_partners
-FROM {ds.tabel} WHERE jaar = $jaar GROUP BY ALL ORDER BY 1
-""",
+        toets_sql("nl_en_partners", tabel=ds.tabel, sleutel=keys),
     )
     pair_check(
         ds,
@@ -174,13 +146,7 @@ def staat_vergelijking(ds: Dataset) -> None:
         "figuren",
         "Per vergeleken cijfer: of het een cijfer van landelijk.csv van het jaar of een "
         "uitkomstindicator is; label: figuur.",
-        f"""
-SELECT figuur AS __index, figuur,
-  figuur IN (SELECT figuur FROM staat.landelijk WHERE jaar = $jaar)
-  OR figuur IN (SELECT '{OUTCOME_PREFIX}' || indicator FROM ref.indicatoren
-                WHERE soort = 'uitkomst') AS bekend
-FROM staat.vergelijking WHERE jaar = $jaar
-""",
+        toets_sql("staat_vergelijking_figuren"),
     )
     ds.expect(
         Toets("figuren", "ERROR", "Elke vergelijking gaat over een landelijk cijfer."),

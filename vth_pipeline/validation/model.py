@@ -8,6 +8,10 @@ its schema, or an aggregate computed in SQL, e.g. one row per partner).
 
 Expectations are written as the dictionaries of GX Core 1.x (`type`, `kwargs`, `meta`,
 `severity`), so a suite file is an ordinary GX `ExpectationSuite` in JSON.
+
+The SQL of every view, and of every value set a suite compares with, is a file of
+`sql/toetsen/` (`toets_sql`), beside the models' SQL: rendered by the same Jinja, read by the
+same parser for what it depends on, and opened by a reader as a model is.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from vth_pipeline.sql import load_sql
 
 Ernst = Literal["ERROR", "WARN"]
 GX_SEVERITY: dict[str, str] = {"ERROR": "critical", "WARN": "warning"}
@@ -36,13 +42,24 @@ class Toets:
             raise ValueError(f"toetsnaam {self.naam!r}: alleen a-z, 0-9 en _")
 
 
+# The folder of `sql/` with the toetsen's SQL: a subfolder, so that `sql_names()` (the assets)
+# does not take a view for a model.
+TOETSEN_SQL = "toetsen"
+
+
+def toets_sql(name: str, **context: Any) -> str:
+    """The SQL of `sql/toetsen/<name>.sql`, its placeholders filled (`load_sql`): a view or a
+    value set is written as SQL in a file, as a model is, not composed in Python."""
+    return load_sql(f"{TOETSEN_SQL}/{name}", **context)
+
+
 @dataclass(frozen=True)
 class View:
     """A frame handed over from DuckDB for one year.
 
-    `sql` may use `$jaar`, `$vorig_jaar` and `$min_basis`. It labels its rows for samples
-    either with a column `__index` (a key) or with the columns `bron_bestand` and `bron_rij`
-    (the label is then file:row, built only for the rows shown).
+    `sql` (from `toets_sql`) may use `$jaar`, `$vorig_jaar` and `$min_basis`. It labels its
+    rows for samples either with a column `__index` (a key) or with the columns `bron_bestand`
+    and `bron_rij` (the label is then file:row, built only for the rows shown).
     """
 
     naam: str

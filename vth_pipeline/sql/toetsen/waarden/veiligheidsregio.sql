@@ -1,0 +1,2 @@
+-- Value set `veiligheidsregio`: the VR codes.
+SELECT vr_code FROM ref.veiligheidsregios
