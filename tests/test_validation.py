@@ -119,6 +119,25 @@ def test_every_file_of_the_toetsen_sql_is_read_and_says_what_it_is_for(toets_tem
         assert path.read_text(encoding="utf-8").startswith("-- "), name
 
 
+def test_a_partner_inconsistency_is_declared_once_for_the_published_row_and_its_toets():
+    """`PARTNER_INCONSISTENCIES` names the part that may not exceed its whole: the published row
+    empties the figure where it does (`when`), and the WARN toets expects the same pair."""
+    from vth_pipeline.contract.publication import PARTNER_INCONSISTENCIES, Inconsistency
+    from vth_pipeline.sql import load_sql
+
+    pairs = {
+        (e["meta"]["toets"], e["kwargs"]["column_A"], e["kwargs"]["column_B"])
+        for e in generated()["stg_kengetallen"].verwachtingen
+        if e["type"] == "expect_column_pair_values_a_to_be_greater_than_b"
+    }
+    published = load_sql("staat_omgevingsdiensten")
+    for i in PARTNER_INCONSISTENCIES:
+        assert (i.check, i.whole, i.part) in pairs, i
+        assert f"coalesce({i.when}, false)" in published, i
+    with pytest.raises(ValueError, match="two columns"):
+        Inconsistency("x", "y_pct", "geheel", "deel", "leeg: {geheel} < {ander}")
+
+
 def test_contract_declarations_become_expectations():
     """Required -> not null, code -> value set of its list, range -> between, key -> unique."""
     for kind in FILE_KINDS.values():

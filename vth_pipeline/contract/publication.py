@@ -414,18 +414,32 @@ def figure(name: str, handhaving: dict[str, str] | None = None) -> Figure | None
 @dataclass(frozen=True)
 class Inconsistency:
     """One partner's deliveries that contradict each other (rekenregels.md v1.2, "Checks and
-    what they stop"): the year is published, the figure is empty for that partner with the
-    reason in `opmerking`, its inputs leave the national figure, the finding is listed.
+    what they stop"): a part larger than its whole. The year is published, the figure is empty
+    for that partner with the reason in `opmerking`, its inputs leave the national figure, the
+    finding is listed.
 
-    `check` is the (non-blocking) validation toets that reports it, `when` SQL over the
-    partner's row of staat.omgevingsdiensten (counts and kengetallen), `reason` Dutch with
-    `{column}` placeholders for the values involved.
+    Declared once for both sides: `staat_omgevingsdiensten.sql` empties the figure where `when`
+    holds, and the (non-blocking) validation toets `check` (`validation.handmatig`) expects
+    `whole >= part` of the same two columns. `whole` and `part` are columns of the partner's row
+    of staat.omgevingsdiensten (counts and kengetallen); `reason` is Dutch with `{column}`
+    placeholders for the values involved: those two columns.
     """
 
     check: str
     figure: str
-    when: str
+    whole: str
+    part: str
     reason: str
+
+    def __post_init__(self) -> None:
+        named = set(re.findall(r"\{(\w+)\}", self.reason))
+        if named != {self.whole, self.part}:
+            raise ValueError(f"{self.figure}: reason names {sorted(named)}, not its two columns")
+
+    @property
+    def when(self) -> str:
+        """SQL over the partner's row: the part exceeds its whole (NULL when either is empty)."""
+        return f"{self.part} > {self.whole}"
 
     @property
     def reason_sql(self) -> str:
@@ -447,14 +461,16 @@ PARTNER_INCONSISTENCIES: tuple[Inconsistency, ...] = (
     Inconsistency(
         "afstemming_inrichtingen",
         "controledichtheid_pct",
-        "inrichtingen_in_beheer < inrichtingen_gecontroleerd",
+        "inrichtingen_in_beheer",
+        "inrichtingen_gecontroleerd",
         "controledichtheid leeg: kengetal inrichtingen_in_beheer ({inrichtingen_in_beheer}) is "
         "kleiner dan het aantal gecontroleerde inrichtingen ({inrichtingen_gecontroleerd})",
     ),
     Inconsistency(
         "deel_binnen_geheel",
         "vergunningen_binnen_termijn_pct",
-        "vergunningbesluiten_binnen_termijn > vergunningbesluiten",
+        "vergunningbesluiten",
+        "vergunningbesluiten_binnen_termijn",
         "vergunningen binnen termijn leeg: kengetal vergunningbesluiten_binnen_termijn "
         "({vergunningbesluiten_binnen_termijn}) is groter dan vergunningbesluiten "
         "({vergunningbesluiten})",
@@ -462,7 +478,8 @@ PARTNER_INCONSISTENCIES: tuple[Inconsistency, ...] = (
     Inconsistency(
         "deel_binnen_geheel",
         "handhavingsbesluiten_in_stand_pct",
-        "handhavingsbesluiten_in_stand > handhavingsbesluiten_getoetst",
+        "handhavingsbesluiten_getoetst",
+        "handhavingsbesluiten_in_stand",
         "handhavingsbesluiten in stand leeg: kengetal handhavingsbesluiten_in_stand "
         "({handhavingsbesluiten_in_stand}) is groter dan handhavingsbesluiten_getoetst "
         "({handhavingsbesluiten_getoetst})",

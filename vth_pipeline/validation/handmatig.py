@@ -12,8 +12,10 @@ Reconciliation between sources (where two deliveries say the same thing):
   - `afstemming_inrichtingen` (WARN): the kengetal `inrichtingen_in_beheer` (the partner's
     figure by the kengetallen rule of rekenregels.md) is at least the number of distinct
     inrichtingen the partner inspected that year. Otherwise the partner's
-    `controledichtheid_pct` is left empty with the reason (`PARTNER_INCONSISTENCIES`): one
-    partner's inconsistency does not stop the year (rekenregels.md v1.2).
+    `controledichtheid_pct` is left empty with the reason: one partner's inconsistency does not
+    stop the year (rekenregels.md v1.2). The rule is declared once, in
+    `PARTNER_INCONSISTENCIES`, for this toets and the published row alike (as is
+    `deel_binnen_geheel`).
   - `afstemming_fte` (WARN): a partner that delivered controles has
     `fte_toezicht_handhaving` > 0 (else `controles_per_fte` stays empty).
   - `deel_binnen_geheel` (WARN): `vergunningbesluiten_binnen_termijn` <= `vergunningbesluiten`
@@ -52,6 +54,7 @@ ja/nee), register rows per provincie, Seveso partner rows per partner (and, in
 from __future__ import annotations
 
 from vth_pipeline import environment
+from vth_pipeline.contract.publication import PARTNER_INCONSISTENCIES
 from vth_pipeline.validation.model import Dataset, Toets, View, cond_gt, param, toets_sql
 
 DEFAULT_FACTOR = float(environment.YEAR_ON_YEAR_FACTOR.default)
@@ -116,6 +119,28 @@ def pair_check(
         )
 
 
+def inconsistency_checks(
+    ds: Dataset, t: Toets, v: View, wording: dict[str, str] | None = None
+) -> None:
+    """Toets `t` on the view: per partner inconsistency it reports, whole >= part. The rule is
+    declared once, in `PARTNER_INCONSISTENCIES`, where the published row empties the figure when
+    it fails; `wording` names a column in the explanation (default: the column's name)."""
+    words = wording or {}
+    reported = [i for i in PARTNER_INCONSISTENCIES if i.check == t.naam]
+    if not reported:
+        raise ValueError(f"{t.naam}: geen PARTNER_INCONSISTENCIES met deze toets")
+    for i in reported:
+        explanation = f"{words.get(i.whole, i.whole)} >= {words.get(i.part, i.part)}."
+        pair_check(ds, t, v, i.whole, i.part, explanation)
+
+
+def _every_inconsistency_reported(ds: Dataset) -> None:
+    """A declared inconsistency empties a published figure; unreported, nobody would know why."""
+    unreported = sorted({i.check for i in PARTNER_INCONSISTENCIES} - {t.naam for t in ds.toetsen})
+    if unreported:
+        raise ValueError(f"PARTNER_INCONSISTENCIES zonder toets in {ds.naam}: {unreported}")
+
+
 def controles(ds: Dataset) -> None:
     year_on_year(
         ds, "jaar_op_jaar_controles", _rows_per_partner_view("controles"), "aantal controles"
@@ -129,7 +154,7 @@ def kengetallen(ds: Dataset) -> None:
         "controles van dezelfde partner zeggen; label: partner.",
         toets_sql("stg_kengetallen_per_partner"),
     )
-    pair_check(
+    inconsistency_checks(
         ds,
         Toets(
             "afstemming_inrichtingen",
@@ -139,9 +164,7 @@ def kengetallen(ds: Dataset) -> None:
             "(anders blijft de controledichtheid van de partner leeg, met de reden).",
         ),
         partners,
-        "inrichtingen_in_beheer",
-        "inrichtingen_gecontroleerd",
-        "inrichtingen_in_beheer >= gecontroleerde inrichtingen (controles).",
+        {"inrichtingen_gecontroleerd": "gecontroleerde inrichtingen (controles)"},
     )
     ds.expect(
         Toets(
@@ -158,29 +181,18 @@ def kengetallen(ds: Dataset) -> None:
         strict_min=True,
         row_condition=cond_gt("controles", 0),
     )
-    deel = Toets(
-        "deel_binnen_geheel",
-        "WARN",
-        "Een deel is niet groter dan zijn geheel: besluiten binnen de termijn <= "
-        "vergunningbesluiten, in stand gebleven <= getoetste handhavingsbesluiten (anders "
-        "blijft het percentage van de partner leeg, met de reden).",
-    )
-    pair_check(
+    inconsistency_checks(
         ds,
-        deel,
+        Toets(
+            "deel_binnen_geheel",
+            "WARN",
+            "Een deel is niet groter dan zijn geheel: besluiten binnen de termijn <= "
+            "vergunningbesluiten, in stand gebleven <= getoetste handhavingsbesluiten (anders "
+            "blijft het percentage van de partner leeg, met de reden).",
+        ),
         partners,
-        "vergunningbesluiten",
-        "vergunningbesluiten_binnen_termijn",
-        "vergunningbesluiten >= vergunningbesluiten_binnen_termijn.",
     )
-    pair_check(
-        ds,
-        deel,
-        partners,
-        "handhavingsbesluiten_getoetst",
-        "handhavingsbesluiten_in_stand",
-        "handhavingsbesluiten_getoetst >= handhavingsbesluiten_in_stand.",
-    )
+    _every_inconsistency_reported(ds)
     indicatoren = View(
         "per_indicator",
         "Per partner en indicator: de waarde volgens rekenregels.md, de partnerbrede rij en "
