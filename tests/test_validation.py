@@ -119,6 +119,25 @@ def test_every_file_of_the_toetsen_sql_is_read_and_says_what_it_is_for(toets_tem
         assert path.read_text(encoding="utf-8").startswith("-- "), name
 
 
+def test_a_changed_view_file_changes_the_code_version_of_its_assets(toets_templates):
+    """The suite file does not hold the views' SQL (sql/toetsen/): the code version of an asset
+    takes it beside the suite file, so a changed view marks the assets it judges stale, and no
+    other."""
+    from vth_pipeline.defs.factory import suite_version
+    from vth_pipeline.sql import sql_path
+    from vth_pipeline.validation.suites import suite_sql
+
+    _, overrides = toets_templates
+    assets = ("staat_lhso", "staat_interventies", "staat_landelijk", "stg_controles")
+    before = {a: suite_version(a) for a in assets}
+    view = "toetsen/nl_en_partners.sql"
+    overrides[view] = sql_path(view.removesuffix(".sql")).read_text("utf-8") + "-- changed\n"
+    generated.cache_clear()
+    after = {a: suite_version(a) for a in assets}
+    assert "-- changed" in suite_sql("staat_lhso")
+    assert [a for a in assets if before[a] != after[a]] == ["staat_lhso", "staat_interventies"]
+
+
 def test_a_partner_inconsistency_is_declared_once_for_the_published_row_and_its_toets():
     """`PARTNER_INCONSISTENCIES` names the part that may not exceed its whole: the published row
     empties the figure where it does (`when`), and the WARN toets expects the same pair."""

@@ -32,7 +32,7 @@ from vth_pipeline.resources import WAREHOUSE_POOL
 from vth_pipeline.sql import load_sql, sql_path, sql_version
 from vth_pipeline.sql.reads import model_kinds, model_reads, writers_of
 from vth_pipeline.validation import check_reads, check_specs_for, run_checks
-from vth_pipeline.validation.suites import expectations_dir
+from vth_pipeline.validation.suites import expectations_dir, suite_sql
 from vth_pipeline.warehouse import replace_partition, session
 
 # Materialisation metadata key: seconds the asset spent in its checks (summed by `vth build`).
@@ -73,6 +73,13 @@ def _pieces(part: ModuleType | Path | str) -> list[Path | str]:
 def suite_file(asset_name: str) -> Path:
     """The expectation suite whose checks run in the asset's step (it may have none)."""
     return expectations_dir() / f"{asset_name}.json"
+
+
+def suite_version(asset_name: str) -> str:
+    """What decides an asset's checks: its suite file, and the SQL its views and value sets run
+    (files of `sql/toetsen/`, not in the suite file), so that a change to a view marks the
+    asset's materialisations stale as a change to the suite does."""
+    return code_version(suite_file(asset_name), suite_sql(asset_name))
 
 
 def table_metadata(conn: duckdb.DuckDBPyConnection, table: str, rows: int) -> dict[str, Any]:
@@ -161,7 +168,7 @@ def sql_asset(
         kinds={"duckdb"},
         description=sql_description(name),
         check_specs=check_specs_for(name),
-        code_version=code_version(sql_version(name), suite_file(name)),
+        code_version=code_version(sql_version(name), suite_version(name)),
     )
     def _table(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
         year = year_of(context)

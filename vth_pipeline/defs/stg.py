@@ -12,7 +12,7 @@ from vth_pipeline.defs import side_tables
 from vth_pipeline.defs.factory import (
     VALIDATION_SECONDS,
     code_version,
-    suite_file,
+    suite_version,
     table_metadata,
     timed_checks,
 )
@@ -43,7 +43,7 @@ def _stg_asset(kind: FileKind) -> AssetsDefinition:
         kinds={"duckdb"},
         description=f"stg.{kind.name}: typed, accepted rows; findings in stg.quarantaine.",
         check_specs=check_specs_for(f"stg_{kind.name}"),
-        code_version=code_version(staging, columns, rules, suite_file(f"stg_{kind.name}")),
+        code_version=code_version(staging, columns, rules, suite_version(f"stg_{kind.name}")),
     )
     def _stg(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
         year = year_of(context)

@@ -16,10 +16,13 @@ from typing import Any
 from vth_pipeline import environment
 from vth_pipeline.contract.columns import CONTRACT_VERSION, FILE_KINDS
 from vth_pipeline.validation.contract_suites import (
+    DOMAIN_VALUES,
+    OTHER_VALUES,
     PUBLISHED_CODES,
     published_dataset,
     stg_dataset,
 )
+from vth_pipeline.validation.gx import parameter_names
 from vth_pipeline.validation.handmatig import STAGED_TOETSEN
 from vth_pipeline.validation.handmatig_staat import STAAT_TOETSEN
 from vth_pipeline.validation.model import Dataset, Toets
@@ -50,6 +53,21 @@ def generated() -> dict[str, Dataset]:
             HAND_TOETSEN[name](ds)
         out[name] = ds
     return out
+
+
+def suite_sql(dataset: str) -> str:
+    """The SQL a dataset's suite runs, rendered: its views and the value sets its expectations
+    name. The suite file holds neither (they are files of `sql/toetsen/`), so an asset's code
+    version takes this beside the suite file; empty for an asset without a suite."""
+    ds = generated().get(dataset)
+    if ds is None:
+        return ""
+    value_sets = {f"domein__{k}": v for k, v in DOMAIN_VALUES.items()} | OTHER_VALUES
+    named = sorted(parameter_names(ds.verwachtingen) & set(value_sets))
+    return "\n".join(
+        [*(f"-- view {v.naam}\n{v.sql}" for v in ds.views)]
+        + [f"-- value set {n}\n{value_sets[n]}" for n in named]
+    )
 
 
 def suite_dict(ds: Dataset) -> dict[str, Any]:
