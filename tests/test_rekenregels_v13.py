@@ -7,6 +7,10 @@ by hand from the spec text (not read back from the code):
 - Seveso comparisons all or nothing, with the reason;
 - the three-year window counts an earlier inspection whether or not the establishment was active
   the whole of that earlier year.
+
+Every test reads `stg`, `int` and `staat` tables only: the deliveries are built by the model
+harness (`tests.model_harness.build_models`), which `tests/test_models.py` holds to the real
+build.
 """
 
 from __future__ import annotations
@@ -15,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CONTROLES_HEADER, build, write
+from tests.conftest import CONTROLES_HEADER, write
+from tests.model_harness import build_models
 from tests.test_seveso import deliver
 from vth_pipeline.contract.publication import GENERAL_RULES, seveso_counted_kind
 
-STAGES = ("leveringen", "raw", "stg", "int", "staat")
 OD = "ODG"  # the Seveso-omgevingsdienst of provincie PV20 (Groningen)
 GM, VR = "GM0014", "VR01"  # a gemeente of PV20 and its veiligheidsregio
 
@@ -49,18 +53,21 @@ def controles(year: int, clean: int, n: int) -> str:
     return CONTROLES_HEADER + "\n" + "\n".join(rows) + "\n"
 
 
-@pytest.fixture(scope="module")
-def first_table(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("verschil")
-    raw = tmp / "raw"
-    # 2022: 8 controles, 1 clean; 0.06 fte. 2023: 16 controles, 3 clean; 0.63 fte.
+def deliver_first_table(raw: Path) -> list[int]:
+    """2022: 8 controles, 1 clean; 0.06 fte. 2023: 16 controles, 3 clean; 0.63 fte."""
     for year, clean, n, fte in ((2022, 1, 8, "0.06"), (2023, 3, 16, "0.63")):
         write(raw / str(year) / "ODH" / "controles.csv", controles(year, clean, n))
         write(
             raw / str(year) / "ODH" / "kengetallen.csv",
             f"indicator,waarde\nfte_toezicht_handhaving,{fte}\n",
         )
-    return build(tmp, raw, [2022, 2023], stages=STAGES)
+    return [2022, 2023]
+
+
+@pytest.fixture(scope="module")
+def first_table(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("verschil") / "raw"
+    return build_models(raw, deliver_first_table(raw))
 
 
 def test_verschil_of_a_percentage_from_the_unrounded_values(first_table):
@@ -148,15 +155,18 @@ def seveso_year(year: int, second_unannounced: bool, nla: bool) -> list[dict]:
     return rows
 
 
-@pytest.fixture(scope="module")
-def seveso_years(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("seveso_v13")
-    raw = tmp / "raw"
+def deliver_seveso_years(raw: Path) -> list[int]:
     deliver(raw, 2022, REGISTER, seveso_year(2022, second_unannounced=False, nla=True))
     deliver(raw, 2023, REGISTER, seveso_year(2023, second_unannounced=True, nla=True))
     # 2024: the NLA delivered nothing
     deliver(raw, 2024, REGISTER, seveso_year(2024, second_unannounced=True, nla=False))
-    return build(tmp, raw, [2022, 2023, 2024], stages=STAGES)
+    return [2022, 2023, 2024]
+
+
+@pytest.fixture(scope="module")
+def seveso_years(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("seveso_v13") / "raw"
+    return build_models(raw, deliver_seveso_years(raw))
 
 
 def test_seveso_partner_counts_follow_the_convention_of_landelijk(seveso_years):
@@ -239,13 +249,10 @@ def test_seveso_comparison_is_all_or_nothing_with_the_reason(seveso_years):
 # ------------------------------------------------------- joint inspection, quarantined rows
 
 
-@pytest.fixture(scope="module")
-def quarantined_joint(tmp_path_factory):
+def deliver_quarantined_joint(raw: Path) -> list[int]:
     """GI-1 at S1: ODG's row is accepted; the NLA's row (dated in 2020, outside the year) and
     VR01's row (an unknown handhaving code) are quarantined. The NLA also delivered an
     inspection of its own (I2), so its file has an accepted row."""
-    tmp = tmp_path_factory.mktemp("quarantined_joint")
-    raw = tmp / "raw"
     rows = [
         row(OD, "1", "S1", "2021-05-01", "GI-1"),
         row("NLA", "1", "S1", "2020-05-02", "GI-1"),
@@ -253,7 +260,13 @@ def quarantined_joint(tmp_path_factory):
         row("NLA", "2", "S2", "2021-07-01"),
     ]
     deliver(raw, 2021, REGISTER, rows)
-    return build(tmp, raw, [2021], stages=STAGES)
+    return [2021]
+
+
+@pytest.fixture(scope="module")
+def quarantined_joint(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("quarantined_joint") / "raw"
+    return build_models(raw, deliver_quarantined_joint(raw))
 
 
 def test_joint_inspection_counts_with_the_partners_whose_rows_were_accepted(quarantined_joint):
@@ -301,7 +314,7 @@ def test_window_counts_an_earlier_inspection_at_an_establishment_not_active_all_
     deliver(raw, 2021, reg, [row(OD, "a", "L1", "2021-06-01")])
     deliver(raw, 2022, reg, [row(OD, "b", "L2", "2022-06-01")])
     deliver(raw, 2023, reg, [row(OD, "c", "H1", "2023-06-01")])
-    built = build(tmp_path, raw, [2021, 2022, 2023], stages=STAGES)
+    built = build_models(raw, [2021, 2022, 2023])
     got = built.sql(
         "SELECT jaar, inrichtingen_actief, inspecties, laagdrempel_driejaarlijks_pct::VARCHAR"
         " FROM staat.seveso WHERE scope = 'laag' ORDER BY jaar"

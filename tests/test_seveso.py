@@ -4,6 +4,10 @@ The 2021 data reproduce the figures published for 2021 (408 active establishment
 integrated inspections, 388 establishments inspected, 154 of them without violations), with the
 partner rows split over the Seveso-omgevingsdiensten (CSV with `;`), the NLA (XLSX) and the
 veiligheidsregio's (CSV in Windows-1252), plus every complication the contract names.
+
+Every test reads `stg`, `int`, `staat` or `meta.inlezing` tables only: the deliveries are built
+by the model harness (`tests.model_harness.build_models`), which `tests/test_models.py` holds
+to the real build.
 """
 
 from __future__ import annotations
@@ -16,12 +20,12 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from tests.conftest import ROOT, build, write
+from tests.conftest import ROOT, write
+from tests.model_harness import build_models
 from vth_pipeline.contract.columns import FILE_KINDS
 from vth_pipeline.defs.models import SEVESO_NOT_FIGURES
 from vth_pipeline.sample.seveso import SEVESO_OD
 
-FIGURES = ("leveringen", "raw", "stg", "int", "staat")  # no publication needed here
 REGION_OD = SEVESO_OD  # which Seveso-omgevingsdienst supervises a provincie's establishments
 INSP_HEADER = list(FILE_KINDS["seveso_inspecties"].column_names)
 REG_HEADER = list(FILE_KINDS["seveso_inrichtingen"].column_names)
@@ -204,12 +208,11 @@ def deliver(raw: Path, year: int, reg: list[dict], rows: list[dict]) -> None:
 
 @pytest.fixture(scope="module")
 def built_2021(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("seveso")
-    raw = tmp / "raw"
+    raw = tmp_path_factory.mktemp("seveso") / "raw"
     reg = register(2021)
     rows, expected = inspections_2021(reg)
     deliver(raw, 2021, reg, rows)
-    return build(tmp, raw, [2021], stages=FIGURES), expected
+    return build_models(raw, [2021]), expected
 
 
 def figures(built, scope: str = "NL", year: int = 2021) -> dict:
@@ -342,7 +345,7 @@ def test_joint_inspection_delivered_by_only_some_partners(tmp_path):
         },
     ]
     deliver(raw, 2021, reg, rows)
-    built = build(tmp_path, raw, [2021], stages=("leveringen", "raw", "stg", "int"))
+    built = build_models(raw, [2021])
     got = built.sql(
         "SELECT inspectie_sleutel, partners, deelname_arbeidsinspectie, deelname_veiligheidsregio,"
         " onaangekondigd, overtredingen_cat1, overtredingen_cat2, overtredingen_cat3, handhaving"
@@ -389,7 +392,7 @@ def test_three_year_window_and_missing_year(tmp_path):
     plan = {2021: [ids[0]], 2022: [ids[1]], 2023: [ids[2]]}  # ids[3] never inspected
     for year, inspected in plan.items():
         deliver(raw, year, [r | {"actief_tot": ""} for r in reg], [row(year, i) for i in inspected])
-    built = build(tmp_path, raw, [2021, 2022, 2023], stages=FIGURES)
+    built = build_models(raw, [2021, 2022, 2023])
     pct = built.sql(
         "SELECT jaar, laagdrempel_driejaarlijks_pct FROM staat.seveso "
         "WHERE scope = 'laag' ORDER BY jaar"
@@ -402,8 +405,7 @@ def test_three_year_window_and_missing_year(tmp_path):
     # Without an inspections delivery in 2022 the window is incomplete: empty, not a guess.
     for f in (raw / "2022" / od).iterdir():
         f.unlink()
-    (tmp_path / "b").mkdir()
-    built = build(tmp_path / "b", raw, [2021, 2022, 2023], stages=FIGURES)
+    built = build_models(raw, [2021, 2022, 2023])
     pct = built.sql(
         "SELECT laagdrempel_driejaarlijks_pct FROM staat.seveso "
         "WHERE scope = 'laag' AND jaar = 2023"
@@ -441,7 +443,7 @@ def figure_values(built, year: int) -> dict:
 def test_register_without_inspections_leaves_every_figure_but_the_active_count_empty(tmp_path):
     raw = tmp_path / "raw"
     deliver(raw, 2021, small_register(2021), [])  # no seveso_inspecties file at all
-    built = build(tmp_path, raw, [2021], stages=FIGURES)
+    built = build_models(raw, [2021])
     got = figure_values(built, 2021)
     assert got.pop("inrichtingen_actief") == 4
     assert got and set(got.values()) == {None}, got  # 0.0 or 0 would be a false figure
@@ -461,7 +463,7 @@ def test_inspections_without_register_leave_every_figure_empty(tmp_path):
     od = reg[0]["omgevingsdienst"]
     rows = [inspection(od, "S0001", 2021, cat3=2), inspection(od, "S0171", 2021)]
     deliver(raw, 2021, [], rows)  # the inspections file is read, its rows find no register
-    built = build(tmp_path, raw, [2021], stages=FIGURES)
+    built = build_models(raw, [2021])
     assert built.sql("SELECT resultaat FROM meta.inlezing WHERE soort = 'seveso_inspecties'") == [
         ("ingelezen",)
     ]
@@ -477,7 +479,7 @@ def test_three_year_window_needs_this_year_available(tmp_path):
     deliver(raw, 2021, reg, [inspection(od, "S0171", 2021)])
     deliver(raw, 2022, reg, [inspection(od, "S0172", 2022)])
     deliver(raw, 2023, reg, [])
-    built = build(tmp_path, raw, [2021, 2022, 2023], stages=FIGURES)
+    built = build_models(raw, [2021, 2022, 2023])
     laag = dict(
         built.sql(
             "SELECT jaar, laagdrempel_driejaarlijks_pct FROM staat.seveso WHERE scope = 'laag'"
