@@ -9,15 +9,19 @@ rekenregels.md.
 from __future__ import annotations
 
 import re
+from typing import Any
 
+import jinja2
+import jinja2.meta
 import pytest
 from dagster import AssetKey, TimeWindowPartitionMapping
 
 from vth_pipeline.definitions import defs
 from vth_pipeline.defs.models import TEMPLATES, model_names
-from vth_pipeline.sql import SQL_DIR, load_sql
+from vth_pipeline.sql import SQL_DIR, _environment, load_sql
 from vth_pipeline.sql.reads import model_kinds, model_reads, sql_reads, sql_writers, writers_of
 from vth_pipeline.validation import check_reads, check_specs_for
+from vth_pipeline.validation.model import TOETSEN_SQL
 from vth_pipeline.validation.suites import generated
 
 SCHEMAS = ("meta", "ref", "raw", "stg", "int", "staat")
@@ -232,3 +236,44 @@ def test_a_toets_reads_int_kengetallen_of_another_year_through_a_parameter():
     assert views["per_indicator"].count(asset) == 1  # this year's, verbatim
     assert sql_reads(views["per_indicator"])["stg.kengetallen"] == 1
     assert sql_reads(views["per_partner"])["stg.kengetallen"] == 0
+
+
+CONFLICTS = "_partner_conflicten.sql"
+
+
+def _referenced(template: str) -> set[str]:
+    """The templates `template` includes or imports, read from its parsed source."""
+    env = _environment()
+    source = env.loader.get_source(env, template)[0]
+    return set(jinja2.meta.find_referenced_templates(env.parse(source)))
+
+
+def _conflicts() -> Any:
+    """The macros of the one declaration of the cross-partner conflicts."""
+    return _environment().get_template(CONFLICTS).module
+
+
+def test_the_seveso_joint_conflict_is_declared_once_for_model_and_toets():
+    """int_seveso_inspecties and the view of the gezamenlijk toetsen import one declaration:
+    the model renders its conflict, the view the parts that conflict is made of."""
+    view = f"{TOETSEN_SQL}/stg_seveso_inspecties_gezamenlijk"
+    assert CONFLICTS in _referenced("int_seveso_inspecties.sql")
+    assert CONFLICTS in _referenced(f"{view}.sql")
+    c = _conflicts()
+    assert str(c.seveso_conflict()) in load_sql("int_seveso_inspecties")
+    parts = (c.seveso_partnerrijen, c.seveso_partners, c.seveso_inrichtingen, c.seveso_datums)
+    for part in parts:
+        assert str(part()) in str(c.seveso_conflict())
+        assert str(part("i.")) in load_sql(view)
+
+
+def test_the_uitkomsten_conflict_is_declared_once_for_model_and_toets():
+    """staat_uitkomsten and the view of conflict_tussen_partners import one declaration: the
+    model renders the conflict on the partner count, the view that count."""
+    view = f"{TOETSEN_SQL}/stg_uitkomsten_per_gebied"
+    assert CONFLICTS in _referenced("staat_uitkomsten.sql")
+    assert CONFLICTS in _referenced(f"{view}.sql")
+    c = _conflicts()
+    assert str(c.uitkomst_conflict()) in load_sql("staat_uitkomsten")
+    assert str(c.uitkomst_partners()) in str(c.uitkomst_conflict())
+    assert str(c.uitkomst_partners()) in load_sql(view)

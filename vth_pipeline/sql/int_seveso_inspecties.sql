@@ -2,7 +2,9 @@
 -- one. Violations are summed over the partner rows, the heaviest handhaving (by the order of
 -- code list seveso_handhaving) counts. Joint ids whose rows disagree on establishment or date,
 -- or with two rows of one partner (its violations would count twice), are integration
--- conflicts: reported, never counted.
+-- conflicts: reported, never counted. The conflict is declared once, in
+-- _partner_conflicten.sql, whose parts the toetsen of the joint inspections judge.
+{% import "_partner_conflicten.sql" as conflicten -%}
 WITH rows AS (
   SELECT i.*, p.soort AS partner_soort,
     coalesce('G:' || i.gezamenlijke_inspectie_id, 'P:' || i.partner_code || ':' || i.inspectie_id)
@@ -15,10 +17,9 @@ WITH rows AS (
 ), integrated AS (
   SELECT jaar, inspectie_sleutel, any_value(gezamenlijke_inspectie_id) AS gezamenlijke_inspectie_id,
     min(inrichting_id) AS inrichting_id, min(datum) AS datum,
-    count(DISTINCT inrichting_id) > 1 OR count(DISTINCT datum) > 1
-      OR count(*) > count(DISTINCT partner_code) AS conflict,
+    {{ conflicten.seveso_conflict() }} AS conflict,
     string_agg(DISTINCT partner_code, ',' ORDER BY partner_code) AS partners,
-    count(*) AS partnerrijen,
+    {{ conflicten.seveso_partnerrijen() }} AS partnerrijen,
     bool_or(partner_soort = 'arbeidsinspectie') AS deelname_arbeidsinspectie,
     bool_or(partner_soort = 'veiligheidsregio') AS deelname_veiligheidsregio,
     bool_or(partner_soort = 'omgevingsdienst') AS deelname_omgevingsdienst,

@@ -3,12 +3,14 @@
 -- delivered it, else the sum over the GM gebieden. Gemeenten follow the indeling of 1 January
 -- of the reporting year (v1.2): the previous year's value of a gemeente is the sum over the
 -- gemeenten of last year's indeling merged into it by then, empty unless each was delivered; a
--- gemeente merged during the year keeps its own row and is compared with itself.
+-- gemeente merged during the year keeps its own row and is compared with itself. The conflict
+-- is declared once, in _partner_conflicten.sql, which the toets conflict_tussen_partners judges.
+{% import "_partner_conflicten.sql" as conflicten -%}
 WITH per AS (
   SELECT jaar, indicator, gebied,
     string_agg(DISTINCT partner_code, ', ' ORDER BY partner_code) AS geleverd_door,
-    count(DISTINCT partner_code) AS n_partners,
-    CASE WHEN count(DISTINCT partner_code) = 1 THEN max(waarde) END AS waarde
+    {{ conflicten.uitkomst_partners() }} AS n_partners,
+    CASE WHEN NOT ({{ conflicten.uitkomst_conflict() }}) THEN max(waarde) END AS waarde
   FROM stg.uitkomsten WHERE jaar IN ($jaar, $jaar - 1)
   GROUP BY ALL
 ), nat AS (
@@ -18,12 +20,13 @@ WITH per AS (
     sum(waarde) FILTER (WHERE gebied LIKE 'GM%') AS som_gemeenten,
     CASE WHEN count(waarde) FILTER (WHERE gebied = 'NL') > 0 THEN max(geleverd_door)
       FILTER (WHERE gebied = 'NL') ELSE 'som van de gemeenten' END AS geleverd_door,
-    count(*) FILTER (WHERE gebied = 'NL' AND n_partners > 1) AS n_conflict,
-    count(*) FILTER (WHERE gebied LIKE 'GM%' AND n_partners > 1) AS n_gm_conflict
+    count(*) FILTER (WHERE gebied = 'NL' AND {{ conflicten.uitkomst_conflict("n_partners") }}) AS n_conflict,
+    count(*) FILTER (WHERE gebied LIKE 'GM%' AND {{ conflicten.uitkomst_conflict("n_partners") }})
+      AS n_gm_conflict
   FROM per GROUP BY jaar, indicator
 ), vals AS (
   SELECT jaar, indicator, gebied, waarde, geleverd_door,
-    CASE WHEN n_partners > 1 THEN 'conflict: door meer dan één partner geleverd; niet gebruikt'
+    CASE WHEN {{ conflicten.uitkomst_conflict("n_partners") }} THEN 'conflict: door meer dan één partner geleverd; niet gebruikt'
     END AS opmerking
   FROM per WHERE gebied <> 'NL'
   UNION ALL

@@ -25,7 +25,8 @@ Reconciliation between sources (where two deliveries say the same thing):
     per bevoegd gezag for one indicator, they agree (rekenregels: a difference is reported).
 - **uitkomsten of several partners** (`stg_uitkomsten`):
   - `conflict_tussen_partners` (WARN): an (indicator, gebied) is delivered by one partner
-    (two is a conflict: the value stays empty).
+    (two is a conflict: the value stays empty; the partner count is the one of
+    `staat_uitkomsten.sql`, both from `sql/_partner_conflicten.sql`).
   - `afstemming_nl_gemeenten` (WARN): a delivered NL row is not smaller than the sum of the
     delivered gemeenten.
 - **register against the reference registers** (`stg_seveso_inrichtingen`):
@@ -37,7 +38,9 @@ Reconciliation between sources (where two deliveries say the same thing):
   - `gezamenlijk_met_omgevingsdienst` (WARN): a joint inspection reported by the NLA or a
     veiligheidsregio is also reported by an omgevingsdienst.
   - `partner_eenmaal_per_inspectie` (WARN): a partner has one row per joint inspection
-    (else the joint inspection is an integration conflict: not counted, listed).
+    (else the joint inspection is an integration conflict: not counted, listed). The counts
+    it and `gezamenlijk_eenduidig` judge are the parts of the conflict that
+    `int_seveso_inspecties.sql` leaves out, both from `sql/_partner_conflicten.sql`.
   - `omgevingsdienst_volgens_register` / `veiligheidsregio_volgens_register` (WARN): the
     omgevingsdienst or veiligheidsregio that reports an inspection is the one the register
     names for that inrichting.
