@@ -274,6 +274,8 @@ def test_the_uitkomsten_conflict_is_declared_once_for_model_and_toets():
     assert CONFLICTS in _referenced("staat_uitkomsten.sql")
     assert CONFLICTS in _referenced(f"{view}.sql")
     c = _conflicts()
-    assert str(c.uitkomst_conflict()) in load_sql("staat_uitkomsten")
+    model = load_sql("staat_uitkomsten")
+    assert str(c.uitkomst_partners()) in model  # the count, and the conflict on it
+    assert str(c.uitkomst_conflict("n_partners")) in model
     assert str(c.uitkomst_partners()) in str(c.uitkomst_conflict())
     assert str(c.uitkomst_partners()) in load_sql(view)

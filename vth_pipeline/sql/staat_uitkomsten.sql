@@ -10,7 +10,7 @@ WITH per AS (
   SELECT jaar, indicator, gebied,
     string_agg(DISTINCT partner_code, ', ' ORDER BY partner_code) AS geleverd_door,
     {{ conflicten.uitkomst_partners() }} AS n_partners,
-    CASE WHEN NOT ({{ conflicten.uitkomst_conflict() }}) THEN max(waarde) END AS waarde
+    CASE WHEN {{ conflicten.uitkomst_partners() }} = 1 THEN max(waarde) END AS waarde
   FROM stg.uitkomsten WHERE jaar IN ($jaar, $jaar - 1)
   GROUP BY ALL
 ), nat AS (
@@ -20,13 +20,15 @@ WITH per AS (
     sum(waarde) FILTER (WHERE gebied LIKE 'GM%') AS som_gemeenten,
     CASE WHEN count(waarde) FILTER (WHERE gebied = 'NL') > 0 THEN max(geleverd_door)
       FILTER (WHERE gebied = 'NL') ELSE 'som van de gemeenten' END AS geleverd_door,
-    count(*) FILTER (WHERE gebied = 'NL' AND {{ conflicten.uitkomst_conflict("n_partners") }}) AS n_conflict,
+    count(*) FILTER (WHERE gebied = 'NL' AND {{ conflicten.uitkomst_conflict("n_partners") }})
+      AS n_conflict,
     count(*) FILTER (WHERE gebied LIKE 'GM%' AND {{ conflicten.uitkomst_conflict("n_partners") }})
       AS n_gm_conflict
   FROM per GROUP BY jaar, indicator
 ), vals AS (
   SELECT jaar, indicator, gebied, waarde, geleverd_door,
-    CASE WHEN {{ conflicten.uitkomst_conflict("n_partners") }} THEN 'conflict: door meer dan één partner geleverd; niet gebruikt'
+    CASE WHEN {{ conflicten.uitkomst_conflict("n_partners") }}
+      THEN 'conflict: door meer dan één partner geleverd; niet gebruikt'
     END AS opmerking
   FROM per WHERE gebied <> 'NL'
   UNION ALL
