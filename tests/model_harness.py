@@ -8,7 +8,8 @@ and the result comes back as dicts. The expected values are worked out by hand i
 Tests whose input is a hand-made delivery folder use `build_models`: the same calls the asset
 graph makes, from the delivery files up to every `staat` table, without Dagster, the
 expectation suites or the publication (a fixed ~10 s per `tests.conftest.build`, for tests that
-read one table). `tests/test_models.py` holds it to the real build, table for table.
+read one table); `stage_deliveries` stops after staging. `tests/test_models.py` holds both
+to the real build, table for table.
 """
 
 from __future__ import annotations
@@ -82,6 +83,15 @@ def run_models(conn: duckdb.DuckDBPyConnection, year: int) -> None:
         values = TEMPLATES.get(name, (None, ()))[0]
         sql = load_sql(name, **(values(conn) if values else {}))
         replace_partition(conn, table_of(name), sql, year)
+
+
+def stage_deliveries(raw: Path, years: Iterable[int]) -> ModelBuild:
+    """The warehouse of `years` through staging only: the reference data, discovery, raw and
+    staging of every file kind (`check.ingest_years`, the functions the assets call), for
+    tests of what staging accepts, quarantines and notes."""
+    conn = prepare(duckdb.connect(":memory:"))
+    ingest_years(conn, raw, sorted(years), DEFAULT_MAX_FILE_BYTES)
+    return ModelBuild(conn)
 
 
 def build_models(raw: Path, years: Iterable[int], database: str = ":memory:") -> ModelBuild:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from tests.conftest import CONTROLES_HEADER, build, write
+from tests.conftest import CONTROLES_HEADER, write
+from tests.model_harness import stage_deliveries
 from vth_pipeline.cli import main
 
 ROW = "C{n},GM0518,I{n},2023-03-05,fysiek,programma,lucht,geen_overtreding,,,,,{uren}"
@@ -49,7 +50,7 @@ def staged(tmp_path_factory):
         "indicator,waarde\nfte_toezicht_handhaving,12.333333333\ninrichtingen_in_beheer,40\n",
     )
     formula_workbook(raw / "2023/ODZOB/kengetallen.xlsx", "=37/3", 37 / 3)
-    return build(tmp, raw, [2023], stages=("leveringen", "raw", "stg"))
+    return stage_deliveries(raw, [2023])
 
 
 def test_more_than_six_decimals_are_rounded_half_to_even(staged):
@@ -89,7 +90,7 @@ def test_an_integer_needs_a_zero_fraction_however_long(tmp_path):
         raw / "2023/ODH/kengetallen.csv",
         "indicator,waarde\ninrichtingen_in_beheer,40.00000000\nvergunningbesluiten,3.0000001\n",
     )
-    built = build(tmp_path, raw, [2023], stages=("leveringen", "raw", "stg"))
+    built = stage_deliveries(raw, [2023])
     assert built.sql("SELECT indicator, waarde FROM stg.kengetallen") == [
         ("inrichtingen_in_beheer", Decimal("40.000000"))
     ]

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import build, write
+from tests.conftest import write
+from tests.model_harness import stage_deliveries
 
 YEAR = 2023  # Weesp (GM0457) ended on 2022-03-23: not valid on any day of 2023
 
@@ -70,7 +71,7 @@ def staged(tmp_path_factory):
     write(raw / str(YEAR) / "PV27" / "kengetallen.csv", KENGETALLEN_PV27)
     write(raw / str(YEAR) / "ODNZKG" / "uitkomsten.csv", UITKOMSTEN_ODNZKG)
     write(raw / str(YEAR) / "PV27" / "seveso_inrichtingen.csv", REGISTER_PV27)
-    return build(tmp, raw, [YEAR], stages=("leveringen", "raw", "stg"))
+    return stage_deliveries(raw, [YEAR])
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import CONTROLES_HEADER, build, write
+from tests.conftest import CONTROLES_HEADER, write
+from tests.model_harness import stage_deliveries
 
 GOOD = "C{n},GM0518,I{n},2023-03-05,fysiek,programma,lucht,geen_overtreding,,,,nee,1.5"
 OVERTREDING = "C{n},GM0518,I{n},05-03-2023,Fysiek,PROGRAMMA,lucht,overtreding,b,2,waarschuwing,ja,2"
@@ -65,7 +66,7 @@ def staged(tmp_path_factory):
     rows += [row.format(n=10 + i) for i, (row, _) in enumerate(CASES)]
     rows += [GOOD.format(n=99), GOOD.format(n=99)]  # duplicate id: both rows
     write(raw / "2023" / "ODH" / "controles.csv", CONTROLES_HEADER + "\n" + "\n".join(rows) + "\n")
-    return build(tmp, raw, [2023], stages=("leveringen", "raw", "stg"))
+    return stage_deliveries(raw, [2023])
 
 
 def test_good_rows_are_accepted_typed(staged):
