@@ -115,3 +115,42 @@ def test_a_render_that_hangs_is_retried_once_then_fails_in_dutch(monkeypatch):
     assert len(started) == 2  # started once more after the first hang
     assert "ook niet na een herstart" in str(e.value)
     assert images._server is None
+
+
+def test_a_failed_start_and_a_migration_reach_the_run_event_log_under_vth_builds_logging(
+    monkeypatch, capfd
+):
+    """Under the CLI's quiet logging (Dagster off the terminal) the package's warnings during a
+    run still reach the run's event log: the stacks of a browser that did not start, and a
+    table that got a column while other years kept their rows. They were dropped before (the
+    level of `dagster.builtin` was CRITICAL)."""
+    import logging
+
+    import duckdb
+    from dagster import DagsterInstance, asset, materialize
+
+    from vth_pipeline.cli import _quiet_dagster
+    from vth_pipeline.runner import QUIET
+    from vth_pipeline.warehouse import replace_partition
+
+    for name in ("dagster", "dagster.builtin", "alembic"):
+        monkeypatch.setattr(logging.getLogger(name), "level", logging.getLogger(name).level)
+    _quiet_dagster()
+
+    @asset
+    def stap() -> None:
+        images._log_failed_start("/usr/bin/stille-browser", 1, TimeoutError("geen antwoord"))
+        with duckdb.connect() as conn:
+            conn.execute("CREATE SCHEMA s")
+            replace_partition(conn, "s.t", "SELECT $jaar AS jaar, 1 AS a", 2022)
+            replace_partition(conn, "s.t", "SELECT $jaar AS jaar, 1 AS a, 2 AS b", 2023)
+
+    instance = DagsterInstance.ephemeral()
+    result = materialize([stap], instance=instance, run_config=QUIET)
+    assert result.success
+    logged = [e.user_message for e in instance.all_logs(result.run_id)]
+    start = [m for m in logged if "did not start (attempt 1)" in m]
+    assert len(start) == 1 and "thread MainThread" in start[0], logged
+    assert any("kolom(men) b toegevoegd" in m and "2022" in m for m in logged), logged
+    terminal = capfd.readouterr()
+    assert "did not start" not in terminal.out + terminal.err

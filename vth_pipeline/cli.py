@@ -20,8 +20,14 @@ from vth_pipeline.stopping import BuildStopped, cancel_unfinished
 
 
 def _quiet_dagster() -> None:
-    for name in ("dagster", "dagster.builtin", "alembic"):
-        logging.getLogger(name).setLevel(logging.CRITICAL)  # the event log keeps the errors
+    """Dagster's own lines off the terminal (the event log keeps its errors; a run's console
+    logger is off by the run config). `dagster.builtin`, the logger of `get_dagster_logger`,
+    stays at WARNING: a logger's level is checked before any handler, so at CRITICAL the
+    package's warnings during a run (a table migrated, a browser that did not start) never
+    reached the run's event log."""
+    for name in ("dagster", "alembic"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    logging.getLogger("dagster.builtin").setLevel(logging.WARNING)
     # dagster-postgres logs each retry of a lost connection on the root logger: the CLI says
     # what happened in one Dutch line instead
     logging.getLogger().setLevel(logging.ERROR)

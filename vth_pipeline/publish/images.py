@@ -16,7 +16,6 @@ import atexit
 import concurrent.futures
 import contextlib
 import functools
-import logging
 import os
 import re
 import shutil
@@ -262,7 +261,10 @@ def _log_failed_start(path: str, attempt: int, error: Exception) -> None:
         for t in threading.enumerate()
         if t.ident in frames
     )
-    logging.getLogger(__name__).warning(
+    # Dagster's logger: during a build the lines go to the run's event log, not the terminal
+    from dagster import get_dagster_logger
+
+    get_dagster_logger(__name__).warning(
         "browser %s did not start (attempt %d): %s\n%s", path, attempt, error, stacks
     )
 
