@@ -470,7 +470,8 @@ def verify(
             Path(tmp),
             archive_dir,
             inputs,
-            [*manifest["vorige_jaren"], year],
+            year,
+            manifest["vorige_jaren"],
             sorted(manifest.get("buren", {}).values()),  # absent from older manifests
             changed_bytes(manifests),
             assets,
@@ -493,12 +494,15 @@ def _rebuild(
     tmp: Path,
     archive_dir: Path,
     inputs: list[tuple[str, str, str]],
-    years: list[int],
+    year: int,
+    earlier: Iterable[int],
     neighbours: Iterable[int] = (),
     history: Iterable[tuple[str, str]] = (),
     assets: Path | None = None,
 ) -> Path | Problem:
-    """Build the years into `tmp` from the re-laid inputs; the output folder, or why not.
+    """Build the year into `tmp` from the re-laid inputs; the output folder, or why not. The
+    earlier years it read are built as `vth build` builds a year's earlier years: their data
+    only, not their publication (not compared, and a publication a year takes seconds).
 
     `history`: (pad, previous sha256) of deliveries whose bytes had changed under their path;
     the rebuild's archive is told of the previous bytes first, so it finds the same change
@@ -519,7 +523,7 @@ def _rebuild(
         assets_dir=str(assets or assets_dir()),  # the register and texts the build read
     )
     runner = Runner(settings, DuckDBResource(database=str(tmp / "vth.duckdb")))
-    for r in runner.build(years, overview=False):
+    for r in runner.build([year], overview=False, earlier=earlier):
         if not r.success:
             return Problem(f"{r.job} {r.year or ''}".strip(), f"herbouw mislukt: {r.error}")
     return tmp / "out"
