@@ -13,8 +13,8 @@ from fractions import Fraction
 
 import pytest
 
+from tests.audit_support import vth
 from tests.publication_data import REFERENCE, published
-from tests.test_audit import vth
 from tests.test_publication import (
     controle_counts,
     delivered_controles,

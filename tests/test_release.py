@@ -18,9 +18,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.audit_support import vth
 from tests.conftest import ROOT, Built, build
 from tests.publication_data import REFERENCE, published
-from tests.test_audit import vth
 
 YEAR = 2023
 REGISTER_HEADER = "jaar,versie,datum,toelichting,manifest_sha256\n"
