@@ -19,6 +19,7 @@ import pytest
 from tests.conftest import ROOT, build, needs_shared, shared_file
 from tests.sample_reader import Table
 from vth_pipeline.check import check_files
+from vth_pipeline.contract.columns import FILE_KINDS
 from vth_pipeline.sample import generate_sample
 from vth_pipeline.sample.manifest import KLASSEN
 
@@ -362,17 +363,40 @@ def test_kengetal_differences_are_reported(run):
         assert rows and all(r[0] != 0 for r in rows), d
 
 
+def checked_rows(built, m) -> list[dict[str, str]]:
+    """The rows of the data quality table of the last year for files that were read."""
+    return [
+        r
+        for r in published(built, YEARS[-1], "datakwaliteit.csv")
+        if r["status"] in ("ingelezen", "afgewezen")
+    ]
+
+
 def test_vth_check_agrees_with_the_data_quality_table(run):
     """The partner self-check on every file the pipeline used in a year gives its verdict."""
     built, m = run
-    year = YEARS[-1]
-    rows = [
-        r
-        for r in published(built, year, "datakwaliteit.csv")
-        if r["status"] in ("ingelezen", "afgewezen")
-    ]
-    paths = [Path(m.out) / r["bestand"] for r in rows]
-    verdicts = check_files(paths, raw_dir=Path(m.out))
+    rows = checked_rows(built, m)
+    verdicts = check_files([Path(m.out) / r["bestand"] for r in rows], raw_dir=Path(m.out))
+    assert_agree(rows, verdicts)
+
+
+def test_vth_check_of_one_file_stages_its_kind_and_what_its_rules_read(run):
+    """A check of one file stages its own kind and the kinds its rules read, not every kind:
+    one file of each kind, each checked on its own beside the raw folder, still gets the
+    pipeline's verdict (the inspections are judged against the register delivered beside
+    them)."""
+    built, m = run
+    rows = checked_rows(built, m)
+    first_of_kind = {}
+    for r in rows:
+        first_of_kind.setdefault(r["soort"], r)
+    assert set(first_of_kind) == set(FILE_KINDS), first_of_kind
+    for r in first_of_kind.values():
+        verdict = check_files([Path(m.out) / r["bestand"]], raw_dir=Path(m.out))
+        assert_agree([r], verdict)
+
+
+def assert_agree(rows: list[dict[str, str]], verdicts) -> None:
     for r, v in zip(rows, verdicts, strict=True):
         if r["status"] == "afgewezen":
             assert v.status == "afgewezen" and v.reden == r["reden"], r["bestand"]
