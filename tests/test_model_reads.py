@@ -8,6 +8,7 @@ rekenregels.md.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -16,9 +17,10 @@ import jinja2.meta
 import pytest
 from dagster import AssetKey, TimeWindowPartitionMapping
 
+from tests.conftest import ROOT
 from vth_pipeline.definitions import defs
 from vth_pipeline.defs.models import TEMPLATES, model_names
-from vth_pipeline.sql import SQL_DIR, _environment, load_sql
+from vth_pipeline.sql import SQL_DIR, _environment, fragment_values, load_sql
 from vth_pipeline.sql.reads import model_kinds, model_reads, sql_reads, sql_writers, writers_of
 from vth_pipeline.validation import check_reads, check_specs_for
 from vth_pipeline.validation.model import TOETSEN_SQL
@@ -279,3 +281,28 @@ def test_the_uitkomsten_conflict_is_declared_once_for_model_and_toets():
     assert str(c.uitkomst_conflict("n_partners")) in model
     assert str(c.uitkomst_partners()) in str(c.uitkomst_conflict())
     assert str(c.uitkomst_partners()) in load_sql(view)
+
+
+def test_the_limits_of_the_conflicts_are_stated_once_in_the_sql_the_toetsen_read():
+    """The toetsen judge the parts of a conflict against the limits the models use: the
+    expectation suites carry the values `_partner_conflicten.sql` sets, and the macros of the
+    models render those values."""
+    limits = fragment_values("_partner_conflicten")
+    c = _conflicts()
+    assert str(c.uitkomst_conflict("n")).strip() == f"n > {limits['max_partners_per_uitkomst']}"
+    rendered = " ".join(str(c.seveso_conflict()).split())
+    assert f"> {limits['max_inrichtingen_per_inspectie']} OR" in rendered
+    stated = {}
+    for name in ("stg_uitkomsten", "stg_seveso_inspecties"):
+        suite = json.loads((ROOT / "expectations" / f"{name}.json").read_text(encoding="utf-8"))
+        for e in suite["expectations"]:
+            if e["meta"].get("toets") in ("conflict_tussen_partners", "gezamenlijk_eenduidig"):
+                stated[e["kwargs"]["column"]] = e["kwargs"]["max_value"]
+    assert stated == {
+        "partners": limits["max_partners_per_uitkomst"],
+        "inrichtingen": limits["max_inrichtingen_per_inspectie"],
+        "datums": limits["max_datums_per_inspectie"],
+    }
+    # and handmatig.py states none of them itself
+    source = (ROOT / "vth_pipeline" / "validation" / "handmatig.py").read_text(encoding="utf-8")
+    assert "max_value=1" not in source.replace(" ", "")

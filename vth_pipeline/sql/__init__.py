@@ -122,6 +122,13 @@ def load_sql(name: str, **context: Any) -> str:
     return _environment().get_template(f"{name}.sql").render(CONTEXT | context)
 
 
+def fragment_values(name: str) -> dict[str, Any]:
+    """The values a fragment `sql/<name>.sql` sets at its top level (`{% set x = ... %}`), for
+    Python code that must use a limit the SQL states (the toetsen of `_partner_conflicten`)."""
+    module = _environment().get_template(f"{name}.sql").make_module(CONTEXT)
+    return {k: v for k, v in vars(module).items() if not k.startswith("_") and not callable(v)}
+
+
 def sql_names() -> list[str]:
     """Every asset with a SQL file (fragments `_*.sql` excluded; the toetsen's SQL is in a
     subfolder, `toetsen/`, not globbed here)."""

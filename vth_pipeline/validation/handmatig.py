@@ -58,8 +58,11 @@ from __future__ import annotations
 
 from vth_pipeline import environment
 from vth_pipeline.contract.publication import PARTNER_INCONSISTENCIES
+from vth_pipeline.sql import fragment_values
 from vth_pipeline.validation.model import Dataset, Toets, View, cond_gt, param, toets_sql
 
+# The limits of the cross-partner conflicts, stated once in the SQL the models use.
+CONFLICT_LIMITS = fragment_values("_partner_conflicten")
 DEFAULT_FACTOR = float(environment.YEAR_ON_YEAR_FACTOR.default)
 DEFAULT_MIN_BASIS = int(environment.YEAR_ON_YEAR_MIN_BASIS.default)
 
@@ -237,7 +240,7 @@ def uitkomsten(ds: Dataset) -> None:
         "expect_column_values_to_be_between",
         "Eén partner per (indicator, gebied).",
         column="partners",
-        max_value=1,
+        max_value=CONFLICT_LIMITS["max_partners_per_uitkomst"],
     )
     nl = View(
         "landelijk",
@@ -320,7 +323,7 @@ def seveso_inspecties(ds: Dataset) -> None:
             "expect_column_values_to_be_between",
             f"Eén {wat} per gezamenlijke inspectie.",
             column=col,
-            max_value=1,
+            max_value=CONFLICT_LIMITS[f"max_{col}_per_inspectie"],
         )
     ds.expect(
         Toets(
