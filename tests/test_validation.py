@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
 import pytest
@@ -24,7 +25,8 @@ from dagster import (
 )
 from dagster_duckdb import DuckDBResource
 
-from tests.conftest import ROOT, build
+from tests.conftest import ROOT
+from tests.model_harness import build_models
 from tests.validation_data import ALL_FAULTS
 from vth_pipeline.contract.columns import FILE_KINDS
 from vth_pipeline.partitions import year_of, yearly
@@ -215,12 +217,17 @@ def test_one_check_per_suite_blocking_when_a_toets_is_error():
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    """The sample deliveries of 2022 and 2023 (scale 0.01), built through the real graph."""
+def sample(tmp_path_factory) -> SimpleNamespace:
+    """The sample deliveries of 2022 and 2023 (scale 0.01) staged and modelled into a
+    warehouse file by the model harness: the tables the suites judge, as the real graph builds
+    them (tests/test_models.py), without the graph running the suites first; the tests run
+    them."""
     tmp = tmp_path_factory.mktemp("validatie")
     raw = tmp / "raw"
     generate_sample(raw, years=YEARS, scale=0.01, seed=2024)
-    return build(tmp, raw, YEARS, stages=("leveringen", "raw", "stg", "int", "staat"))
+    warehouse = tmp / "vth.duckdb"
+    build_models(raw, YEARS, database=str(warehouse)).conn.close()
+    return SimpleNamespace(raw=raw, warehouse=warehouse)
 
 
 @pytest.fixture(scope="module")

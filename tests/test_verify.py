@@ -245,3 +245,18 @@ def test_verify_names_a_different_code_version(first):
     m["code"]["pakketten"]["duckdb"] = "0.0.1"
     note = code_difference(m)
     assert note.startswith("andere codeversie") and "git_commit" in note and "duckdb" in note
+
+
+def test_verify_with_an_archive_folder_that_is_not_there_says_so_in_one_line(first, tmp_path):
+    """A wrong --archief: one line naming the folder and how many inputs it lacks, exit 5 (it
+    was a traceback: the empty index was returned as one value where two were read)."""
+    folder, _ = copy_publication(first, tmp_path)
+    m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    inputs = len([d for d in m["leveringen"] if d["sha256"]]) + len(m["referentie"])
+    done = vth("verify", str(folder), "--archief", str(tmp_path / "elders"))
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 5, done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1] == (
+        f"  {tmp_path / 'elders'}: het archief bestaat niet, dus ontbreken alle {inputs} "
+        "invoerbestanden; geef de map van het archief met --archief of VTH_ARCHIVE_DIR"
+    ), done.stdout

@@ -150,7 +150,17 @@ def inputs_of(manifests: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
 
 
 def check_inputs(archive_dir: Path, inputs: list[tuple[str, str, str]]) -> list[Problem]:
-    """Every input the manifests name must be in the archive with exactly its bytes."""
+    """Every input the manifests name must be in the archive with exactly its bytes. An
+    archive folder that is not there is one problem, not one per input (a wrong folder)."""
+    if not archive_dir.is_dir():
+        return [
+            Problem(
+                str(archive_dir),
+                f"het archief bestaat niet, dus ontbreken alle {len(inputs)} invoerbestanden; "
+                "geef de map van het archief met --archief of VTH_ARCHIVE_DIR",
+                "invoer",
+            )
+        ]
     problems = []
     for _, pad, sha in inputs:
         path = _archived(archive_dir, sha, pad)
@@ -177,7 +187,7 @@ def two_contents(
     index = read_index(archive_dir) if index is None else index
     delivered = [(d, d["pad"], d["sha256"]) for m in manifests for d in m["leveringen"]]
     if not index or not delivered:
-        return []
+        return [], []
     text = {"pad": pl.String, "sha256": pl.String, "map": pl.String, "eerst_gezien": pl.String}
     frame = pl.DataFrame(
         [(e.get("pad"), e.get("sha256"), e.get("map") or "", e.get("eerst_gezien")) for e in index],
