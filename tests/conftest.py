@@ -106,3 +106,40 @@ CONTROLES_HEADER = (
 @pytest.fixture
 def raw(tmp_path: Path) -> Path:
     return tmp_path / "raw"
+
+
+# pytest-xdist (`--dist loadfile`, pyproject.toml) runs a test file on one worker, so its module
+# fixtures are built once. Files that read a build shared within a worker process are one unit
+# of work together, so that build is made once, not once per worker. (`--dist loadgroup` with
+# `xdist_group` marks would say this per file, but pytest-xdist 3.8.0 marks a group by
+# rewriting `item._nodeid`, which pytest 9 no longer reads: the marks are silently ignored.)
+SHARED_BUILDS: dict[str, tuple[str, ...]] = {
+    # the publication of tests/publication_data.py (`published`)
+    "publicatie": (
+        "test_lineage",
+        "test_opendata",
+        "test_publication",
+        "test_register",
+        "test_release",
+        "test_report_browser",
+        "test_texts",
+        "test_word",
+        "test_year_alone",
+    ),
+    # the sample year of tests/audit_support.py (`audit_first`)
+    "audit": ("test_audit", "test_verify"),
+}
+UNIT_OF_FILE = {f"tests/{f}.py": unit for unit, files in SHARED_BUILDS.items() for f in files}
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class SharedBuildScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            file = super()._split_scope(nodeid)
+            return UNIT_OF_FILE.get(file, file)
+
+    return SharedBuildScheduling(config, log)

@@ -246,3 +246,26 @@ def test_no_view_of_a_toets_is_written_in_python():
     # the test sees a view where one was: the f-strings of before
     view = 'sql = f"""\nWITH k AS ({k})\nSELECT partner_code FROM k WHERE jaar = $jaar\n"""'
     assert [s for s in _string_literals(ast.parse(view)) if SELECT.search(s)]
+
+
+def test_files_that_read_a_shared_build_are_one_unit_of_work_for_xdist():
+    """A test file that reads the publication or the audit sample built once per worker is
+    listed in `SHARED_BUILDS` (conftest.py), so that xdist runs it on the worker that has the
+    build; a listed file reads it."""
+    from tests.conftest import SHARED_BUILDS
+
+    shared = {"publicatie": ("tests.publication_data", "published")}
+    shared["audit"] = ("tests.audit_support", "audit_first")
+    readers: dict[str, set[str]] = {unit: set() for unit in shared}
+    for path in sorted((ROOT / "tests").glob("test_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {
+            (node.module, alias.name)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom)
+            for alias in node.names
+        }
+        for unit, name in shared.items():
+            if name in imported:
+                readers[unit].add(path.stem)
+    assert {unit: set(files) for unit, files in SHARED_BUILDS.items()} == readers
