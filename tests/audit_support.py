@@ -1,6 +1,6 @@
 """What the audit tests (test_audit, test_verify, test_verify_years) share: the sample year,
-built once per test process and read by the first two files (each of which may run in another
-worker), and `vth` run as the auditor runs it.
+built once per test process (session fixtures, registered in conftest.py) and read by the
+first two files, and `vth` run as the auditor runs it.
 
 The expected values come from the files themselves (hashlib, the csv module), not from the
 pipeline.
@@ -16,6 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.conftest import ROOT, Built, build
 from vth_pipeline.sample import generate_sample
@@ -102,21 +104,16 @@ def rederived_tables(out: str) -> dict[str, int]:
     }
 
 
-_BUILT: dict[str, Any] = {}
-
-
+@pytest.fixture(scope="session")
 def audit_sample(tmp_path_factory) -> tuple[Path, Any]:
     """(raw folder, generation manifest): one sample year, generated once per test process."""
-    if "sample" not in _BUILT:
-        raw = tmp_path_factory.mktemp("audit_raw")
-        _BUILT["sample"] = raw, generate_sample(raw, years=(YEAR,), scale=0.02, seed=11)
-    return _BUILT["sample"]
+    raw = tmp_path_factory.mktemp("audit_raw")
+    return raw, generate_sample(raw, years=(YEAR,), scale=0.02, seed=11)
 
 
-def audit_first(tmp_path_factory) -> Built:
+@pytest.fixture(scope="session")
+def audit_year(audit_sample, tmp_path_factory) -> Built:
     """The sample year built through the real graph, once per test process; read-only (a test
     that spoils it works on `copy_publication`)."""
-    if "first" not in _BUILT:
-        raw, _ = audit_sample(tmp_path_factory)
-        _BUILT["first"] = build(tmp_path_factory.mktemp("audit_a"), raw, [YEAR])
-    return _BUILT["first"]
+    raw, _ = audit_sample
+    return build(tmp_path_factory.mktemp("audit_a"), raw, [YEAR])

@@ -38,6 +38,9 @@ def needs_shared(*parts: str) -> pytest.MarkDecorator:
     )
 
 
+# Session fixtures of the audit sample year (tests/audit_support.py).
+pytest_plugins = ["tests.audit_support"]
+
 # Tests never write the developer's instance: `vth build` in a test records its runs in a
 # throwaway DAGSTER_HOME with the project's instance settings; other runs are ephemeral.
 TEST_DAGSTER_HOME = Path(tempfile.mkdtemp(prefix="vth-dagster-home-"))
@@ -126,7 +129,7 @@ SHARED_BUILDS: dict[str, tuple[str, ...]] = {
         "test_word",
         "test_year_alone",
     ),
-    # the sample year of tests/audit_support.py (`audit_first`)
+    # the sample year of tests/audit_support.py (`audit_year`)
     "audit": ("test_audit", "test_verify"),
 }
 UNIT_OF_FILE = {f"tests/{f}.py": unit for unit, files in SHARED_BUILDS.items() for f in files}

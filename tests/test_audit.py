@@ -22,8 +22,6 @@ from tests.audit_support import (
     CHECKER,
     NOTEBOOK,
     YEAR,
-    audit_first,
-    audit_sample,
     pinned,
     rederived_tables,
     run_notebook,
@@ -35,36 +33,26 @@ from tests.test_pipeline import accepted_records
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    return audit_sample(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def first(tmp_path_factory):
-    return audit_first(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def second(sample, tmp_path_factory):
+def second(audit_sample, tmp_path_factory):
     """A second build of the sample year into another folder: for byte-identical outputs."""
-    raw, _ = sample
+    raw, _ = audit_sample
     return build(tmp_path_factory.mktemp("audit_b"), raw, [YEAR])
 
 
-def test_two_builds_give_the_same_manifest_bytes(first, second):
-    a = (first.out / str(YEAR) / "manifest.json").read_bytes()
+def test_two_builds_give_the_same_manifest_bytes(audit_year, second):
+    a = (audit_year.out / str(YEAR) / "manifest.json").read_bytes()
     b = (second.out / str(YEAR) / "manifest.json").read_bytes()
-    assert first.out != second.out
+    assert audit_year.out != second.out
     assert a == b
     # and every file it lists is the same, byte for byte
     listed = json.loads(a)["uitvoer"]
     assert listed, "the manifest lists the output files"
     for f in listed:
-        assert sha(first.out / str(YEAR) / f["pad"]) == sha(second.out / str(YEAR) / f["pad"])
+        assert sha(audit_year.out / str(YEAR) / f["pad"]) == sha(second.out / str(YEAR) / f["pad"])
 
 
-def test_bouwlog_keeps_what_differs_and_is_not_listed(first):
-    folder = first.out / str(YEAR)
+def test_bouwlog_keeps_what_differs_and_is_not_listed(audit_year):
+    folder = audit_year.out / str(YEAR)
     log = json.loads((folder / "bouwlog.json").read_text(encoding="utf-8"))
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert log["runs"] and all(r["run_id"] and r["start"] for r in log["runs"])
@@ -73,9 +61,9 @@ def test_bouwlog_keeps_what_differs_and_is_not_listed(first):
     assert "run_id" not in (folder / "manifest.json").read_text(encoding="utf-8")
 
 
-def test_manifest_names_inputs_as_the_files_are(first, sample):
-    raw, generated = sample
-    folder = first.out / str(YEAR)
+def test_manifest_names_inputs_as_the_files_are(audit_year, audit_sample):
+    raw, generated = audit_sample
+    folder = audit_year.out / str(YEAR)
     m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert list(m)[:7] == [
         "jaar",
@@ -115,11 +103,13 @@ def test_manifest_names_inputs_as_the_files_are(first, sample):
 
 
 @needs_shared(*CHECKER)
-def test_the_partners_checker_passes(first):
+def test_the_partners_checker_passes(audit_year):
     checker = shared_file(*CHECKER)
     assert checker.is_file(), f"the partners' checker is required: {checker}"
     done = subprocess.run(
-        [sys.executable, str(checker), str(first.out / str(YEAR))], capture_output=True, text=True
+        [sys.executable, str(checker), str(audit_year.out / str(YEAR))],
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stdout
 
@@ -154,10 +144,10 @@ def test_archive_index_is_append_only_and_names_the_original_path(tmp_path):
     assert added == ["2023/ODA/controles_2024-04-01.csv", "2023/ODA/controles_2024-05-01.csv"]
 
 
-def test_reference_files_of_a_build_are_archived_and_indexed(first):
+def test_reference_files_of_a_build_are_archived_and_indexed(audit_year):
     from vth_pipeline.ingest.archive import archive_path, read_index
 
-    store = first.warehouse.parent / "archief"
+    store = audit_year.warehouse.parent / "archief"
     indexed = {(e["pad"], e["sha256"]) for e in read_index(store) if e["soort"] == "referentie"}
     for p in (ROOT / "data" / "reference").glob("*.csv"):
         assert (p.name, sha(p)) in indexed
@@ -177,16 +167,16 @@ def published_national(built, figuur: str) -> str:
         return next(r["waarde"] for r in csv.DictReader(f) if r["figuur"] == figuur)
 
 
-def test_lineage_of_controles_lists_files_whose_rows_add_up(first, sample, tmp_path):
-    _, generated = sample
+def test_lineage_of_controles_lists_files_whose_rows_add_up(audit_year, audit_sample, tmp_path):
+    _, generated = audit_sample
     table = tmp_path / "herkomst.csv"
-    done = lineage(first, "--figuur", "controles", "--csv", str(table))
+    done = lineage(audit_year, "--figuur", "controles", "--csv", str(table))
     assert done.returncode == 0, done.stderr
     assert "staat_omgevingsdiensten.sql" in done.stdout and "Aantal controles" in done.stdout
     with open(table, encoding="utf-8") as f:
         listed = list(csv.DictReader(f))
     # independently: the files in effect, their sha256 and accepted rows, from the files
-    expected = accepted_records((first, generated), YEAR, "controles")
+    expected = accepted_records((audit_year, generated), YEAR, "controles")
     files = {
         f.partner_code: f for f in generated.select(jaar=YEAR, soort="controles", in_effect=True)
     }
@@ -199,14 +189,14 @@ def test_lineage_of_controles_lists_files_whose_rows_add_up(first, sample, tmp_p
         assert r["bestand"] in done.stdout and r["sha256"] in done.stdout
     total = sum(int(r["rijen"]) for r in listed)
     assert total == sum(len(rows) for rows in expected.values())
-    assert str(total) == published_national(first, "controles")
+    assert str(total) == published_national(audit_year, "controles")
 
 
-def test_lineage_row_ranges_leave_out_the_quarantined_rows(first, sample, tmp_path):
-    _, generated = sample
+def test_lineage_row_ranges_leave_out_the_quarantined_rows(audit_year, audit_sample, tmp_path):
+    _, generated = audit_sample
     bad = {(d.path, d.row) for d in generated.defects if d.gevolg == "quarantaine" and d.row}
     table = tmp_path / "herkomst.csv"
-    done = lineage(first, "--figuur", "controles", "--csv", str(table))
+    done = lineage(audit_year, "--figuur", "controles", "--csv", str(table))
     assert done.returncode == 0, done.stderr
     with open(table, encoding="utf-8") as f:
         for r in csv.DictReader(f):
@@ -221,10 +211,10 @@ def test_lineage_row_ranges_leave_out_the_quarantined_rows(first, sample, tmp_pa
                     assert f"rij {row}" in done.stdout or f", {row}" in done.stdout
 
 
-def test_lineage_of_a_seveso_figure_lists_the_partners_inspection_files(first, sample):
-    _, generated = sample
+def test_lineage_of_a_seveso_figure_lists_the_partners_inspection_files(audit_year, audit_sample):
+    _, generated = audit_sample
     done = lineage(
-        first,
+        audit_year,
         "--figuur",
         "seveso_geinspecteerd_pct",
     )
@@ -234,20 +224,20 @@ def test_lineage_of_a_seveso_figure_lists_the_partners_inspection_files(first, s
     assert len({f.partner_code for f in inspections}) > 1
     for f in inspections:
         assert f"{f.path}  sha256 {sha(Path(generated.out) / f.path)}" in done.stdout, f.path
-    assert f"Landelijk: {published_national(first, 'seveso_geinspecteerd_pct')}" in done.stdout
+    assert f"Landelijk: {published_national(audit_year, 'seveso_geinspecteerd_pct')}" in done.stdout
 
 
-def test_lineage_of_an_unknown_figure_or_partner_is_an_error_with_the_allowed_values(first):
-    done = lineage(first, "--figuur", "contoles")
+def test_lineage_of_an_unknown_figure_or_partner_is_an_error_with_the_allowed_values(audit_year):
+    done = lineage(audit_year, "--figuur", "contoles")
     assert done.returncode == 2 and done.stdout == "", done.stdout
-    with open(first.out / str(YEAR) / "tabellen" / "landelijk.csv", encoding="utf-8") as f:
+    with open(audit_year.out / str(YEAR) / "tabellen" / "landelijk.csv", encoding="utf-8") as f:
         figures = [r["figuur"] for r in csv.DictReader(f)]
     allowed = ", ".join(figures)
     assert f"onbekend cijfer 'contoles'; toegestaan (landelijk.csv, kolom figuur): {allowed}" in (
         done.stderr
     )
     done = lineage(
-        first,
+        audit_year,
         "--figuur",
         "controles",
         "--partner",
@@ -259,8 +249,8 @@ def test_lineage_of_an_unknown_figure_or_partner_is_an_error_with_the_allowed_va
     assert f"onbekende partner 'ODX'; toegestaan: {', '.join(partners)}" in done.stderr
 
 
-def test_lineage_of_a_partner_whose_file_was_rejected_shows_that_file(first, sample):
-    _, generated = sample
+def test_lineage_of_a_partner_whose_file_was_rejected_shows_that_file(audit_year, audit_sample):
+    _, generated = audit_sample
     rejected = [
         d
         for d in generated.defects
@@ -273,7 +263,7 @@ def test_lineage_of_a_partner_whose_file_was_rejected_shows_that_file(first, sam
     for d in rejected:
         partner = d.path.split("/")[1]
         done = lineage(
-            first,
+            audit_year,
             "--figuur",
             "controles",
             "--partner",
@@ -288,10 +278,12 @@ def test_lineage_of_a_partner_whose_file_was_rejected_shows_that_file(first, sam
         assert line in section, section
 
 
-def test_lineage_lists_every_file_of_the_year_that_was_not_used_with_its_status(first, sample):
+def test_lineage_lists_every_file_of_the_year_that_was_not_used_with_its_status(
+    audit_year, audit_sample
+):
     """Rejected and superseded files of the figure's kinds, by the generator's own record."""
-    _, generated = sample
-    done = lineage(first, "--figuur", "controles")
+    _, generated = audit_sample
+    done = lineage(audit_year, "--figuur", "controles")
     assert done.returncode == 0, done.stderr
     section = done.stdout.split("Bestanden van dit jaar die niet zijn gebruikt")[1]
     section = section.split("\n\n")[0]
@@ -391,16 +383,19 @@ def test_data_versions_follow_the_files_in_effect_and_tables_carry_standard_meta
 # ----------------------------------------------------------------------- the report's footer
 
 
-def test_report_names_its_code_and_promises_what_the_publication_shows(first):
+def test_report_names_its_code_and_promises_what_the_publication_shows(audit_year):
     from importlib.metadata import version
 
-    html = (first.out / str(YEAR) / "index.html").read_text(encoding="utf-8")
+    html = (audit_year.out / str(YEAR) / "index.html").read_text(encoding="utf-8")
     footer = html[html.index("<footer>") : html.index("</footer>")]
     commit = subprocess.run(
         ["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True
     ).stdout.strip()
     assert f"vth-pipeline {version('vth-pipeline')} (commit {commit[:12]}" in footer
-    assert 'href="manifest.json"' in footer and (first.out / str(YEAR) / "manifest.json").is_file()
+    assert (
+        'href="manifest.json"' in footer
+        and (audit_year.out / str(YEAR) / "manifest.json").is_file()
+    )
     assert "vth lineage" in footer and "vth verify" in footer
     assert "Elke rij is herleidbaar" not in footer  # the old promise the files could not keep
 
@@ -414,12 +409,12 @@ def test_notebook_uses_no_code_of_the_package():
     assert "vth_pipeline" not in code and "tests." not in code
 
 
-def test_auditor_notebook_agrees_with_the_publication(first, sample, monkeypatch):
-    raw, _ = sample
-    out = run_notebook(monkeypatch, first.out / str(YEAR), raw)
+def test_auditor_notebook_agrees_with_the_publication(audit_year, audit_sample, monkeypatch):
+    raw, _ = audit_sample
+    out = run_notebook(monkeypatch, audit_year.out / str(YEAR), raw)
     assert "Alle herberekende cijfers zijn gelijk aan de publicatie." in out
     # at least one figure of every published table, each equal (the folder's own list)
-    published = {p.name for p in (first.out / str(YEAR) / "tabellen").glob("*.csv")}
+    published = {p.name for p in (audit_year.out / str(YEAR) / "tabellen").glob("*.csv")}
     assert len(published) >= 19
     tables = rederived_tables(out)
     assert set(tables) == published and min(tables.values()) >= 1, tables
@@ -447,25 +442,27 @@ def with_one_more(built, tmp: Path, name: str, row: int) -> Path:
 
 
 def test_auditor_notebook_fails_when_a_cell_of_another_table_is_wrong(
-    first, sample, monkeypatch, tmp_path
+    audit_year, audit_sample, monkeypatch, tmp_path
 ):
     from nbclient.exceptions import CellExecutionError
 
-    raw, _ = sample
-    folder = with_one_more(first, tmp_path, "omgevingsdiensten.csv", 1)  # a partner's controles
+    raw, _ = audit_sample
+    folder = with_one_more(
+        audit_year, tmp_path, "omgevingsdiensten.csv", 1
+    )  # a partner's controles
     with pytest.raises(CellExecutionError, match="wijkt af van de gepubliceerde tabellen"):
         run_notebook(monkeypatch, folder, raw)
 
 
 def test_auditor_notebook_runs_as_the_readme_says_from_the_repository_root(
-    first, sample, monkeypatch
+    audit_year, audit_sample, monkeypatch
 ):
     """`jupyter execute notebooks/auditor.ipynb` runs the kernel in notebooks/; the relative
     paths of the README (and the default reference folder) are taken from the repository root."""
-    raw, _ = sample
+    raw, _ = audit_sample
     out = run_notebook(
         monkeypatch,
-        Path(os.path.relpath(first.out / str(YEAR), ROOT)),
+        Path(os.path.relpath(audit_year.out / str(YEAR), ROOT)),
         Path(os.path.relpath(raw, ROOT)),
         kernel_dir=NOTEBOOK.parent,
         VTH_REFERENTIE=None,  # the default, data/reference
@@ -474,13 +471,13 @@ def test_auditor_notebook_runs_as_the_readme_says_from_the_repository_root(
 
 
 def test_auditor_notebook_fails_when_a_published_figure_is_wrong(
-    first, sample, monkeypatch, tmp_path
+    audit_year, audit_sample, monkeypatch, tmp_path
 ):
     from nbclient.exceptions import CellExecutionError
 
-    raw, _ = sample
+    raw, _ = audit_sample
     folder = with_one_more(
-        first, tmp_path, "landelijk.csv", row_of(first, "landelijk.csv", "controles")
+        audit_year, tmp_path, "landelijk.csv", row_of(audit_year, "landelijk.csv", "controles")
     )
     with pytest.raises(CellExecutionError, match="wijkt af van landelijk.csv"):
         run_notebook(monkeypatch, folder, raw)

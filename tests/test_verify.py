@@ -12,12 +12,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from tests.audit_support import (
     YEAR,
-    audit_first,
-    audit_sample,
     copy_publication,
     flip_one_byte,
     pinned,
@@ -27,19 +23,12 @@ from tests.audit_support import (
 from tests.conftest import ROOT, build, write
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    return audit_sample(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def first(tmp_path_factory):
-    return audit_first(tmp_path_factory)
-
-
-def test_verify_passes_on_a_fresh_build(first):
+def test_verify_passes_on_a_fresh_build(audit_year):
     done = vth(
-        "verify", str(first.out / str(YEAR)), "--archief", str(first.warehouse.parent / "archief")
+        "verify",
+        str(audit_year.out / str(YEAR)),
+        "--archief",
+        str(audit_year.warehouse.parent / "archief"),
     )
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.strip().splitlines()
@@ -48,8 +37,8 @@ def test_verify_passes_on_a_fresh_build(first):
     assert lines[-1].startswith("verificatie geslaagd: 2023"), lines
 
 
-def test_verify_names_an_archived_delivery_whose_bytes_changed(first, tmp_path):
-    folder, store = copy_publication(first, tmp_path)
+def test_verify_names_an_archived_delivery_whose_bytes_changed(audit_year, tmp_path):
+    folder, store = copy_publication(audit_year, tmp_path)
     m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     victim = next(d for d in m["leveringen"] if d["status"] == "in_gebruik")
     archived = (
@@ -63,14 +52,14 @@ def test_verify_names_an_archived_delivery_whose_bytes_changed(first, tmp_path):
 
 
 def test_verify_reports_a_delivery_changed_under_its_name_and_rebuilt_into_the_same_archive(
-    sample, tmp_path
+    audit_sample, tmp_path
 ):
     """A delivery altered after a build (same path) and built again into the same archive: the
     index then holds two sha256 for one path. The year built from the new bytes records the
     change (status gewijzigd, vorige_sha256): verify says so and passes (what the year was built
     from is archived and named). When the file changes once more after that build, the index
     holds a content the manifest does not account for: inputs changed (exit 5)."""
-    source, generated = sample
+    source, generated = audit_sample
     raw, store = tmp_path / "raw", tmp_path / "archief"
     shutil.copytree(source, raw)
     build(tmp_path / "eerst", raw, [YEAR], stages=("leveringen",), archive_dir=str(store))
@@ -101,8 +90,8 @@ def test_verify_reports_a_delivery_changed_under_its_name_and_rebuilt_into_the_s
     assert f"ook sha256 {sha(raw / victim)}" in line and "niet vermeld in manifest.json" in line
 
 
-def test_verify_names_a_published_csv_that_was_changed(first, tmp_path):
-    folder, store = copy_publication(first, tmp_path)
+def test_verify_names_a_published_csv_that_was_changed(audit_year, tmp_path):
+    folder, store = copy_publication(audit_year, tmp_path)
     flip_one_byte(folder / "tabellen" / "landelijk.csv")
     done = vth("verify", str(folder), "--archief", str(store))
     assert done.returncode == 1, done.stdout
@@ -120,9 +109,9 @@ def rewrite_listed(folder: Path, pad: str) -> None:
 
 
 def test_verify_names_the_cell_that_differs_even_when_the_manifest_was_made_to_agree(
-    first, tmp_path
+    audit_year, tmp_path
 ):
-    folder, store = copy_publication(first, tmp_path)
+    folder, store = copy_publication(audit_year, tmp_path)
     table = folder / "tabellen" / "landelijk.csv"
     with open(table, encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))
@@ -181,10 +170,10 @@ def test_verify_tells_figures_from_presentation(tmp_path):
     assert Verdict(2023, found, rebuilt=True).exit_code == 4
 
 
-def test_verify_says_which_files_of_the_package_changed_since_the_manifests_commit(first):
+def test_verify_says_which_files_of_the_package_changed_since_the_manifests_commit(audit_year):
     from vth_pipeline.verify import code_report
 
-    m = json.loads((first.out / str(YEAR) / "manifest.json").read_text(encoding="utf-8"))
+    m = json.loads((audit_year.out / str(YEAR) / "manifest.json").read_text(encoding="utf-8"))
     assert code_report(m)[0].startswith("code: dezelfde als in manifest.json")
     earlier = subprocess.run(
         ["git", "-C", str(ROOT), "rev-parse", "HEAD~3"], capture_output=True, text=True
@@ -211,8 +200,8 @@ def test_verify_says_which_files_of_the_package_changed_since_the_manifests_comm
     assert any("kan git hier niet zeggen" in x for x in code_report(m))
 
 
-def test_verify_names_an_input_missing_from_the_archive(first, tmp_path):
-    folder, store = copy_publication(first, tmp_path)
+def test_verify_names_an_input_missing_from_the_archive(audit_year, tmp_path):
+    folder, store = copy_publication(audit_year, tmp_path)
     m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     victim = next(d for d in m["leveringen"] if d["soort"] == "kengetallen")
     ext = victim["pad"].rsplit(".", 1)[1]
@@ -222,9 +211,9 @@ def test_verify_names_an_input_missing_from_the_archive(first, tmp_path):
     assert f"{victim['pad']}: invoer ontbreekt in het archief" in done.stdout
 
 
-def test_verify_reads_the_archive_from_vth_archive_dir(first, tmp_path):
+def test_verify_reads_the_archive_from_vth_archive_dir(audit_year, tmp_path):
     """As docs/deploy.md sets it in production: VTH_ARCHIVE_DIR, no --archief."""
-    folder, store = copy_publication(first, tmp_path)
+    folder, store = copy_publication(audit_year, tmp_path)
     m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     victim = next(d for d in m["leveringen"] if d["soort"] == "controles")
     archived = store / victim["sha256"][:2] / f"{victim['sha256']}.{victim['pad'].rsplit('.')[-1]}"
@@ -236,10 +225,10 @@ def test_verify_reads_the_archive_from_vth_archive_dir(first, tmp_path):
     assert f"{victim['pad']}: invoer ontbreekt in het archief ({archived})" in done.stdout
 
 
-def test_verify_names_a_different_code_version(first):
+def test_verify_names_a_different_code_version(audit_year):
     from vth_pipeline.verify import code_difference
 
-    m = json.loads((first.out / str(YEAR) / "manifest.json").read_text(encoding="utf-8"))
+    m = json.loads((audit_year.out / str(YEAR) / "manifest.json").read_text(encoding="utf-8"))
     assert code_difference(m) is None  # the code that built it is the code running
     m["code"]["git_commit"] = "0" * 40
     m["code"]["pakketten"]["duckdb"] = "0.0.1"
@@ -247,10 +236,10 @@ def test_verify_names_a_different_code_version(first):
     assert note.startswith("andere codeversie") and "git_commit" in note and "duckdb" in note
 
 
-def test_verify_with_an_archive_folder_that_is_not_there_says_so_in_one_line(first, tmp_path):
+def test_verify_with_an_archive_folder_that_is_not_there_says_so_in_one_line(audit_year, tmp_path):
     """A wrong --archief: one line naming the folder and how many inputs it lacks, exit 5 (it
     was a traceback: the empty index was returned as one value where two were read)."""
-    folder, _ = copy_publication(first, tmp_path)
+    folder, _ = copy_publication(audit_year, tmp_path)
     m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     inputs = len([d for d in m["leveringen"] if d["sha256"]]) + len(m["referentie"])
     done = vth("verify", str(folder), "--archief", str(tmp_path / "elders"))
