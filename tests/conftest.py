@@ -135,6 +135,7 @@ SHARED_BUILDS: dict[str, tuple[str, ...]] = {
 UNIT_OF_FILE = {f"tests/{f}.py": unit for unit, files in SHARED_BUILDS.items() for f in files}
 
 
+@pytest.hookimpl(optionalhook=True)  # xdist's hook: no error when xdist is not loaded
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
     if config.getvalue("dist") != "loadfile":
         return None
