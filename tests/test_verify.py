@@ -170,16 +170,28 @@ def test_verify_tells_figures_from_presentation(tmp_path):
     assert Verdict(2023, found, rebuilt=True).exit_code == 4
 
 
+def last_package_change() -> str:
+    """The newest commit that changed the package (the commits after it may touch only tests
+    or docs)."""
+    return subprocess.run(
+        ["git", "-C", str(ROOT), "log", "-1", "--format=%H", "--", "vth_pipeline"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
 def test_verify_says_which_files_of_the_package_changed_since_the_manifests_commit(audit_year):
     from vth_pipeline.verify import code_report
 
     m = json.loads((audit_year.out / str(YEAR) / "manifest.json").read_text(encoding="utf-8"))
     assert code_report(m)[0].startswith("code: dezelfde als in manifest.json")
     earlier = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "HEAD~3"], capture_output=True, text=True
+        ["git", "-C", str(ROOT), "rev-parse", f"{last_package_change()}~1"],
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     log = subprocess.run(
-        ["git", "-C", str(ROOT), "log", "--name-only", "--format=", "HEAD~3..HEAD"],
+        ["git", "-C", str(ROOT), "log", "--name-only", "--format=", f"{earlier}..HEAD"],
         capture_output=True,
         text=True,
     ).stdout.split()
