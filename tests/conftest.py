@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import anyio
 import duckdb
 import pytest
 from dagster_duckdb import DuckDBResource
@@ -37,6 +38,12 @@ def needs_shared(*parts: str) -> pytest.MarkDecorator:
         missing, reason=f"{path} ontbreekt (de gedeelde map ../shared staat niet naast deze clone)"
     )
 
+
+# anyio imports its file functions lazily, on first use: in the tests that is in the portal's
+# worker thread, where pytest's assertion rewriting (anyio's pytest plugin marks anyio for it)
+# parsed the module while another thread built an AST, and CPython 3.11 raised "AST
+# constructor recursion depth mismatch" once. Imported here, in the main thread, first.
+anyio.open_file  # noqa: B018
 
 # Session fixtures of the audit sample year (tests/audit_support.py).
 pytest_plugins = ["tests.audit_support"]
