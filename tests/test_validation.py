@@ -438,6 +438,68 @@ def test_a_missing_table_is_a_failed_check_not_a_crash(tmp_path):
     )
 
 
+def test_the_adapter_gives_what_gx_gives_in_its_summary_format():
+    """`GxRuntime.validate` runs a suite in GX's BASIC format and again in SUMMARY only what has
+    something to show; the results must be GX's own SUMMARY of the whole suite, whatever
+    passed, failed or raised."""
+    import pandas as pd
+
+    from vth_pipeline.validation.gx import GxRuntime, outcome
+
+    runtime = GxRuntime.get()
+    frame = pd.DataFrame(
+        {
+            "n": [1, 2, 3, 40, 5, 60, 7],
+            "code": ["a", "b", None, "a", "x", "b", "a"],
+            "uniek": [1, 2, 3, 4, 5, 5, 7],
+        }
+    )
+    expectations = [
+        {"type": "expect_column_values_to_be_between", "kwargs": {"column": "n", "max_value": 9}},
+        {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "code"}},
+        {
+            "type": "expect_column_values_to_be_in_set",
+            "kwargs": {"column": "code", "value_set": {"$PARAMETER": "codes"}},
+        },
+        {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "n"}},  # passes
+        {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "uniek"}},
+        {
+            "type": "expect_column_distinct_values_to_equal_set",
+            "kwargs": {"column": "code", "value_set": ["a", "b"]},
+        },
+        {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "weg"}},  # raises
+    ]
+    tagged = [{**e, "meta": {"volgnummer": i}} for i, e in enumerate(expectations)]
+    suite = runtime.suite(("test", "adapter"), tagged)
+    parameters = {"codes": ["a", "b"]}
+    got = runtime.validate(frame, suite, parameters)
+    batch = runtime.batch_definition.get_batch(batch_parameters={"dataframe": frame})
+    summary = batch.validate(
+        suite,
+        expectation_parameters=parameters,
+        result_format={"result_format": "SUMMARY", "partial_unexpected_count": 10},
+    ).results
+
+    def comparable(r) -> dict:
+        d = r.to_json_dict()
+        for info in (d.get("exception_info") or {}).values():  # traces name GX's own lines
+            if isinstance(info, dict):
+                info.pop("exception_traceback", None)
+        return d
+
+    number = lambda r: r.expectation_config.meta["volgnummer"]  # noqa: E731
+    got, summary = sorted(got, key=number), sorted(summary, key=number)
+    assert [r.success for r in got] == [False, False, False, True, False, False, False]
+    # what failed or raised is GX's SUMMARY result in full; what passed reads the same
+    for mine, theirs in zip(got, summary, strict=True):
+        if mine.success:
+            assert outcome(0, {"type": "t"}, {}, mine) == outcome(0, {"type": "t"}, {}, theirs)
+        else:
+            assert comparable(mine) == comparable(theirs)
+    assert got[0].result["partial_unexpected_index_list"] == [3, 5]
+    assert got[-1].exception_info
+
+
 # ----------------------------------------------------------------------- offline and quiet
 
 

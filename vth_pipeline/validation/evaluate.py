@@ -162,8 +162,7 @@ def validate_dataset(
         tagged = [{**exp, "meta": {**exp.get("meta", {}), "volgnummer": i}} for i, exp in items]
         gx_suite = gx.suite((dataset, name), tagged)
         needed = {k: params[k] for k in parameter_names(tagged) if k in params}
-        validation = gx.validate(frames[name], gx_suite, needed)
-        for r in validation.results:
+        for r in gx.validate(frames[name], gx_suite, needed):
             results[int(r.expectation_config.meta["volgnummer"])] = r
     t2 = time.perf_counter()
 

@@ -4,12 +4,13 @@ GX is imported lazily, once per process (it costs 3.5-5.7 s), with analytics off
 bars and an ephemeral context that builds no Data Docs (so nothing is written to a temporary
 folder and nothing is fetched from the network). Frames come from DuckDB as Arrow and are
 converted to pandas (DECIMAL -> float64, DATE -> datetime64); GX's pandas engine judges them.
-GX's SQL route cannot be used: against DuckDB every metric fails (GX issues 10738, 11579).
+GX's SQL route on DuckDB was made to work and measured slower (docs/performance.md).
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import os
 import threading
@@ -61,22 +62,58 @@ class GxRuntime:
             )
         return self.suites[key]
 
-    def validate(self, frame, suite, parameters: Mapping[str, Any]):
+    def validate(self, frame, suite, parameters: Mapping[str, Any]) -> list[Any]:
+        """The results of `suite` on `frame`, in GX's two result formats where each is needed.
+
+        GX's SUMMARY format adds, per expectation, the positions and counts of the unexpected
+        values: two more metrics for every expectation, although only an expectation that found
+        unexpected values has any to show (the rows named in `voorbeeld`). So the suite runs
+        in the BASIC format (counts, observed values, the first unexpected values), and only the
+        expectations with something to show run again in SUMMARY on the same batch, whose
+        metrics GX still holds. GX's time for all suites of a year: -25 % (sample year) to -32 %
+        (national year), the results identical (docs/performance.md)."""
         with self._lock:
             batch = self.batch_definition.get_batch(batch_parameters={"dataframe": frame})
             try:
-                return batch.validate(
-                    suite,
-                    expectation_parameters=dict(parameters),
-                    result_format={
-                        "result_format": "SUMMARY",
-                        "partial_unexpected_count": SAMPLE_SIZE,
-                    },
-                )
+                results = list(self._run(batch, suite, parameters, "BASIC").results)
+                detail = [i for i, r in enumerate(results) if _has_something_to_show(r)]
+                if detail:
+                    again = self.gx.ExpectationSuite(
+                        name=f"{suite.name}.details",
+                        expectations=[results[i].expectation_config for i in detail],
+                    )
+                    at = {_key(results[i]): i for i in detail}
+                    for r in self._run(batch, again, parameters, "SUMMARY").results:
+                        results[at[_key(r)]] = r  # GX orders results its own way
+                return results
             finally:
                 manager = self.datasource.get_execution_engine().batch_manager
                 manager.reset_batch_cache()
                 manager.batch_data_cache.clear()
+
+    @staticmethod
+    def _run(batch, suite, parameters: Mapping[str, Any], result_format: str):
+        return batch.validate(
+            suite,
+            expectation_parameters=dict(parameters),
+            result_format={"result_format": result_format, "partial_unexpected_count": SAMPLE_SIZE},
+        )
+
+
+def _key(result) -> str:
+    return json.dumps(result.expectation_config.to_json_dict(), sort_keys=True, default=str)
+
+
+def _has_something_to_show(result) -> bool:
+    """A result whose SUMMARY differs from its BASIC: it failed, raised, or counted unexpected
+    values (an expectation may pass with some, were it given `mostly`)."""
+    res = result.result or {}
+    return (
+        not result.success
+        or bool((plain(result.exception_info) or {}).get("raised_exception"))
+        or bool(res.get("unexpected_count"))
+        or bool(res.get("partial_unexpected_list"))
+    )
 
 
 def import_in_background() -> threading.Thread:
