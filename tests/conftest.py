@@ -133,6 +133,7 @@ SHARED_BUILDS: dict[str, tuple[str, ...]] = {
         "test_release",
         "test_report_browser",
         "test_texts",
+        "test_vergelijking",
         "test_word",
         "test_year_alone",
     ),

@@ -254,23 +254,55 @@ def test_files_that_read_a_shared_build_are_one_unit_of_work_for_xdist():
     build; a listed file reads it."""
     from tests.conftest import SHARED_BUILDS
 
-    readers: dict[str, set[str]] = {"publicatie": set(), "audit": set()}
-    for path in sorted((ROOT / "tests").glob("test_*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        imported = {
-            (node.module, alias.name)
+    # a file reads a shared build through its fixture, or through a fixture of another test
+    # file that reads it (test_vergelijking takes test_publication's `pub`)
+    seeds = {"publicatie": {("tests.publication_data", "published")}, "audit": set()}
+    trees = {
+        f"tests.{path.stem}": ast.parse(path.read_text(encoding="utf-8"))
+        for path in sorted((ROOT / "tests").glob("*.py"))
+    }
+
+    def imported(tree: ast.Module) -> dict[str, tuple[str, str]]:
+        return {
+            alias.asname or alias.name: (node.module, alias.name)
             for node in ast.walk(tree)
-            if isinstance(node, ast.ImportFrom)
+            if isinstance(node, ast.ImportFrom) and node.module
             for alias in node.names
         }
-        fixtures = {
+
+    def fixtures(tree: ast.Module) -> dict[str, set[str]]:
+        """Each fixture of a file and every name its signature and body use."""
+        return {
+            node.name: {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+            | {a.arg for a in node.args.args}
+            for node in tree.body
+            if isinstance(node, ast.FunctionDef)
+            and any("fixture" in ast.unparse(d) for d in node.decorator_list)
+        }
+
+    readers: dict[str, set[str]] = {"publicatie": set(), "audit": set()}
+    for unit, reading in seeds.items():
+        while True:  # until no fixture of a test file adds a reading fixture
+            more = {
+                (module, name)
+                for module, tree in trees.items()
+                for name, used in fixtures(tree).items()
+                if any(imported(tree).get(u) in reading for u in used)
+            } - reading
+            if not more:
+                break
+            reading |= more
+        for module, tree in trees.items():
+            if module.startswith("tests.test_") and set(imported(tree).values()) & reading:
+                readers[unit].add(module.removeprefix("tests."))
+    for path in sorted((ROOT / "tests").glob("test_*.py")):
+        tree = trees[f"tests.{path.stem}"]
+        fixtures_used = {
             a.arg
             for node in ast.walk(tree)
             if isinstance(node, ast.FunctionDef)
             for a in node.args.args
         }
-        if ("tests.publication_data", "published") in imported:
-            readers["publicatie"].add(path.stem)
-        if "audit_year" in fixtures:  # the session fixture of tests/audit_support.py
+        if "audit_year" in fixtures_used:  # the session fixture of tests/audit_support.py
             readers["audit"].add(path.stem)
     assert {unit: set(files) for unit, files in SHARED_BUILDS.items()} == readers

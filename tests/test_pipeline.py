@@ -363,7 +363,7 @@ def test_kengetal_differences_are_reported(run):
         assert rows and all(r[0] != 0 for r in rows), d
 
 
-def checked_rows(built, m) -> list[dict[str, str]]:
+def checked_rows(built) -> list[dict[str, str]]:
     """The rows of the data quality table of the last year for files that were read."""
     return [
         r
@@ -375,7 +375,7 @@ def checked_rows(built, m) -> list[dict[str, str]]:
 def test_vth_check_agrees_with_the_data_quality_table(run):
     """The partner self-check on every file the pipeline used in a year gives its verdict."""
     built, m = run
-    rows = checked_rows(built, m)
+    rows = checked_rows(built)
     verdicts = check_files([Path(m.out) / r["bestand"] for r in rows], raw_dir=Path(m.out))
     assert_agree(rows, verdicts)
 
@@ -386,7 +386,7 @@ def test_vth_check_of_one_file_stages_its_kind_and_what_its_rules_read(run):
     pipeline's verdict (the inspections are judged against the register delivered beside
     them)."""
     built, m = run
-    rows = checked_rows(built, m)
+    rows = checked_rows(built)
     first_of_kind = {}
     for r in rows:
         first_of_kind.setdefault(r["soort"], r)
