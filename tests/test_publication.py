@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import json
 import re
+import shutil
 from collections import Counter, defaultdict
 from decimal import Decimal
 from fractions import Fraction
@@ -740,7 +741,6 @@ def test_rebuild_gives_identical_tables_report_and_figures(pub, tmp_path):
     every year; for the last year also the charts (plotly JSON, interactive pages) and the
     report (no timestamps, no random ids). The static images are not rendered again: their ids
     are checked in test_every_chart_as_html_png_and_svg."""
-    import shutil
 
     from dagster import DagsterInstance, materialize
     from dagster_duckdb import DuckDBResource
@@ -992,7 +992,6 @@ def test_annex_shows_every_toets_that_did_not_pass(pub):
 
 
 def test_no_publication_after_a_failed_blocking_toets(pub, tmp_path):
-    import shutil
 
     import duckdb
     from dagster import DagsterInstance, materialize
@@ -1024,3 +1023,26 @@ def test_no_publication_after_a_failed_blocking_toets(pub, tmp_path):
     failure = next(e for e in result.all_events if e.is_step_failure)
     assert "niet gepubliceerd" in str(failure.step_failure_data.error)
     assert not (tmp_path / "out").exists()
+
+
+def test_the_boundaries_are_decoded_once_per_file_and_again_when_it_is_replaced(tmp_path):
+    """A build publishes several years with the same boundary files: decoded once per process,
+    and read again when a file is replaced (a new indeling under the same name)."""
+    from vth_pipeline.publish.charts import load_geo
+
+    geo = tmp_path / "geo"
+    geo.mkdir()
+    for name in ("provincie_2023.topojson", "gemeente_2023.topojson"):
+        shutil.copyfile(ROOT / "assets" / "geo" / name, geo / name)
+    topo = json.loads((geo / "provincie_2023.topojson").read_text(encoding="utf-8"))
+    (collection,) = topo["objects"].values()
+    codes = [g["properties"]["statcode"] for g in collection["geometries"]]
+    first, again = load_geo(tmp_path, 2023), load_geo(tmp_path, 2023)
+    assert sorted(first.provincies) == sorted(codes) and len(codes) == 12
+    assert again.provincies is first.provincies  # not decoded a second time
+    collection["geometries"] = collection["geometries"][:1]  # an indeling of one provincie
+    (geo / "provincie_2023.topojson").write_text(json.dumps(topo), encoding="utf-8")
+    replaced = load_geo(tmp_path, 2023)
+    assert list(replaced.provincies) == codes[:1]
+    assert replaced.provincies[codes[0]] == first.provincies[codes[0]]
+    assert replaced.gemeenten is first.gemeenten  # the file that stayed is not read again
