@@ -200,3 +200,40 @@ def test_word_layout_follows_the_report_template():
         ]
         placed = list(dict.fromkeys(placed))  # a table named in a condition and then placed
         assert [p for p in parts if not p.startswith("kop:")] == placed, chapter
+
+
+def test_a_table_is_written_as_python_docx_writes_it_cell_by_cell():
+    """`add_table` copies one written row for speed; every cell must still be what python-docx's
+    own `add_row` and `cell.text` give, also for the texts python-docx writes in another form
+    (empty, tab, line break, spaces at either end) and for right-aligned numbers."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from vth_pipeline.publish.report_tables import TableView
+    from vth_pipeline.publish.word import add_table
+
+    header = [{"label": "Naam", "num": False}, {"label": "Aantal", "num": True}]
+    rows = [
+        ["Omgevingsdienst Regio Utrecht", "1.234"],
+        ["", "–"],
+        ["met\ttab", "12,5"],
+        ["twee\nregels", "0"],
+        [" spatie ervoor", "3 "],
+        ["Fryslân & Groningen <b>", "7"],
+    ]
+    mine = Document()
+    add_table(mine, TableView("t", "Tabel", header, rows))
+    theirs = Document()  # python-docx's own route, row by row
+    table = theirs.add_table(rows=1, cols=2)
+    table.style = "Table Grid"
+    table.rows[0].repeat_header = True
+    for cell, h in zip(table.rows[0].cells, header, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(h["label"]).bold = True
+    for row in rows:
+        for cell, text, h in zip(table.add_row().cells, row, header, strict=True):
+            cell.text = text
+            if h["num"]:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    assert mine.tables[0]._tbl.xml == theirs.tables[0]._tbl.xml
+    assert [c.text for c in mine.tables[0].rows[4].cells] == ["twee\nregels", "0"]  # header first
