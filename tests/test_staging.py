@@ -116,3 +116,55 @@ def test_messages_name_file_row_column_value(staged):
     )[0]
     assert row[:4] == ("2023/ODH/controles.csv", 6, "soort_controle", "raar")
     assert "administratief, fysiek" in row[4]
+
+
+BAD_DATE = "C{n},GM0518,I{n},2023-13-45,fysiek,programma,lucht,geen_overtreding,,,,,1.5"
+
+
+def rows_of(n: int, row: str = GOOD) -> str:
+    return CONTROLES_HEADER + "\n" + "".join(row.format(n=i) + "\n" for i in range(n))
+
+
+def test_files_without_usable_row_settle_as_with_a_round_per_rejection(tmp_path, monkeypatch):
+    """Staging ends without judging the rows again when no partner whose file had no usable
+    row has another candidate (`judges_across_partners`). The outcome must be the one of a
+    full round per rejection (the shortcut forced off), table for table, and the one worked
+    out by hand."""
+    import vth_pipeline.ingest.staging as staging
+
+    raw = tmp_path / "raw"
+    y = raw / "2023"
+    write(y / "ODRU/controles_2024-02-01.csv", rows_of(2, BAD_DATE))  # only an unusable file
+    write(y / "ODH/controles_2024-01-01.csv", rows_of(3, BAD_DATE))  # unusable, and older
+    write(y / "ODH/controles_2024-02-01.csv", rows_of(4, BAD_DATE))  # unusable, then older
+    write(y / "ODZOB/controles_2024-01-01.csv", rows_of(2))  # stays in effect
+    write(y / "ODZOB/controles_2024-02-01.csv", CONTROLES_HEADER + "\n")  # header only
+    write(y / "DCMR/controles_2024-02-01.csv", rows_of(5))  # good, alone
+    tables = (
+        "SELECT * FROM stg.bestanden ORDER BY ALL",
+        "SELECT * FROM stg.controles ORDER BY ALL",
+        "SELECT * FROM stg.quarantaine ORDER BY ALL",
+        "SELECT * FROM meta.inlezing ORDER BY ALL",
+    )
+    fast = stage_deliveries(raw, [2023])
+    monkeypatch.setattr(staging, "judges_across_partners", lambda kind: True)
+    rounds = stage_deliveries(raw, [2023])
+    for query in tables:
+        assert fast.sql(query) == rounds.sql(query), query
+    status = dict(
+        fast.sql("SELECT pad, status FROM stg.bestanden WHERE soort = 'controles' ORDER BY pad")
+    )
+    assert status == {
+        "2023/DCMR/controles_2024-02-01.csv": "in_gebruik",
+        "2023/ODH/controles_2024-01-01.csv": "afgewezen",
+        "2023/ODH/controles_2024-02-01.csv": "afgewezen",
+        "2023/ODRU/controles_2024-02-01.csv": "afgewezen",
+        "2023/ODZOB/controles_2024-01-01.csv": "in_gebruik",
+        "2023/ODZOB/controles_2024-02-01.csv": "afgewezen",
+    }
+    accepted = fast.sql("SELECT partner_code, count(*) FROM stg.controles GROUP BY 1 ORDER BY 1")
+    assert accepted == [("DCMR", 5), ("ODZOB", 2)]
+    # the findings of every unusable file stay for its partner: 2 + 3 + 4 rows
+    assert fast.sql("SELECT count(DISTINCT (bron_bestand, bron_rij)) FROM stg.quarantaine") == [
+        (9,)
+    ]

@@ -427,6 +427,14 @@ def key_exprs_list(kind: FileKind) -> list[str]:
     return [_unique_key_expr(kind, k) for k in kind.unique_key]
 
 
+def judges_across_partners(kind: FileKind) -> bool:
+    """Whether a row's findings can depend on another partner's rows (a key unique nationally,
+    not per partner). Otherwise a row is judged by itself, the reference data, the staged rows
+    of other kinds and its own partner's rows (duplicate keys), which `ingest.staging` relies
+    on to settle the files in effect without judging the rows again."""
+    return "inrichting_landelijk_uniek" in kind.extra_rules
+
+
 def staging_sql(kind: FileKind, codes: Mapping[str, Sequence[str]]) -> str:
     """One query over `raw.<soort>` for year `$jaar`: typed columns plus a list of findings.
 
@@ -458,7 +466,7 @@ def staging_sql(kind: FileKind, codes: Mapping[str, Sequence[str]]) -> str:
     landelijk = (
         f", CASE WHEN {guard} THEN coalesce(l.partners > 1, false) ELSE false END "
         "AS __landelijk_dubbel"
-        if "inrichting_landelijk_uniek" in kind.extra_rules
+        if judges_across_partners(kind)
         else ""
     )
     landelijk_join = (

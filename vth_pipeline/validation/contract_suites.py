@@ -17,7 +17,7 @@ import re
 
 from vth_pipeline.contract.columns import FILE_KINDS, Column, FileKind
 from vth_pipeline.contract.publication import FIGURES, table_for
-from vth_pipeline.contract.rules import DOMAINS, NAMED_RULES, Rule
+from vth_pipeline.contract.rules import DOMAINS, NAMED_RULES, Rule, judges_across_partners
 from vth_pipeline.ingest.raw import raw_frame_schema
 from vth_pipeline.ingest.staging import PROVENANCE
 from vth_pipeline.validation.model import (
@@ -293,7 +293,7 @@ def stg_dataset(kind: FileKind) -> Dataset:
         )
 
     key = list(kind.unique_key)
-    national = "inrichting_landelijk_uniek" in kind.extra_rules
+    national = judges_across_partners(kind)
     if national and len(key) == 1:
         ds.expect(
             uniek_toets(kind),
