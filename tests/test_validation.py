@@ -500,6 +500,32 @@ def test_the_adapter_gives_what_gx_gives_in_its_summary_format():
     assert got[-1].exception_info
 
 
+def test_an_expectations_configuration_is_computed_once_only_while_validating():
+    """`GxRuntime.validate` has GX compute each expectation's configuration once: GX's
+    property must still be there to stand in for, give the same value, and be GX's own again
+    after (and after a failure)."""
+    from great_expectations.expectations.expectation import Expectation
+
+    from vth_pipeline.validation.gx import GxRuntime, configurations_computed_once
+
+    runtime = GxRuntime.get()
+    gx_own = Expectation.__dict__["configuration"]
+    assert isinstance(gx_own, property) and gx_own.fget.__qualname__ == "Expectation.configuration"
+    expectation = runtime.gx.expectations.ExpectColumnValuesToBeInSet(
+        column="code", value_set=[f"GM{i:04d}" for i in range(400)]
+    )
+    fresh = expectation.configuration
+    assert expectation.configuration is not fresh  # GX builds it anew on every read
+    with configurations_computed_once(Expectation):
+        once = expectation.configuration
+        assert expectation.configuration is once and once == fresh
+    assert Expectation.__dict__["configuration"] is gx_own
+    with pytest.raises(RuntimeError), configurations_computed_once(Expectation):
+        raise RuntimeError("a suite that fails")
+    assert Expectation.__dict__["configuration"] is gx_own
+    assert expectation.configuration is not expectation.configuration
+
+
 # ----------------------------------------------------------------------- offline and quiet
 
 
