@@ -280,20 +280,22 @@ def test_files_that_read_a_shared_build_are_one_unit_of_work_for_xdist():
             and any("fixture" in ast.unparse(d) for d in node.decorator_list)
         }
 
+    imports = {module: imported(tree) for module, tree in trees.items()}
+    defined = {module: fixtures(tree) for module, tree in trees.items()}
     readers: dict[str, set[str]] = {"publicatie": set(), "audit": set()}
     for unit, reading in seeds.items():
         while True:  # until no fixture of a test file adds a reading fixture
             more = {
                 (module, name)
-                for module, tree in trees.items()
-                for name, used in fixtures(tree).items()
-                if any(imported(tree).get(u) in reading for u in used)
+                for module, names in defined.items()
+                for name, used in names.items()
+                if any(imports[module].get(u) in reading for u in used)
             } - reading
             if not more:
                 break
             reading |= more
-        for module, tree in trees.items():
-            if module.startswith("tests.test_") and set(imported(tree).values()) & reading:
+        for module, names in imports.items():
+            if module.startswith("tests.test_") and set(names.values()) & reading:
                 readers[unit].add(module.removeprefix("tests."))
     for path in sorted((ROOT / "tests").glob("test_*.py")):
         tree = trees[f"tests.{path.stem}"]

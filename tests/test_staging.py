@@ -6,6 +6,7 @@ import pytest
 
 from tests.conftest import CONTROLES_HEADER, write
 from tests.model_harness import stage_deliveries
+from tests.test_superseding import BAD_DATE, controles
 
 GOOD = "C{n},GM0518,I{n},2023-03-05,fysiek,programma,lucht,geen_overtreding,,,,nee,1.5"
 OVERTREDING = "C{n},GM0518,I{n},05-03-2023,Fysiek,PROGRAMMA,lucht,overtreding,b,2,waarschuwing,ja,2"
@@ -118,13 +119,6 @@ def test_messages_name_file_row_column_value(staged):
     assert "administratief, fysiek" in row[4]
 
 
-BAD_DATE = "C{n},GM0518,I{n},2023-13-45,fysiek,programma,lucht,geen_overtreding,,,,,1.5"
-
-
-def rows_of(n: int, row: str = GOOD) -> str:
-    return CONTROLES_HEADER + "\n" + "".join(row.format(n=i) + "\n" for i in range(n))
-
-
 def test_files_without_usable_row_settle_as_with_a_round_per_rejection(tmp_path, monkeypatch):
     """Staging ends without judging the rows again when no partner whose file had no usable
     row has another candidate (`judges_across_partners`). The outcome must be the one of a
@@ -134,12 +128,12 @@ def test_files_without_usable_row_settle_as_with_a_round_per_rejection(tmp_path,
 
     raw = tmp_path / "raw"
     y = raw / "2023"
-    write(y / "ODRU/controles_2024-02-01.csv", rows_of(2, BAD_DATE))  # only an unusable file
-    write(y / "ODH/controles_2024-01-01.csv", rows_of(3, BAD_DATE))  # unusable, and older
-    write(y / "ODH/controles_2024-02-01.csv", rows_of(4, BAD_DATE))  # unusable, then older
-    write(y / "ODZOB/controles_2024-01-01.csv", rows_of(2))  # stays in effect
+    write(y / "ODRU/controles_2024-02-01.csv", controles(2, BAD_DATE))  # only an unusable file
+    write(y / "ODH/controles_2024-01-01.csv", controles(3, BAD_DATE))  # unusable, and older
+    write(y / "ODH/controles_2024-02-01.csv", controles(4, BAD_DATE))  # unusable, then older
+    write(y / "ODZOB/controles_2024-01-01.csv", controles(2))  # stays in effect
     write(y / "ODZOB/controles_2024-02-01.csv", CONTROLES_HEADER + "\n")  # header only
-    write(y / "DCMR/controles_2024-02-01.csv", rows_of(5))  # good, alone
+    write(y / "DCMR/controles_2024-02-01.csv", controles(5))  # good, alone
     tables = (
         "SELECT * FROM stg.bestanden ORDER BY ALL",
         "SELECT * FROM stg.controles ORDER BY ALL",
