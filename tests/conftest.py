@@ -141,6 +141,32 @@ SHARED_BUILDS: dict[str, tuple[str, ...]] = {
     "audit": ("test_audit", "test_verify"),
 }
 UNIT_OF_FILE = {f"tests/{f}.py": unit for unit, files in SHARED_BUILDS.items() for f in files}
+# Seconds each long unit took on two workers (the junit of a whole run, 7 December 2026; a
+# test file is its own unit unless SHARED_BUILDS joins it to others). The units start longest
+# first, so that no long unit starts last and runs on alone while the other worker has ended
+# (xdist's own order is by number of tests: `test_verify_years`, 4 tests and the longest unit,
+# started near the end and the run waited ~2 minutes on one core). A unit not listed starts
+# after these; a stale number only costs time, never a test.
+UNIT_SECONDS = {
+    "tests/test_verify_years.py": 130,  # its own three builds and three verifies
+    "publicatie": 183,
+    "audit": 134,
+    "tests/test_ingest_properties.py": 102,
+    "tests/test_faults.py": 76,
+    "tests/test_deployment.py": 66,
+    "tests/test_operations.py": 64,
+    "tests/test_portaal_soak.py": 49,
+    "tests/test_superseding.py": 47,
+    "tests/test_fault_postgres.py": 45,
+    "tests/test_validation.py": 43,
+    "tests/test_build_cli.py": 37,
+    "tests/test_images_bounded.py": 36,
+    "tests/test_pipeline.py": 33,
+    "tests/test_blocking.py": 33,
+    "tests/test_models.py": 28,
+    "tests/test_automation.py": 27,
+    "tests/test_definitions.py": 26,
+}
 
 
 @pytest.hookimpl(optionalhook=True)  # xdist's hook: no error when xdist is not loaded
@@ -153,5 +179,18 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
         def _split_scope(self, nodeid: str) -> str:
             file = super()._split_scope(nodeid)
             return UNIT_OF_FILE.get(file, file)
+
+        def schedule(self) -> None:
+            if self.collection is None and self.collection_is_completed:
+                self._longest_first = True  # the queue is ordered when first assigned
+            super().schedule()
+
+        def _assign_work_unit(self, node) -> None:
+            if getattr(self, "_longest_first", False):
+                self._longest_first = False
+                order = sorted(self.workqueue, key=lambda u: -UNIT_SECONDS.get(u, 0))
+                for unit in order:  # stable: the rest keep xdist's order
+                    self.workqueue.move_to_end(unit)
+            super()._assign_work_unit(node)
 
     return SharedBuildScheduling(config, log)

@@ -308,3 +308,13 @@ def test_files_that_read_a_shared_build_are_one_unit_of_work_for_xdist():
         if "audit_year" in fixtures_used:  # the session fixture of tests/audit_support.py
             readers["audit"].add(path.stem)
     assert {unit: set(files) for unit, files in SHARED_BUILDS.items()} == readers
+
+
+def test_the_longest_units_named_for_xdist_exist():
+    """`UNIT_SECONDS` (conftest.py) orders the units longest first; a renamed file would drop
+    out of the order unnoticed."""
+    from tests.conftest import SHARED_BUILDS, UNIT_OF_FILE, UNIT_SECONDS
+
+    files = {f"tests/{p.name}" for p in (ROOT / "tests").glob("test_*.py")}
+    units = (files - set(UNIT_OF_FILE)) | set(SHARED_BUILDS)
+    assert set(UNIT_SECONDS) <= units, set(UNIT_SECONDS) - units
