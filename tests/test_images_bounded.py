@@ -24,8 +24,8 @@ def counted_servers(monkeypatch) -> list:
     started: list = []
     real = images._ImageServer
 
-    def counted(path: str):
-        started.append(real(path))
+    def counted(path: str, start_seconds: float | None = None):
+        started.append(real(path, start_seconds))
         return started[-1]
 
     monkeypatch.setattr(images, "_ImageServer", counted)
@@ -50,13 +50,12 @@ def test_a_browser_that_never_starts_is_tried_twice_then_fails_within_its_bound(
 def test_a_start_that_does_not_answer_is_replaced_by_a_fresh_one(tmp_path, monkeypatch):
     """The first browser never answers; the second start (the machine's Chromium) does."""
     chromium = images.find_browser()
-    # the bound each start waits: the stuck one all of it, Chromium ~3 s (more with the other
-    # test worker loading the machine: 5 s was once too short)
-    monkeypatch.setattr(images, "START_SECONDS", 20.0)
+    # the bound of each start: the stuck one waits all of its 2 s; Chromium takes ~3 s (more with
+    # the other test worker loading the machine: 5 s was once too short), the default bound
     images.stop_image_server()
     started = counted_servers(monkeypatch)
-    paths = iter([fake_browser(tmp_path), chromium])
-    monkeypatch.setattr(images, "start_image_server", lambda browser=None: _start(next(paths)))
+    starts = iter([(fake_browser(tmp_path), 2.0), (chromium, None)])
+    monkeypatch.setattr(images, "start_image_server", lambda browser=None: _start(*next(starts)))
     try:
         assert images.ensure_image_server() == chromium
         assert [s.path for s in started] == [str(tmp_path / "stille-browser"), chromium]
@@ -65,8 +64,8 @@ def test_a_start_that_does_not_answer_is_replaced_by_a_fresh_one(tmp_path, monke
         images.stop_image_server()
 
 
-def _start(path: str) -> str:
-    images._server = images._ImageServer(path)
+def _start(path: str, start_seconds: float | None) -> str:
+    images._server = images._ImageServer(path, start_seconds)
     return path
 
 

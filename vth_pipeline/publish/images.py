@@ -119,8 +119,9 @@ class _ImageServer:
     """One browser on an event loop of its own thread, for the synchronous assets. It starts
     in the background (`opened`), so the caller can build the year's charts meanwhile."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, start_seconds: float | None = None) -> None:
         self.path = path
+        self.start_seconds = START_SECONDS if start_seconds is None else start_seconds
         self.tasks: list[asyncio.Task] = []  # the start, to be settled on close
         self.starting: Any = None  # the renderer being opened (its browser process, once started)
         self.loop = asyncio.new_event_loop()
@@ -139,10 +140,10 @@ class _ImageServer:
     def renderer(self):
         """The open browser; waits for its start (bounded), raises what the start raised."""
         try:
-            return self.opened.result(timeout=START_SECONDS)
+            return self.opened.result(timeout=self.start_seconds)
         except concurrent.futures.TimeoutError as e:
             self.opened.cancel()
-            raise BrowserStartError(f"geen antwoord binnen {START_SECONDS:.0f} s") from e
+            raise BrowserStartError(f"geen antwoord binnen {self.start_seconds:.0f} s") from e
 
     def call(self, coroutine: Coroutine[Any, Any, T], seconds: float) -> T:
         """Run `coroutine` on the browser's loop; a BrowserHung after `seconds`."""
