@@ -12,13 +12,14 @@ export BROWSER_PATH ?= /usr/bin/chromium
 
 .PHONY: install run test fuzz lint dev portaal sample-data check-publication bench bench-ingest docs clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt $(wildcard scripts/install-*.sh)
 	@command -v $(PYTHON) >/dev/null || (echo "Python 3.11 is nodig ($(PYTHON) niet gevonden)"; exit 1)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	bash scripts/install-browser.sh
 	bash scripts/install-postgres.sh
+	bash scripts/install-office.sh
 	touch $(STAMP)
 
 install: $(STAMP) ## Create .venv and install the pinned dependencies

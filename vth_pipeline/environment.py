@@ -79,7 +79,7 @@ WAREHOUSE_LOCK_WAIT = Variable(
     LIMITS,
 )
 BROWSER_START_SECONDS = Variable(
-    "VTH_BROWSER_START_SECONDS", "90", "Seconds the browser may take to start.", LIMITS
+    "VTH_BROWSER_START_SECONDS", "30", "Seconds the browser may take to start.", LIMITS
 )
 BROWSER_IMAGE_SECONDS = Variable(
     "VTH_BROWSER_IMAGE_SECONDS", "20", "Seconds per image the browser may take.", LIMITS

@@ -80,7 +80,11 @@ class BrowserHung(RuntimeError):
 
 # Every wait on the browser is bounded: a stuck Chromium must fail its step, not hold the one
 # warehouse slot for ever (a build was seen waiting over 8 minutes). The start takes ~3 s, an
-# image well under a second; the bounds leave room for a loaded machine.
+# image well under a second; the bounds leave room for a loaded machine (three starts at once
+# beside busy processes took up to 10 s, December 2026). A start that does not answer within its
+# bound is stuck, not slow, and the bound is what it costs before the fresh start: in one run of
+# the test suite two tests that draw images each took ~100 s longer than alone, as a stuck start
+# with the 90 s bound of before would. 30 s now.
 START_SECONDS = float(
     environment.BROWSER_START_SECONDS.get() or environment.BROWSER_START_SECONDS.default
 )
