@@ -169,6 +169,18 @@ UNIT_SECONDS = {
 }
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """`-n auto` (pyproject.toml): one worker more than the cores. A worker waits about a third
+    of its time on processes of its tests (the browser, PostgreSQL, `vth` on the command line,
+    the deployed Dagster processes: their work is counted elsewhere or is a bounded wait), so
+    with one worker per core a core is idle that long. PYTEST_XDIST_AUTO_NUM_WORKERS still
+    decides when set (xdist's own rule)."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's implementation reads it
+    return len(os.sched_getaffinity(0)) + 1
+
+
 @pytest.hookimpl(optionalhook=True)  # xdist's hook: no error when xdist is not loaded
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
     if config.getvalue("dist") != "loadfile":
