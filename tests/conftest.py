@@ -148,7 +148,7 @@ UNIT_OF_FILE = {f"tests/{f}.py": unit for unit, files in SHARED_BUILDS.items() f
 # started near the end and the run waited ~2 minutes on one core). A unit not listed starts
 # after these; a stale number only costs time, never a test.
 UNIT_SECONDS = {
-    "tests/test_verify_years.py": 130,  # its own three builds and three verifies
+    "tests/test_verify_years.py": 130,  # alone; 260 s when it ran last beside the other worker
     "publicatie": 183,
     "audit": 134,
     "tests/test_ingest_properties.py": 102,
@@ -171,11 +171,11 @@ UNIT_SECONDS = {
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
-    """`-n auto` (pyproject.toml): one worker more than the cores. A worker waits about a third
-    of its time on processes of its tests (the browser, PostgreSQL, `vth` on the command line,
-    the deployed Dagster processes: their work is counted elsewhere or is a bounded wait), so
-    with one worker per core a core is idle that long. PYTEST_XDIST_AUTO_NUM_WORKERS still
-    decides when set (xdist's own rule)."""
+    """`-n auto` (pyproject.toml): one worker more than the cores. With one worker per core the
+    cores were busy 127-141 % of 200 %: a worker also waits, on its tests' child processes as
+    they start (the browser, PostgreSQL, `vth` on the command line, the deployed Dagster
+    processes) and on the bounded waits that are a test's point; a third worker uses that time
+    (docs/performance.md). PYTEST_XDIST_AUTO_NUM_WORKERS still decides when set (xdist's rule)."""
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return None  # xdist's implementation reads it
     return len(os.sched_getaffinity(0)) + 1
