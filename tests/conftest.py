@@ -192,14 +192,10 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
             file = super()._split_scope(nodeid)
             return UNIT_OF_FILE.get(file, file)
 
-        def schedule(self) -> None:
-            if self.collection is None and self.collection_is_completed:
-                self._longest_first = True  # the queue is ordered when first assigned
-            super().schedule()
-
         def _assign_work_unit(self, node) -> None:
-            if getattr(self, "_longest_first", False):
-                self._longest_first = False
+            # xdist fills the whole queue before it assigns the first unit: order it then
+            if not getattr(self, "_longest_first", False):
+                self._longest_first = True
                 order = sorted(self.workqueue, key=lambda u: -UNIT_SECONDS.get(u, 0))
                 for unit in order:  # stable: the rest keep xdist's order
                     self.workqueue.move_to_end(unit)

@@ -209,6 +209,9 @@ def add_table(doc, view: TableView) -> None:
         doc.add_paragraph(view.note).runs[0].font.size = Pt(8)
 
 
+_SPECIAL = re.compile(r"[\t\r\n]")  # what python-docx writes as w:tab or w:br
+
+
 def _fill(cell: _Cell, text: str, right: bool) -> None:
     cell.text = text
     if right:
@@ -235,9 +238,6 @@ def _add_rows(table, rows: list[list[str]], right: list[bool]) -> None:
                 tc.xpath("./w:p/w:r/w:t")[0].text = text
             else:
                 _fill(_Cell(tc, table), text, is_right)
-
-
-_SPECIAL = re.compile(r"[\t\r\n]")  # what python-docx writes as w:tab or w:br
 
 
 def add_chart(doc, chart: Chart | None, figures_dir: Path, year: int) -> None:
