@@ -469,6 +469,23 @@ def test_the_adapter_gives_what_gx_gives_in_its_summary_format():
         },
         {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "weg"}},  # raises
     ]
+    # two expectations on the rows of one condition, one on the others (filtered once each)
+    where_a = {"column": {"name": "code"}, "operator": "==", "parameter": "a", "type": "comparison"}
+    not_a = {"column": {"name": "code"}, "operator": "!=", "parameter": "a", "type": "comparison"}
+    expectations += [
+        {
+            "type": "expect_column_values_to_be_between",
+            "kwargs": {"column": "n", "max_value": 5, "row_condition": where_a},
+        },
+        {
+            "type": "expect_column_values_to_be_unique",
+            "kwargs": {"column": "uniek", "row_condition": where_a},
+        },
+        {
+            "type": "expect_column_values_to_be_between",
+            "kwargs": {"column": "n", "max_value": 5, "row_condition": not_a},
+        },
+    ]
     tagged = [{**e, "meta": {"volgnummer": i}} for i, e in enumerate(expectations)]
     tagged.append(dict(tagged[0]))  # an identical twin: both get their SUMMARY result
     suite = runtime.suite(("test", "adapter"), tagged)
@@ -490,7 +507,12 @@ def test_the_adapter_gives_what_gx_gives_in_its_summary_format():
 
     number = lambda r: r.expectation_config.meta["volgnummer"]  # noqa: E731
     got, summary = sorted(got, key=number), sorted(summary, key=number)
-    assert [r.success for r in got] == [False, False, False, False, True, False, False, False]
+    # by hand: code "a" in rows 0, 3, 6 (n 1, 40, 7: two above 5; uniek 1, 4, 7 unique);
+    # the rest (b, null?, x, b) has n 2, 3, 5, 60: one above 5
+    assert [r.success for r in got] == [
+        *(False, False, False, False, True, False, False, False),
+        *(False, True, False),
+    ]
     assert "partial_unexpected_index_list" in got[1].result  # the twin's, in SUMMARY too
     # what failed or raised is GX's SUMMARY result in full; what passed reads the same
     for mine, theirs in zip(got, summary, strict=True):
@@ -499,7 +521,9 @@ def test_the_adapter_gives_what_gx_gives_in_its_summary_format():
         else:
             assert comparable(mine) == comparable(theirs)
     assert got[0].result["partial_unexpected_index_list"] == [3, 5]
-    assert got[-1].exception_info
+    assert got[7].exception_info  # the column that is not there
+    assert got[8].result["partial_unexpected_index_list"] == [3, 6]  # n 40 and 7 of code a
+    assert got[10].result["partial_unexpected_index_list"] == [5]  # n 60 of code b
 
 
 def test_an_expectations_configuration_is_computed_once_only_while_validating():
@@ -526,6 +550,39 @@ def test_an_expectations_configuration_is_computed_once_only_while_validating():
         raise RuntimeError("a suite that fails")
     assert Expectation.__dict__["configuration"] is gx_own
     assert expectation.configuration is not expectation.configuration
+
+
+def test_a_frame_is_fingerprinted_and_filtered_once_only_while_validating():
+    """`GxRuntime.validate` has GX hash a frame once and filter it once per row condition: GX's
+    function and method must still be there to stand in for, give GX's own values, and be
+    GX's own again after (and after a failure)."""
+    import pandas as pd
+    from great_expectations.execution_engine import pandas_execution_engine as module
+
+    from vth_pipeline.validation.gx import GxRuntime, frames_worked_once
+
+    engine = GxRuntime.get().datasource.get_execution_engine()
+    engine_class = module.PandasExecutionEngine
+    gx_hash = module.__dict__["hash_pandas_dataframe"]
+    gx_filter = engine_class.__dict__["_apply_row_condition_filter"]
+    frame = pd.DataFrame({"code": ["a", "b", "a"], "n": [1, 2, 3]})
+    where_a = {"column": {"name": "code"}, "operator": "==", "parameter": "a", "type": "comparison"}
+    where_b = {**where_a, "parameter": "b"}
+    with frames_worked_once(module):
+        assert module.hash_pandas_dataframe(frame) == gx_hash(frame)
+        assert module.hash_pandas_dataframe(frame) == gx_hash(frame)
+        first = engine._apply_row_condition_filter(frame, where_a, {})
+        assert engine._apply_row_condition_filter(frame, dict(where_a), {}) is first
+        assert first.equals(gx_filter(engine, frame, where_a, {}))
+        assert first["n"].tolist() == [1, 3]
+        other = engine._apply_row_condition_filter(frame, where_b, {})
+        assert other["n"].tolist() == [2]  # another condition is filtered on its own
+    assert module.__dict__["hash_pandas_dataframe"] is gx_hash
+    assert engine_class.__dict__["_apply_row_condition_filter"] is gx_filter
+    with pytest.raises(RuntimeError), frames_worked_once(module):
+        raise RuntimeError("a suite that fails")
+    assert module.__dict__["hash_pandas_dataframe"] is gx_hash
+    assert engine_class.__dict__["_apply_row_condition_filter"] is gx_filter
 
 
 # ----------------------------------------------------------------------- offline and quiet
