@@ -243,13 +243,18 @@ def neighbours(vth: VthSettings, year: int) -> dict[str, int]:
     return {k: y for k, y in out.items() if y in years}
 
 
-def load_charts(folder: Path) -> list[Chart]:
+def chart_entries(folder: Path) -> list[dict]:
+    """The entries of `figuren.json` as written (name, title, alt, source, figure as JSON)."""
     path = folder / CHARTS_FILE
     if not path.exists():
         return []
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_charts(folder: Path) -> list[Chart]:
     return [
         Chart(c["name"], c["title"], c["alt"], c["source"], pio.from_json(json.dumps(c["figure"])))
-        for c in json.loads(path.read_text(encoding="utf-8"))
+        for c in chart_entries(folder)
     ]
 
 
@@ -357,11 +362,12 @@ def publicatie_overzicht(duckdb: DuckDBResource, vth: VthSettings) -> Materializ
     ]
     # the latest year's trend chart, as its static image (no plotly.js on this page)
     latest = vth.out / str(years[-1]) / "figuren" if years else None
-    charts = {c.name: c for c in load_charts(latest)} if latest else {}
+    # the entries as written: plotly need not rebuild and validate every figure for one alt text
+    charts = {c["name"]: c for c in chart_entries(latest)} if latest else {}
     trend = (
         {
             "src": f"{years[-1]}/figuren/trend_landelijk.svg",
-            "alt": charts["trend_landelijk"].alt,
+            "alt": charts["trend_landelijk"]["alt"],
             "jaar": years[-1],
         }
         if "trend_landelijk" in charts and (latest / "trend_landelijk.svg").exists()
