@@ -3,13 +3,15 @@ same bytes as drawing them, only changed charts drawn, a changed cache file neve
 
 from __future__ import annotations
 
+import time
+
 import plotly.graph_objects as go
 import pytest
 
-from vth_pipeline.publish import image_cache
+from vth_pipeline.publish import image_cache, images
 from vth_pipeline.publish.charts.common import Chart
 from vth_pipeline.publish.image_cache import ImageCache
-from vth_pipeline.publish.images import find_browser, write_static_images
+from vth_pipeline.publish.images import ImageBatch, find_browser, write_static_images
 
 
 def chart(name: str, values: list[int], legend: str = "Landelijk") -> Chart:
@@ -89,6 +91,51 @@ def test_another_renderer_draws_again(tmp_path, monkeypatch):
     )
     _, drawn = write_static_images(charts, tmp_path / "twee", cache, 2024)
     assert drawn == 2
+
+
+def test_images_are_drawn_while_the_next_chart_is_built_and_are_the_same_bytes(tmp_path):
+    """With the browser up, a chart's images are drawn as soon as it is added (before
+    `finish`); the bytes are those of one render of them all after the charts were built."""
+    charts = [chart("a", [1, 2]), chart("b", [3, 4]), chart("b2", [5, 6], "Anders")]
+    images.stop_image_server()  # the browser not up: drawn in one render at the end
+    with ImageBatch(tmp_path / "na") as batch:
+        for c in charts:
+            batch.add(c)
+        assert batch.render is None
+        _, drawn = batch.finish()
+    assert drawn == 6
+    images.ensure_image_server()
+    with ImageBatch(tmp_path / "meteen") as batch:
+        batch.add(charts[0])
+        assert batch.render is not None  # handed to the browser at once
+        png = tmp_path / "meteen" / "a.png"
+        deadline = time.monotonic() + 60
+        while not png.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert png.exists()  # drawn while this thread went on
+        for c in charts[1:]:
+            batch.add(c)
+        _, drawn = batch.finish()
+    assert drawn == 6
+    assert files(tmp_path / "meteen") == files(tmp_path / "na")
+
+
+def test_a_year_that_fails_while_its_charts_are_built_leaves_no_render_waiting(
+    tmp_path, drawn_without_cache
+):
+    images.ensure_image_server()
+    with pytest.raises(RuntimeError), ImageBatch(tmp_path / "mislukt") as batch:
+        batch.add(chart("a", [1, 2]))
+        render = batch.render
+        assert render is not None
+        raise RuntimeError("a chart that cannot be built")
+    assert batch.render is None and render[2].cancelled()
+    # the browser draws the next year as before
+    _, drawn = write_static_images([chart("a", [1, 2])], tmp_path / "volgend")
+    assert drawn == 2
+    assert (tmp_path / "volgend" / "a.png").read_bytes() == (
+        drawn_without_cache / "a.png"
+    ).read_bytes()
 
 
 def test_an_svg_is_canonical_whatever_order_the_page_wrote_its_attributes_in():

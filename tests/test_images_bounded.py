@@ -116,6 +116,69 @@ def test_a_render_that_hangs_is_retried_once_then_fails_in_dutch(monkeypatch):
     assert images._server is None
 
 
+def test_a_render_handed_over_while_the_charts_were_built_that_hangs_is_tried_once_more(
+    tmp_path, monkeypatch
+):
+    """The render that drew the images while the charts were built was the first of the two
+    tries: after its hang, one render on a fresh browser, then the step fails in Dutch."""
+    import concurrent.futures
+
+    import plotly.graph_objects as go
+
+    from vth_pipeline.publish.charts.common import Chart
+
+    loop = asyncio.new_event_loop()  # never run: nothing the fake hands over is drawn
+
+    class Hanging:
+        path = "fake"
+        ready = True
+
+        def __init__(self) -> None:
+            self.loop = loop
+
+        @property
+        def renderer(self):
+            return self
+
+        async def render(self, svg, png):
+            await asyncio.sleep(3600)
+
+        async def render_feed(self, feed):
+            await asyncio.sleep(3600)
+
+        def submit(self, coroutine):
+            coroutine.close()
+            return concurrent.futures.Future()  # never done
+
+        def wait(self, future, seconds):
+            raise images.BrowserHung(f"de browser fake gaf binnen {seconds:.0f} s geen antwoord")
+
+        def call(self, coroutine, seconds):
+            return self.wait(self.submit(coroutine), seconds)
+
+    fresh = []
+
+    def ensure(browser=None):
+        fresh.append(1)
+        images._server = Hanging()
+        return "fake"
+
+    monkeypatch.setattr(images, "_server", Hanging())
+    monkeypatch.setattr(images, "ensure_image_server", ensure)
+    monkeypatch.setattr(images, "stop_image_server", lambda: setattr(images, "_server", None))
+    figure = go.Figure(go.Bar(x=["ODH"], y=[1]))
+    try:
+        with pytest.raises(images.BrowserHung) as e, images.ImageBatch(tmp_path) as batch:
+            batch.add(Chart("a", "a", "staafdiagram", "Bron: test", figure))
+            assert batch.render is not None  # handed over: the browser was up
+            batch.finish()
+    finally:
+        loop.close()
+    assert len(fresh) == 1  # one fresh browser: two tries in all, as without handing over
+    assert "ook niet na een herstart" in str(e.value)
+    assert images._server is None
+
+
 def test_a_failed_start_and_a_migration_reach_the_run_event_log_under_vth_builds_logging(
     monkeypatch, capfd
 ):

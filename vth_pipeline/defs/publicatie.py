@@ -58,15 +58,15 @@ from vth_pipeline.publish import (
     texts,
     word,
 )
-from vth_pipeline.publish.charts import Chart, build_charts, load_geo, load_theme
+from vth_pipeline.publish.charts import Chart, iter_charts, load_geo, load_theme
 from vth_pipeline.publish.data import load_publication_data
 from vth_pipeline.publish.image_cache import ImageCache
 from vth_pipeline.publish.images import (
     BrowserStartError,
+    ImageBatch,
     ensure_image_server,
     find_browser,
     start_image_server,
-    write_static_images,
 )
 from vth_pipeline.publish.manifest import BOUWLOG, MANIFEST, build_manifest, write_json
 from vth_pipeline.publish.register import REGISTER_FILE, publication_info, releases
@@ -211,16 +211,21 @@ def publicatie_figuren(
         data = load_publication_data(conn, year)
     folder = staging(vth, year) / "figuren"
     assets_dir = Path(vth.assets_dir)
-    charts = build_charts(data, load_theme(assets_dir), load_geo(assets_dir, year))
-    write_charts(charts, folder, assets_dir, year)
-    try:
-        ensure_image_server(browser)  # one browser per process, started on first use
-    except BrowserStartError as e:  # transient: retried in production, bad data never is
-        if not vth.transient_retries:
-            raise
-        raise RetryRequested(max_retries=vth.transient_retries, seconds_to_wait=30) from e
-    # images of unchanged charts come from earlier builds (publish/image_cache.py)
-    images, drawn = write_static_images(charts, folder, ImageCache(vth.out), year)
+    # images of unchanged charts come from earlier builds (publish/image_cache.py); the others
+    # are drawn while the next charts are built, once the browser is up
+    with ImageBatch(folder, ImageCache(vth.out), year) as batch:
+        charts = []
+        for chart in iter_charts(data, load_theme(assets_dir), load_geo(assets_dir, year)):
+            batch.add(chart)
+            charts.append(chart)
+        write_charts(charts, folder, assets_dir, year)
+        try:
+            ensure_image_server(browser)  # one browser per process, started on first use
+        except BrowserStartError as e:  # transient: retried in production, bad data never is
+            if not vth.transient_retries:
+                raise
+            raise RetryRequested(max_retries=vth.transient_retries, seconds_to_wait=30) from e
+        images, drawn = batch.finish()
     return MaterializeResult(
         metadata={
             "charts": len(charts),

@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 from xml.etree import ElementTree
@@ -94,7 +94,8 @@ IMAGE_SECONDS = float(
 CLOSE_SECONDS = 10.0
 
 
-# Tabs of the one browser: an SVG renders in one tab while another reloads its page.
+# Tabs of the one browser, each drawing an image at a time: 34 images of a national year in
+# 1.6 s with two, 2.4 s with one, no faster with three on two cores (December 2026).
 IMAGE_TABS = 2
 
 
@@ -116,7 +117,26 @@ def _renderer_class() -> type:
         async def render(self, svg: list[dict], png: list[dict]) -> None:
             await self.write_fig_from_object([*svg, *png], cancel_on_error=True)
 
+        async def render_feed(self, feed: _Feed) -> None:
+            await self.write_fig_from_object(feed.specs(), cancel_on_error=True)
+
     return Renderer
+
+
+class _Feed:
+    """Image specs handed from the caller's thread to one render on the browser's loop, which
+    starts drawing each as it arrives; None ends the render."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.queue: asyncio.Queue[dict | None] = asyncio.Queue()
+
+    def put(self, spec: dict | None) -> None:
+        self.loop.call_soon_threadsafe(self.queue.put_nowait, spec)
+
+    async def specs(self) -> AsyncIterator[dict]:
+        while (spec := await self.queue.get()) is not None:
+            yield spec
 
 
 class _ImageServer:
@@ -149,9 +169,22 @@ class _ImageServer:
             self.opened.cancel()
             raise BrowserStartError(f"geen antwoord binnen {self.start_seconds:.0f} s") from e
 
+    @property
+    def ready(self) -> bool:
+        """The browser has started (and did not fail to): drawing would begin at once."""
+        started = self.opened
+        return started.done() and not started.cancelled() and started.exception() is None
+
     def call(self, coroutine: Coroutine[Any, Any, T], seconds: float) -> T:
         """Run `coroutine` on the browser's loop; a BrowserHung after `seconds`."""
-        future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+        return self.wait(self.submit(coroutine), seconds)
+
+    def submit(self, coroutine: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+        """Start `coroutine` on the browser's loop without waiting for it (see `wait`)."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+
+    def wait(self, future: concurrent.futures.Future[T], seconds: float) -> T:
+        """The result of a submitted coroutine; a BrowserHung after `seconds`."""
         try:
             return future.result(timeout=seconds)
         except concurrent.futures.TimeoutError as e:
@@ -320,42 +353,128 @@ def image_spec(chart: Chart, folder: Path, fmt: str) -> dict:
 def write_static_images(
     charts: list[Chart], folder: Path, cache: ImageCache | None = None, year: int | None = None
 ) -> tuple[list[Path], int]:
-    """PNG and SVG of every chart, in one call to the process's server; with a cache, only the
-    images whose chart changed are drawn (`image_cache.py`). Returns the images and how many
-    were drawn."""
-    folder.mkdir(parents=True, exist_ok=True)
-    identity = renderer_identity(find_browser()) if cache is not None else None
-    todo: dict[str, list[tuple[Chart, dict, str | None]]] = {fmt: [] for fmt in FORMATS}
-    used: list[str] = []
-    for chart in charts:
-        figure_json = chart.figure.to_json() if identity else ""
+    """PNG and SVG of every chart, in one render of the process's server; with a cache, only
+    the images whose chart changed are drawn (`image_cache.py`). Returns the images and how
+    many were drawn."""
+    with ImageBatch(folder, cache, year) as batch:
+        for chart in charts:
+            batch.add(chart)
+        return batch.finish()
+
+
+class ImageBatch:
+    """The static images of a year's charts, drawn while the caller builds the next chart.
+
+    The browser is a process of its own: once it is up, each chart added is handed to one
+    render on its loop and drawn at once, while this thread builds and writes the next charts
+    (a national year: the 34 images take 1.6 s, building and writing the 17 charts 0.7 s).
+    `finish` hands over what is left and waits for the render within the bound of a render of
+    them all; a render that hangs is drawn again on a fresh browser, once (`_render`). With a
+    cache, only the images of changed charts are drawn (`image_cache.py`). Used as a context
+    manager: a year that fails while its charts are built leaves no render waiting."""
+
+    def __init__(self, folder: Path, cache: ImageCache | None = None, year: int | None = None):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder, self.cache, self.year = folder, cache, year
+        self.identity = renderer_identity(find_browser()) if cache is not None else None
+        self.charts: list[Chart] = []
+        self.todo: dict[str, list[tuple[Chart, dict, str | None]]] = {f: [] for f in FORMATS}
+        self.used: list[str] = []
+        self.waiting: list[dict] = []  # to draw, not yet handed to a render
+        self.render: tuple[_ImageServer, _Feed, concurrent.futures.Future] | None = None
+
+    def __enter__(self) -> ImageBatch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.render is not None:  # finish never came: end the render, do not wait for it
+            _, feed, future = self.render
+            feed.put(None)
+            future.cancel()
+            self.render = None
+
+    def add(self, chart: Chart) -> None:
+        self.charts.append(chart)
+        figure_json = chart.figure.to_json() if self.identity else ""
         for fmt in FORMATS:
-            spec = image_spec(chart, folder, fmt)
-            key = image_key(figure_json, WIDTH, chart.height, fmt, identity) if identity else None
-            name = cache.fetch(key, fmt, spec["path"]) if cache is not None and key else None
+            spec = image_spec(chart, self.folder, fmt)
+            key = (
+                image_key(figure_json, WIDTH, chart.height, fmt, self.identity)
+                if self.identity
+                else None
+            )
+            name = self.cache.fetch(key, fmt, spec["path"]) if self.cache and key else None
             if name:
-                used.append(name)
+                self.used.append(name)
             else:
-                todo[fmt].append((chart, spec, key))
-    if todo["svg"] or todo["png"]:
-        _render([spec for _, spec, _ in todo["svg"]], [spec for _, spec, _ in todo["png"]])
-    for chart, spec, _ in todo["svg"]:
-        svg = spec["path"]
-        svg.write_text(canonical_svg(svg.read_text(encoding="utf-8"), chart.name), encoding="utf-8")
-    if cache is not None and identity:
-        for fmt in FORMATS:
-            used += [cache.store(key, fmt, spec["path"]) for _, spec, key in todo[fmt] if key]
-        if year is not None:
-            cache.keep_only_used(year, used)
-    paths = [folder / f"{c.name}.{fmt}" for fmt in FORMATS for c in charts]
-    return paths, sum(len(items) for items in todo.values())
+                self.todo[fmt].append((chart, spec, key))
+                self.waiting.append(spec)
+        self._hand_over(start=_server is not None and _server.ready)
+
+    def _hand_over(self, start: bool) -> None:
+        """Hand the waiting specs to the render, starting one if `start` (the browser is up)."""
+        if self.render is None and start and self.waiting:
+            assert _server is not None
+            feed = _Feed(_server.loop)
+            self.render = (_server, feed, _server.submit(_server.renderer.render_feed(feed)))
+        if self.render is not None:
+            for spec in self.waiting:
+                self.render[1].put(spec)
+            self.waiting = []
+
+    def finish(self) -> tuple[list[Path], int]:
+        """Wait for the images (bounded), make the SVGs canonical, keep the cache up to date.
+        Returns the images and how many were drawn."""
+        svg = [spec for _, spec, _ in self.todo["svg"]]
+        png = [spec for _, spec, _ in self.todo["png"]]
+        if svg or png:
+            self._draw(svg, png)
+        for chart, spec, _ in self.todo["svg"]:
+            path = spec["path"]
+            path.write_text(
+                canonical_svg(path.read_text(encoding="utf-8"), chart.name), encoding="utf-8"
+            )
+        if self.cache is not None and self.identity:
+            for fmt in FORMATS:
+                self.used += [
+                    self.cache.store(key, fmt, spec["path"])
+                    for _, spec, key in self.todo[fmt]
+                    if key
+                ]
+            if self.year is not None:
+                self.cache.keep_only_used(self.year, self.used)
+        paths = [self.folder / f"{c.name}.{fmt}" for fmt in FORMATS for c in self.charts]
+        return paths, len(svg) + len(png)
+
+    def _draw(self, svg: list[dict], png: list[dict]) -> None:
+        if self.render is None:  # the browser was not up while the charts were added
+            _render(svg, png)
+            return
+        server, feed, future = self.render
+        self.render = None
+        if server is not _server:  # stopped meanwhile: that render is gone with its browser
+            future.cancel()
+            _render(svg, png)
+            return
+        for spec in [*self.waiting, None]:
+            feed.put(spec)
+        self.waiting = []
+        try:
+            server.wait(future, START_SECONDS + IMAGE_SECONDS * (len(svg) + len(png)))
+        except BrowserHung:
+            stop_image_server()  # a hung browser is not reused; one more render, on a fresh one
+            _render(svg, png, attempts=(2,))
+        except BaseException:
+            stop_image_server()  # a browser in an unknown state is not reused
+            raise
 
 
-def _render(svg: list[dict], png: list[dict]) -> None:
+def _render(svg: list[dict], png: list[dict], attempts: tuple[int, ...] = (1, 2)) -> None:
     """Draw the images; a browser that hangs is stopped and started once more, then the step
-    fails with a Dutch message (every wait bounded)."""
+    fails with a Dutch message (every wait bounded). `attempts` says which of the two are
+    left (a render handed over while the charts were built was the first)."""
     seconds = START_SECONDS + IMAGE_SECONDS * (len(svg) + len(png))
-    for attempt in (1, 2):
+    for attempt in attempts:
         ensure_image_server()
         assert _server is not None
         try:

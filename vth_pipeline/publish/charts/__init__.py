@@ -14,7 +14,7 @@ order in which the charts are built and written.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import plotly.graph_objects as go
 
@@ -63,14 +63,24 @@ CHARTS: tuple[Callable[[PublicationData, go.layout.Template], Chart | None], ...
 )
 
 
+def iter_charts(
+    data: PublicationData, theme: go.layout.Template, geo: Geo | None = None
+) -> Iterator[Chart]:
+    """Every chart of the year, each as soon as it is built (its images can be drawn while the
+    next is built); the maps only when the boundaries are given (`load_geo`)."""
+    for make in CHARTS:
+        if (chart := make(data, theme)) is not None:
+            yield chart
+    for make_map in MAPS if geo is not None else ():
+        if (chart := make_map(data, theme, geo)) is not None:
+            yield chart
+
+
 def build_charts(
     data: PublicationData, theme: go.layout.Template, geo: Geo | None = None
 ) -> list[Chart]:
-    """Every chart of the year; the maps only when the boundaries are given (`load_geo`)."""
-    charts = [make(data, theme) for make in CHARTS]
-    if geo is not None:
-        charts += [make(data, theme, geo) for make in MAPS]
-    return [c for c in charts if c is not None]
+    """Every chart of the year (`iter_charts`)."""
+    return list(iter_charts(data, theme, geo))
 
 
 __all__ = [
@@ -79,6 +89,7 @@ __all__ = [
     "Chart",
     "build_charts",
     "frame_layout",
+    "iter_charts",
     "label_margin",
     "load_geo",
     "load_theme",
