@@ -403,7 +403,9 @@ class ImageBatch:
                 if self.identity
                 else None
             )
-            name = self.cache.fetch(key, fmt, spec["path"]) if self.cache and key else None
+            name = (
+                self.cache.fetch(key, fmt, spec["path"]) if self.cache is not None and key else None
+            )
             if name:
                 self.used.append(name)
             else:
