@@ -507,8 +507,9 @@ def test_the_adapter_gives_what_gx_gives_in_its_summary_format():
 
     number = lambda r: r.expectation_config.meta["volgnummer"]  # noqa: E731
     got, summary = sorted(got, key=number), sorted(summary, key=number)
-    # by hand: code "a" in rows 0, 3, 6 (n 1, 40, 7: two above 5; uniek 1, 4, 7 unique);
-    # the rest (b, null?, x, b) has n 2, 3, 5, 60: one above 5
+    # by hand: code "a" in rows 0, 3, 6 (n 1, 40, 7: two above 5; uniek 1, 4, 7 unique); the
+    # other rows (b, x, b, and the null code, whichever way GX counts it) have n 2, 5, 60 and 3:
+    # one above 5
     assert [r.success for r in got] == [
         *(False, False, False, False, True, False, False, False),
         *(False, True, False),
@@ -552,7 +553,7 @@ def test_an_expectations_configuration_is_computed_once_only_while_validating():
     assert expectation.configuration is not expectation.configuration
 
 
-def test_a_frame_is_fingerprinted_and_filtered_once_only_while_validating():
+def test_a_frame_is_fingerprinted_and_filtered_once_only_while_validating(monkeypatch):
     """`GxRuntime.validate` has GX hash a frame once and filter it once per row condition: GX's
     function and method must still be there to stand in for, give GX's own values, and be
     GX's own again after (and after a failure)."""
@@ -583,6 +584,12 @@ def test_a_frame_is_fingerprinted_and_filtered_once_only_while_validating():
         raise RuntimeError("a suite that fails")
     assert module.__dict__["hash_pandas_dataframe"] is gx_hash
     assert engine_class.__dict__["_apply_row_condition_filter"] is gx_filter
+    # once: what stands in calls GX's own hash once for a frame however often GX asks
+    calls = []
+    monkeypatch.setattr(module, "hash_pandas_dataframe", lambda df: calls.append(1) or "h")
+    with frames_worked_once(module):
+        assert [module.hash_pandas_dataframe(frame) for _ in range(3)] == ["h"] * 3
+    assert calls == [1]
 
 
 # ----------------------------------------------------------------------- offline and quiet

@@ -26,7 +26,7 @@ import time
 import traceback
 from collections.abc import AsyncIterator, Coroutine
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 from xml.etree import ElementTree
 
 from vth_pipeline import environment
@@ -137,6 +137,14 @@ class _Feed:
     async def specs(self) -> AsyncIterator[dict]:
         while (spec := await self.queue.get()) is not None:
             yield spec
+
+
+class _Render(NamedTuple):
+    """A render on the browser's loop, fed while the charts are built (`ImageBatch`)."""
+
+    server: _ImageServer
+    feed: _Feed
+    future: concurrent.futures.Future
 
 
 class _ImageServer:
@@ -368,10 +376,11 @@ class ImageBatch:
     The browser is a process of its own: once it is up, each chart added is handed to one
     render on its loop and drawn at once, while this thread builds and writes the next charts
     (a national year: the 34 images take 1.6 s, building and writing the 17 charts 0.7 s).
-    `finish` hands over what is left and waits for the render within the bound of a render of
-    them all; a render that hangs is drawn again on a fresh browser, once (`_render`). With a
-    cache, only the images of changed charts are drawn (`image_cache.py`). Used as a context
-    manager: a year that fails while its charts are built leaves no render waiting."""
+    `finish` ends the render (or, when the browser was not up, makes one of them all) and waits
+    for it within the bound of a render of them all; a render that hangs is drawn again on a
+    fresh browser, once (`_render`). With a cache, only the images of changed charts are drawn
+    (`image_cache.py`). Used as a context manager: a year that fails while its charts are built
+    leaves no render waiting for more."""
 
     def __init__(self, folder: Path, cache: ImageCache | None = None, year: int | None = None):
         folder.mkdir(parents=True, exist_ok=True)
@@ -381,16 +390,17 @@ class ImageBatch:
         self.todo: dict[str, list[tuple[Chart, dict, str | None]]] = {f: [] for f in FORMATS}
         self.used: list[str] = []
         self.waiting: list[dict] = []  # to draw, not yet handed to a render
-        self.render: tuple[_ImageServer, _Feed, concurrent.futures.Future] | None = None
+        self.render: _Render | None = None
 
     def __enter__(self) -> ImageBatch:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.render is not None:  # finish never came: end the render, do not wait for it
-            _, feed, future = self.render
-            feed.put(None)
-            future.cancel()
+        """When `finish` never came, the render is ended, not waited for: it draws what it was
+        handed (each image within kaleido's own 90 s) and stops. Not cancelled: kaleido turns
+        a cancelled drawing into an error that nobody retrieves, logged when the process ends."""
+        if self.render is not None:
+            self.render.feed.put(None)
             self.render = None
 
     def add(self, chart: Chart) -> None:
@@ -411,17 +421,16 @@ class ImageBatch:
             else:
                 self.todo[fmt].append((chart, spec, key))
                 self.waiting.append(spec)
-        self._hand_over(start=_server is not None and _server.ready)
+        self._hand_over()
 
-    def _hand_over(self, start: bool) -> None:
-        """Hand the waiting specs to the render, starting one if `start` (the browser is up)."""
-        if self.render is None and start and self.waiting:
-            assert _server is not None
+    def _hand_over(self) -> None:
+        """Hand the waiting specs to the render, starting one when the browser is up."""
+        if self.render is None and self.waiting and _server is not None and _server.ready:
             feed = _Feed(_server.loop)
-            self.render = (_server, feed, _server.submit(_server.renderer.render_feed(feed)))
+            self.render = _Render(_server, feed, _server.submit(_server.renderer.render_feed(feed)))
         if self.render is not None:
             for spec in self.waiting:
-                self.render[1].put(spec)
+                self.render.feed.put(spec)
             self.waiting = []
 
     def finish(self) -> tuple[list[Path], int]:
@@ -458,9 +467,7 @@ class ImageBatch:
             future.cancel()
             _render(svg, png)
             return
-        for spec in [*self.waiting, None]:
-            feed.put(spec)
-        self.waiting = []
+        feed.put(None)  # every spec went to the render as its chart was added
         try:
             server.wait(future, START_SECONDS + IMAGE_SECONDS * (len(svg) + len(png)))
         except BrowserHung:
