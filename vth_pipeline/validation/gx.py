@@ -228,7 +228,14 @@ def import_in_background() -> threading.Thread:
     SQLAlchemy's ORM is imported here first, in the calling thread: GX imports it, and
     Dagster's storage reaches it from the run's thread; two threads importing it at once
     saw a partially initialised `sqlalchemy.orm.exc` and failed the run's first step (seen
-    on a loaded machine, "most likely due to a circular import")."""
+    on a loaded machine, "most likely due to a circular import").
+
+    requests is imported here first too: on import it sets a filter that silences urllib3's
+    DependencyWarning (PySocks absent) and then imports the module that raises it. Dagster's
+    steps enter and leave `warnings.catch_warnings()`, which restores the filter list of the
+    moment it was entered; a restore between the two dropped the filter, and the warning
+    reached the terminal of `vth build` (in a CI-like run; tests/test_warehouse.py holds it)."""
+    import requests  # noqa: F401 - see above
     import sqlalchemy.orm  # noqa: F401 - see above
 
     def load() -> None:
