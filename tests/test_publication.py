@@ -861,7 +861,12 @@ def test_static_images_are_the_bytes_kaleido_renders_on_a_fresh_page(pub, tmp_pa
     charts = build_charts(data, load_theme(ROOT / "assets"), load_geo(ROOT / "assets", year))
     chosen = [c for c in charts if c.name in ("trend_landelijk", "kaart_naleving_provincies")]
     assert len(chosen) == 2
-    specs = [image_spec(c, tmp_path, fmt) for c in reversed(chosen) for fmt in ("png", "svg")]
+    # stock kaleido is handed plotly's figure itself (the build hands it the figure as data once)
+    specs = [
+        image_spec(c, tmp_path, fmt) | {"fig": c.figure}
+        for c in reversed(chosen)
+        for fmt in ("png", "svg")
+    ]
     kaleido.write_fig_from_object_sync(
         specs, cancel_on_error=True, kopts={"path": find_browser(), "mathjax": False}
     )
@@ -871,6 +876,35 @@ def test_static_images_are_the_bytes_kaleido_renders_on_a_fresh_page(pub, tmp_pa
         assert (tmp_path / png).read_bytes() == (published_figures / png).read_bytes(), png
         svg = canonical_svg((tmp_path / f"{c.name}.svg").read_text(encoding="utf-8"), c.name)
         assert svg == (published_figures / f"{c.name}.svg").read_text(encoding="utf-8"), c.name
+
+
+def test_chart_pages_and_figuren_json_are_what_plotly_writes_of_each_figure(pub):
+    """The pages and `figuren.json` are made from each figure serialised once; plotly's own
+    routes (`Figure.to_html`, `Figure.to_json`) on the rebuilt charts give the same."""
+    from vth_pipeline.publish.charts import build_charts, load_geo, load_theme
+    from vth_pipeline.publish.data import load_publication_data
+    from vth_pipeline.publish.report import PLOT_CONFIG
+    from vth_pipeline.warehouse import connect
+
+    _, built = pub
+    year = YEARS[-1]
+    with connect(str(built.warehouse), read_only=True) as conn:
+        data = load_publication_data(conn, year)
+    charts = build_charts(data, load_theme(ROOT / "assets"), load_geo(ROOT / "assets", year))
+    folder = built.out / str(year) / "figuren"
+    written = {c["name"]: c["figure"] for c in json.loads((folder / "figuren.json").read_text())}
+    assert sorted(written) == sorted(c.name for c in charts)
+    assert any(c.name.startswith("kaart_") for c in charts)  # a map (7,000 points) among them
+    for c in charts:
+        div = c.figure.to_html(
+            full_html=False,
+            include_plotlyjs=False,
+            div_id=c.name,
+            default_width="100%",
+            config=PLOT_CONFIG,
+        )
+        assert div in (folder / f"{c.name}.html").read_text(encoding="utf-8"), c.name
+        assert written[c.name] == json.loads(c.figure.to_json()), c.name
 
 
 def test_charts_state_completeness_and_use_dutch_numbers(pub):

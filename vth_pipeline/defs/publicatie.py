@@ -19,7 +19,7 @@ import platform
 import shutil
 from pathlib import Path
 
-import plotly.io as pio
+import plotly.graph_objects as go
 import polars as pl
 from dagster import (
     AssetDep,
@@ -180,7 +180,7 @@ def write_charts(charts: list[Chart], folder: Path, assets_dir: Path, year: int)
             "title": c.title,
             "alt": c.alt,
             "source": c.source,
-            "figure": json.loads(c.figure.to_json()),
+            "figure": json.loads(c.figure_json),
         }
         for c in charts
     ]
@@ -258,7 +258,7 @@ def chart_entries(folder: Path) -> list[dict]:
 
 def load_charts(folder: Path) -> list[Chart]:
     return [
-        Chart(c["name"], c["title"], c["alt"], c["source"], pio.from_json(json.dumps(c["figure"])))
+        Chart(c["name"], c["title"], c["alt"], c["source"], go.Figure(c["figure"]))
         for c in chart_entries(folder)
     ]
 

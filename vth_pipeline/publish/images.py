@@ -347,7 +347,7 @@ def canonical_svg(svg: str, name: str) -> str:
 
 def image_spec(chart: Chart, folder: Path, fmt: str) -> dict:
     return {
-        "fig": chart.figure,
+        "fig": chart.figure_dict,  # plain data: kaleido would convert the figure per image
         "path": folder / f"{chart.name}.{fmt}",
         "opts": {
             "format": fmt,
@@ -405,7 +405,7 @@ class ImageBatch:
 
     def add(self, chart: Chart) -> None:
         self.charts.append(chart)
-        figure_json = chart.figure.to_json() if self.identity else ""
+        figure_json = chart.figure_json if self.identity else ""
         for fmt in FORMATS:
             spec = image_spec(chart, self.folder, fmt)
             key = (

@@ -19,6 +19,7 @@ from pathlib import Path
 import jinja2
 import plotly
 import plotly.graph_objects as go
+import plotly.io as pio
 import polars as pl
 from markupsafe import Markup, escape
 
@@ -428,7 +429,9 @@ def narrow_js(assets_dir: Path) -> str:
 def render_chart_page(chart: Chart, assets_dir: Path, year: int) -> str:
     """The stand-alone interactive page of a chart (`figuren/<name>.html`), title and source
     inside the figure, plotly.js from the file beside it."""
-    div = chart.figure.to_html(
+    div = pio.to_html(
+        chart.figure_dict,  # plotly validated the figure when it was built
+        validate=False,
         full_html=False,
         include_plotlyjs=False,
         div_id=chart.name,

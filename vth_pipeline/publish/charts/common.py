@@ -9,9 +9,11 @@ import math
 import textwrap
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 
 import plotly.graph_objects as go
+import plotly.io as pio
 import polars as pl
 
 from vth_pipeline.publish.data import PublicationData
@@ -38,6 +40,20 @@ class Chart:
     @property
     def height(self) -> int:
         return int(self.figure.layout.height or 480)
+
+    @cached_property
+    def figure_json(self) -> str:
+        """The figure as plotly writes it (`Figure.to_json`: without the traces' uids), once per
+        chart: the image cache's key and `figuren.json`."""
+        return self.figure.to_json()
+
+    @cached_property
+    def figure_dict(self) -> dict:
+        """The figure as plotly hands it to a page (`Figure.to_dict`: with the traces' uids, which
+        plotly.js draws into the SVG), as plain data, once per chart: the images and the chart's
+        page are made from it. plotly copies and converts the whole figure (the maps' 7,000
+        points) each time it is asked; a chart's figure is finished when the chart is made."""
+        return json.loads(pio.to_json(self.figure, remove_uids=False))
 
 
 def load_theme(assets_dir: Path) -> go.layout.Template:
