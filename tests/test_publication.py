@@ -892,7 +892,8 @@ def test_chart_pages_and_figuren_json_are_what_plotly_writes_of_each_figure(pub)
         data = load_publication_data(conn, year)
     charts = build_charts(data, load_theme(ROOT / "assets"), load_geo(ROOT / "assets", year))
     folder = built.out / str(year) / "figuren"
-    written = {c["name"]: c["figure"] for c in json.loads((folder / "figuren.json").read_text())}
+    entries = json.loads((folder / "figuren.json").read_text(encoding="utf-8"))
+    written = {c["name"]: c["figure"] for c in entries}
     assert sorted(written) == sorted(c.name for c in charts)
     assert any(c.name.startswith("kaart_") for c in charts)  # a map (7,000 points) among them
     for c in charts:
