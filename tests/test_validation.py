@@ -592,6 +592,46 @@ def test_a_frame_is_fingerprinted_and_filtered_once_only_while_validating(monkey
     assert calls == [1]
 
 
+SCIPY_STATS_ON_FIRST_USE = """
+import sys, types
+from vth_pipeline.validation.gx import GxRuntime
+
+runtime = GxRuntime.get()
+print("loaded with GX:", "scipy.stats._stats_py" in sys.modules)
+from great_expectations.expectations.core import expect_column_kl_divergence_to_be_less_than as kl
+import pandas as pd
+exp = runtime.gx.expectations.ExpectColumnKLDivergenceToBeLessThan(
+    column="x", partition_object={"values": ["a", "b"], "weights": [0.5, 0.5]}, threshold=0.6
+)
+frame = pd.DataFrame({"x": ["a"] * 9 + ["b"]})
+result = runtime.batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(exp)
+print("kl:", result.success, round(float(result.result["observed_value"]), 7))
+print("loaded when used:", "scipy.stats._stats_py" in sys.modules)
+print("one module:", kl.stats is sys.modules["scipy.stats"] and type(kl.stats) is types.ModuleType)
+"""
+
+
+def test_scipy_stats_is_loaded_when_a_gx_expectation_uses_it_not_with_gx():
+    """`defer_scipy_stats`: importing GX no longer loads SciPy's stats (none of our suites
+    uses it); an expectation that does use it gets the real module, loaded then, with GX's
+    own answer. In a fresh process: the test workers may have SciPy's stats already."""
+    done = subprocess.run(
+        [sys.executable, "-c", SCIPY_STATS_ON_FIRST_USE],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    # KL(observed 0.9/0.1 || expected 0.5/0.5) by hand: 0.9 ln(1.8) + 0.1 ln(0.2) = 0.3680642
+    assert done.stdout.splitlines() == [
+        "loaded with GX: False",
+        "kl: True 0.3680642",
+        "loaded when used: True",
+        "one module: True",
+    ], done.stdout + done.stderr
+
+
 # ----------------------------------------------------------------------- offline and quiet
 
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import importlib.util
 import json
 import logging
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -25,6 +27,34 @@ import pyarrow.compute as pc
 from vth_pipeline.validation.results import SAMPLE_SIZE, Uitkomst, as_text, plain
 
 
+def defer_scipy_stats() -> None:
+    """Make `scipy.stats` load on first use, not when GX is imported.
+
+    GX imports it at the top of three modules (the KL-divergence expectation and two KS-test
+    metrics) that every GX import loads and that none of our suites uses: with SciPy's linalg,
+    optimize and spatial, ~0.7 s of CPU in every process that validates (a `vth build`, a
+    `vth verify`, each process of the deployment; docs/performance.md). The standard library's
+    `importlib.util.LazyLoader`, as its documentation shows, registers the module unexecuted
+    and runs it on the first attribute read; it is also set as the attribute of the `scipy`
+    package, so that GX's `from scipy import stats` binds it without reading it (importing a
+    module found in `sys.modules` reads its `__spec__`, which would load it). Used, it is the
+    same module, loaded then (tests/test_validation.py). Only before SciPy's stats is imported:
+    a process that already has it keeps it."""
+    if "scipy.stats" in sys.modules:
+        return
+    import scipy
+
+    spec = importlib.util.find_spec("scipy.stats")
+    if spec is None or spec.loader is None or "stats" in vars(scipy):
+        return
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["scipy.stats"] = module
+    loader.exec_module(module)
+    scipy.stats = module
+
+
 class GxRuntime:
     """The one GX runtime of this process: an ephemeral context and a pandas datasource."""
 
@@ -34,6 +64,7 @@ class GxRuntime:
     def __init__(self) -> None:
         os.environ["GX_ANALYTICS_ENABLED"] = "false"
         t0 = time.perf_counter()
+        defer_scipy_stats()
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
