@@ -120,3 +120,43 @@ def test_a_provincie_kengetal_names_the_provincies_that_did_not_deliver_it(pub):
     text = lineage(built, "--figuur", name)
     delivered = {r["partner"] for r in d.rows(YEAR, "kengetallen") if r["indicator"] == name}
     assert missing(text) == partners_of("provincie") - delivered
+
+
+def row_ranges(numbers: list[int]) -> str:
+    """'2-4, 7': consecutive row numbers joined, worked out here from the numbers alone."""
+    parts: list[list[int]] = []
+    for n in sorted(numbers):
+        if parts and n == parts[-1][1] + 1:
+            parts[-1][1] = n
+        else:
+            parts.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in parts)
+
+
+def test_the_rows_of_a_figure_are_its_indicators_kengetallen_and_every_controle(pub, tmp_path):
+    """The provenance of a figure that reads two kengetallen beside the controles: of each
+    kengetallen file only the accepted rows of those two indicators, of each controles file
+    every accepted row; row numbers as in the delivered CSV (the header is row 1). Expected
+    from the delivered files, not from the warehouse."""
+    d, built = pub
+    table = tmp_path / "herkomst.csv"
+    lineage(built, "--figuur", "handhavingsbesluiten_in_stand_pct", "--csv", str(table))
+    with open(table, encoding="utf-8") as f:
+        listed = {
+            (r["soort"], r["bestand"]): (int(r["rijen"]), r["rijbereiken"])
+            for r in csv.DictReader(f)
+        }
+    # rekenregels: handhavingsbesluiten in stand / getoetst
+    wanted = {"handhavingsbesluiten_getoetst", "handhavingsbesluiten_in_stand"}
+    expected = {}
+    for soort in ("kengetallen", "controles"):
+        for file in d.read(YEAR, soort):
+            rows = [
+                i + 2
+                for i, r in enumerate(file.rows)
+                if i not in file.bad and (soort == "controles" or r["indicator"].lower() in wanted)
+            ]
+            if rows:
+                expected[(soort, file.path)] = (len(rows), row_ranges(rows))
+    assert any(s == "kengetallen" for s, _ in expected)
+    assert listed == expected
