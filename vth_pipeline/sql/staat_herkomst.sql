@@ -4,8 +4,8 @@
 -- indicators it divides by. Consecutive row numbers are joined into ranges ('2-140, 142-310').
 -- Figures with the same inputs share one population; populations that read the same rows of a
 -- kind (five read every controle) share that kind's ranges: each selection of rows is numbered
--- into ranges once and then named for each figure that reads it (once per population, this was
--- most of the step's time at national scale: 0.6-0.9 s a year, now ~0.1 s).
+-- into ranges once and then named for each figure that reads it (numbered once per population
+-- instead, it was most of the step's time at national scale: docs/performance.md).
 WITH rows_in AS (
   {% for k in file_kinds %}{{ "UNION ALL " if not loop.first }}SELECT '{{ k }}' AS soort, partner_code, bron_bestand, bron_sha256, bron_rij, {{ "lower(indicator)" if k == "kengetallen" else "NULL" }} AS indicator FROM stg.{{ k }} WHERE jaar = $jaar
   {% endfor %}
